@@ -1,0 +1,181 @@
+"""The `sia` command line: database, loading layers, serving the web map, the demo."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from api.settings import Settings
+from layers.db.connect import local_cluster, resolve_url
+from sia.errors import InvalidUpload, SiaError
+
+ENSCHEDE_BUURTEN = "enschede/cbs_buurten_2021_enschede.gpkg"
+ENSCHEDE_LBM = "enschede/lbm2024_buurten_enschede.gpkg"
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+def _progress(message: str) -> None:
+    print(f"  … {message}", file=sys.stderr, flush=True)
+
+
+# -- sia db ------------------------------------------------------------------------------------
+
+def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.database_url and args.action in {"start", "stop"}:
+        _say(f"SIA_DATABASE_URL is set; `sia db {args.action}` only manages the local cluster.")
+        return 0
+    cluster = local_cluster(settings.home, settings.pg_port)
+    if args.action == "start":
+        started = cluster.start()
+        _say(f"Local PostGIS {'started' if started else 'was already running'} on port "
+             f"{cluster.port} (data in {cluster.data_dir}).")
+    elif args.action == "stop":
+        _say("Local PostGIS stopped." if cluster.stop() else "Local PostGIS was not running.")
+    elif args.action == "status":
+        if settings.database_url:
+            _say("Using SIA_DATABASE_URL (external server).")
+        else:
+            running = cluster.is_running()
+            _say(f"Local PostGIS: {'running' if running else 'stopped'} "
+                 f"(port {cluster.port}, data in {cluster.data_dir}).")
+            return 0 if running else 3
+    elif args.action == "url":
+        _say(resolve_url(settings.database_url, home=settings.home, port=settings.pg_port,
+                         start=False))
+    elif args.action == "migrate":
+        from layers.db.engine import current_revision, migrate
+
+        url = _url(settings)
+        migrate(url)
+        _say(f"Database schema at revision {current_revision(url)}.")
+    return 0
+
+
+def _url(settings: Settings) -> str:
+    return resolve_url(settings.database_url, home=settings.home, port=settings.pg_port, start=True)
+
+
+# -- sia load ----------------------------------------------------------------------------------
+
+def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
+    from layers.db.engine import make_engine, migrate
+
+    url = _url(settings)
+    migrate(url)
+    gemeenten = [g.upper() for g in (args.gemeente or [])] or None
+    engine = make_engine(url)
+    try:
+        if args.layer == "buurten":
+            from layers.cbs import prepare_buurten, store_buurten
+
+            prepared = prepare_buurten(args.file, gemeenten=gemeenten, year=args.year,
+                                       progress=_progress)
+            with engine.begin() as conn:
+                result = store_buurten(conn, prepared, progress=_progress)
+        else:
+            from layers.leefbaarometer import prepare_leefbaarometer, store_leefbaarometer
+
+            prepared_lbm = prepare_leefbaarometer(args.file, editie=args.editie, progress=_progress)
+            with engine.begin() as conn:
+                result = store_leefbaarometer(conn, prepared_lbm, gemeenten=gemeenten)
+    finally:
+        engine.dispose()
+    for line in result.messages:
+        _say(line)
+    return 0
+
+
+# -- sia serve / demo --------------------------------------------------------------------------
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from api.main import create_app
+
+    if not settings.database_url:
+        local_cluster(settings.home, settings.pg_port).start()
+    host = args.host or settings.host
+    port = args.port or settings.port
+    _say(f"De kaart staat op http://{host}:{port}  (API-documentatie: /docs). Stoppen: Ctrl+C.")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    data_dir = settings.data_dir
+    if data_dir is None or not (data_dir / ENSCHEDE_BUURTEN).exists():
+        raise SiaError(
+            f"The Enschede demo data were not found in {data_dir}. Set SIA_DATA_DIR to the folder "
+            f"that holds {ENSCHEDE_BUURTEN} (see data/cbs_buurten/README.md)."
+        )
+    for layer, rel in (("buurten", ENSCHEDE_BUURTEN), ("leefbaarometer", ENSCHEDE_LBM)):
+        ns = argparse.Namespace(layer=layer, file=data_dir / rel, gemeente=[settings.gemeente],
+                                year=None, editie=None)
+        _say(f"Laden: {rel}")
+        cmd_load(ns, settings)
+    if args.no_serve:
+        return 0
+    return cmd_serve(args, settings)
+
+
+# -- parser ------------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sia", description="SIA/DIA decision support")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    db = sub.add_parser("db", help="the database (local PostGIS cluster or SIA_DATABASE_URL)")
+    db.add_argument("action", choices=["start", "stop", "status", "url", "migrate"])
+    db.set_defaults(func=cmd_db)
+
+    load = sub.add_parser("load", help="load a layer file into PostGIS")
+    load_sub = load.add_subparsers(dest="layer", required=True)
+    lb = load_sub.add_parser("buurten", help="CBS wijk- en buurtkaart (GeoPackage/GeoJSON/Shapefile)")
+    lb.add_argument("file", type=Path)
+    lb.add_argument("--gemeente", action="append", metavar="GMxxxx",
+                    help="only this gemeente (repeatable)")
+    lb.add_argument("--year", type=int, help="year of the buurt boundaries, if not in the file")
+    lb.set_defaults(func=cmd_load, editie=None)
+    ll = load_sub.add_parser("leefbaarometer", help="Leefbaarometer scores per buurt")
+    ll.add_argument("file", type=Path)
+    ll.add_argument("--editie", type=int, help="edition year, if not in the file")
+    ll.add_argument("--gemeente", action="append", metavar="GMxxxx")
+    ll.set_defaults(func=cmd_load, year=None)
+
+    serve = sub.add_parser("serve", help="serve the web map and the API")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.set_defaults(func=cmd_serve)
+
+    demo = sub.add_parser("demo", help="set up the database, load the Enschede data, serve the map")
+    demo.add_argument("--host")
+    demo.add_argument("--port", type=int)
+    demo.add_argument("--no-serve", action="store_true", help="load only")
+    demo.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    func: Callable[[argparse.Namespace, Settings], int] = args.func
+    try:
+        return func(args, Settings())
+    except InvalidUpload as exc:
+        print(f"Fout: {exc.message}", file=sys.stderr)
+        for item in exc.details[:50]:
+            where = ", ".join(f"{k} {v}" for k, v in item.items() if k not in {"melding"} and v
+                              is not None)
+            print(f"  - {item.get('melding')} ({where})", file=sys.stderr)
+        return 2
+    except SiaError as exc:
+        print(f"Fout: {exc.message}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,45 @@
+"""Indicators per buurt: the catalogue of indicators and the table the scoring engine reads."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from api.deps import ConnDep, SettingsDep
+from layers import queries
+from layers.catalogue import indicator_fields
+
+router = APIRouter(prefix="/api/indicators", tags=["indicators"])
+
+
+class IndicatorOut(BaseModel):
+    id: str
+    label: str
+    unit: str | None
+    description: str
+    layer: str
+    source: str
+    attribution: str
+    synthetic: bool
+
+
+@router.get("", response_model=list[IndicatorOut], summary="Indicators offered on the map")
+def list_indicators() -> list[IndicatorOut]:
+    return [
+        IndicatorOut(id=f.id, label=f.label, unit=f.unit, description=f.description,
+                     layer=layer.id, source=layer.source, attribution=layer.attribution,
+                     synthetic=layer.synthetic)
+        for layer, f in indicator_fields()
+    ]
+
+
+@router.get("/table", summary="Indicator values per buurt")
+def indicator_table(
+    conn: ConnDep,
+    settings: SettingsDep,
+    gemeente: Annotated[str | None, Query(pattern=r"^GM\d{4}$")] = None,
+    jaar: Annotated[int | None, Query(ge=1990, le=2100)] = None,
+) -> dict[str, Any]:
+    return queries.indicator_table(conn, gemeente=gemeente or settings.gemeente, year=jaar)

@@ -1,0 +1,94 @@
+"""The layer catalogue and layer features (GeoJSON, EPSG:4326)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from api.deps import ConnDep
+from layers import queries
+from layers.catalogue import LAYERS, Layer
+from sia.errors import InvalidInput
+
+router = APIRouter(prefix="/api/layers", tags=["layers"])
+
+
+class FieldOut(BaseModel):
+    id: str
+    label: str
+    unit: str | None
+    type: str
+    description: str
+    indicator: bool
+
+
+class LayerOut(BaseModel):
+    id: str
+    title: str
+    description: str
+    source: str
+    attribution: str
+    geometry_type: str
+    synthetic: bool
+    years: list[int]
+    fields: list[FieldOut]
+    notes: list[str]
+
+
+def _layer_out(layer: Layer, years: list[int]) -> LayerOut:
+    return LayerOut(
+        id=layer.id, title=layer.title, description=layer.description, source=layer.source,
+        attribution=layer.attribution, geometry_type=layer.geometry_type,
+        synthetic=layer.synthetic, years=years, notes=list(layer.notes),
+        fields=[FieldOut(**f.__dict__) for f in layer.fields],
+    )
+
+
+@router.get("", response_model=list[LayerOut], summary="Catalogue of map layers")
+def list_layers(conn: ConnDep) -> list[LayerOut]:
+    return [_layer_out(layer, queries.available_years(conn, layer)) for layer in LAYERS.values()]
+
+
+@router.get("/{layer_id}", response_model=LayerOut, summary="One layer's description")
+def get_layer(layer_id: str, conn: ConnDep) -> LayerOut:
+    layer = queries.get_layer(layer_id)
+    return _layer_out(layer, queries.available_years(conn, layer))
+
+
+def _parse_bbox(bbox: str | None) -> tuple[float, float, float, float] | None:
+    if bbox is None:
+        return None
+    try:
+        parts = tuple(float(v) for v in bbox.split(","))
+    except ValueError:
+        parts = ()
+    if len(parts) != 4:
+        raise InvalidInput(
+            f"bbox '{bbox}' is ongeldig; verwacht vier getallen minLon,minLat,maxLon,maxLat."
+        )
+    return parts  # type: ignore[return-value]
+
+
+@router.get(
+    "/{layer_id}/features",
+    summary="Features of a layer as GeoJSON (EPSG:4326)",
+    responses={200: {"description": "GeoJSON FeatureCollection", "content": {
+        "application/geo+json": {}}}},
+)
+def layer_features(
+    layer_id: str,
+    conn: ConnDep,
+    gemeente: Annotated[str | None, Query(pattern=r"^GM\d{4}$")] = None,
+    jaar: Annotated[int | None, Query(ge=1990, le=2100, description="Jaar buurtindeling")] = None,
+    editie: Annotated[int | None, Query(ge=2000, le=2100, description="Leefbaarometer editie")] = None,
+    bbox: Annotated[str | None, Query(description="minLon,minLat,maxLon,maxLat")] = None,
+    properties: Annotated[str | None, Query(description="komma-gescheiden veldnamen")] = None,
+    limit: Annotated[int, Query(ge=1, le=50000)] = 20000,
+) -> JSONResponse:
+    props = [p.strip() for p in properties.split(",") if p.strip()] if properties else None
+    collection = queries.features(conn, layer_id, gemeente=gemeente, year=jaar, editie=editie,
+                                  bbox=_parse_bbox(bbox), properties=props, limit=limit)
+    return JSONResponse(collection, media_type="application/geo+json")

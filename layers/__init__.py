@@ -1,0 +1,1 @@
+"""Geodata: layer catalogue, readers and validators, PostGIS schema and migrations, loaders."""

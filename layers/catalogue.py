@@ -1,0 +1,127 @@
+"""The layer catalogue: what each map layer is, where it comes from, and its fields.
+
+One place for titles, descriptions, sources, attribution, fields with Dutch labels and units,
+and the SQL each layer is read with. The API and the web map read this; nothing else hard-codes
+field labels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Field:
+    id: str
+    label: str
+    unit: str | None = None
+    type: str = "number"  # number | integer | text
+    description: str = ""
+    indicator: bool = False  # offered as a choropleth indicator
+
+
+@dataclass(frozen=True)
+class Layer:
+    id: str
+    title: str
+    description: str
+    source: str
+    attribution: str
+    geometry_type: str
+    table: str
+    year_column: str
+    key: str
+    fields: tuple[Field, ...]
+    synthetic: bool = False
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def field_ids(self) -> list[str]:
+        return [f.id for f in self.fields]
+
+
+CBS_ATTRIBUTION = "CBS / Kadaster, Wijk- en buurtkaart (CC BY 4.0)"
+LBM_ATTRIBUTION = "Ministerie van BZK, Leefbaarometer 3.x"
+
+_CODES = (
+    Field("buurtcode", "Buurtcode", type="text"),
+    Field("buurtnaam", "Buurtnaam", type="text"),
+    Field("wijkcode", "Wijkcode", type="text"),
+    Field("gemeentecode", "Gemeentecode", type="text"),
+    Field("gemeentenaam", "Gemeente", type="text"),
+    Field("jaar", "Jaar buurtindeling", type="integer"),
+)
+
+LBM_FIELDS = (
+    Field("lbm_score", "Leefbaarometer totaalscore", "afwijking t.o.v. NL-gemiddelde",
+          description="Totaalscore: afwijking van het landelijk gemiddelde; hoger is beter.",
+          indicator=True),
+    Field("lbm_klasse", "Leefbaarometer klasse", "klasse 1–9", type="integer",
+          description="1 = zeer onvoldoende … 9 = uitstekend.", indicator=True),
+    Field("lbm_won", "Leefbaarometer: woningvoorraad", "score", indicator=True),
+    Field("lbm_fys", "Leefbaarometer: fysieke omgeving", "score", indicator=True),
+    Field("lbm_vrz", "Leefbaarometer: voorzieningen", "score", indicator=True),
+    Field("lbm_soc", "Leefbaarometer: sociale samenhang", "score", indicator=True),
+    Field("lbm_onv", "Leefbaarometer: overlast en onveiligheid", "score", indicator=True),
+    Field("lbm_editie", "Leefbaarometer editie", type="integer"),
+)
+
+BUURTEN = Layer(
+    id="buurten",
+    title="CBS buurten",
+    description="Buurtgrenzen met kerncijfers uit de CBS Wijk- en buurtkaart.",
+    source="CBS Wijk- en buurtkaart (PDOK)",
+    attribution=CBS_ATTRIBUTION,
+    geometry_type="MultiPolygon",
+    table="buurten",
+    year_column="jaar",
+    key="buurtcode",
+    fields=(
+        *_CODES,
+        Field("aantal_inwoners", "Inwoners", "personen", "integer", indicator=True),
+        Field("aantal_huishoudens", "Huishoudens", "huishoudens", "integer", indicator=True),
+        Field("bevolkingsdichtheid", "Bevolkingsdichtheid", "inwoners per km²", indicator=True),
+        Field("oppervlakte_land_ha", "Oppervlakte land", "ha"),
+    ),
+)
+
+WIJKEN = Layer(
+    id="wijken",
+    title="CBS wijken",
+    description="Wijkgrenzen; afgeleid uit de buurten (samengevoegd per wijkcode) tenzij geladen.",
+    source="CBS Wijk- en buurtkaart (PDOK)",
+    attribution=CBS_ATTRIBUTION,
+    geometry_type="MultiPolygon",
+    table="wijken",
+    year_column="jaar",
+    key="wijkcode",
+    fields=(
+        Field("wijkcode", "Wijkcode", type="text"),
+        Field("wijknaam", "Wijknaam", type="text"),
+        Field("gemeentecode", "Gemeentecode", type="text"),
+        Field("jaar", "Jaar buurtindeling", type="integer"),
+        Field("aantal_inwoners", "Inwoners", "personen", "integer"),
+        Field("aantal_huishoudens", "Huishoudens", "huishoudens", "integer"),
+        Field("n_buurten", "Aantal buurten", type="integer"),
+    ),
+)
+
+LEEFBAAROMETER = Layer(
+    id="leefbaarometer",
+    title="Leefbaarometer",
+    description="Leefbaarheid per buurt: totaalscore, klasse en vijf dimensies (BZK).",
+    source="Leefbaarometer (BZK), buurtscores",
+    attribution=LBM_ATTRIBUTION,
+    geometry_type="MultiPolygon",
+    table="leefbaarometer",
+    year_column="editie",
+    key="buurtcode",
+    fields=(*_CODES[:4], *LBM_FIELDS),
+    notes=("Gekoppeld aan de buurtgrenzen op buurtcode; buurten zonder score blijven leeg.",),
+)
+
+LAYERS: dict[str, Layer] = {layer.id: layer for layer in (BUURTEN, WIJKEN, LEEFBAAROMETER)}
+
+
+def indicator_fields() -> list[tuple[Layer, Field]]:
+    """Every field offered as an indicator, with the layer it comes from."""
+    return [(layer, f) for layer in LAYERS.values() for f in layer.fields if f.indicator]

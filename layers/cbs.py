@@ -1,0 +1,359 @@
+"""CBS wijk- en buurtkaart loader: any year, PDOK long names or shapefile short names.
+
+``prepare_buurten`` reads and validates a file without touching the database; ``store_buurten``
+writes a prepared file in one transaction (all or nothing), keyed on (jaar, buurtcode), so that
+reloading the same file changes nothing and another year is kept beside the earlier ones. Wijken
+are derived from the buurten (dissolved per wijkcode) on every load.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from sqlalchemy import Connection, text
+
+from layers.errors import InvalidUpload
+from layers.readers import (
+    Progress,
+    check_codes,
+    cbs_missing_to_nan,
+    file_sha256,
+    numeric_columns,
+    problem,
+    raise_if_problems,
+    read_vector,
+    rename_aliases,
+    to_python,
+)
+
+RD_NEW = 28992
+
+#: canonical column → names used by CBS/PDOK across years (long PDOK names, shapefile short
+#: names, and the 10-character truncations of PDOK names written to shapefiles).
+ALIASES: dict[str, list[str]] = {
+    "buurtcode": ["buurtcode", "bu_code", "statcode", "code"],
+    "buurtnaam": ["buurtnaam", "bu_naam", "statnaam", "naam"],
+    "wijkcode": ["wijkcode", "wk_code"],
+    "gemeentecode": ["gemeentecode", "gm_code", "gemeenteco"],
+    "gemeentenaam": ["gemeentenaam", "gm_naam", "gemeentena", "gemeente"],
+    "jaar": ["jaar"],
+    "jaarstatcode": ["jaarstatcode", "jaarstatco"],
+    "aantal_inwoners": ["aantal_inwoners", "aant_inw", "aantal_inw"],
+    "aantal_huishoudens": ["aantal_huishoudens", "aantal_hh", "aant_hh", "aantal_hui"],
+    "bevolkingsdichtheid": [
+        "bevolkingsdichtheid_inwoners_per_km2", "bevolkingsdichtheid", "bev_dichth", "bevolkings",
+    ],
+    "oppervlakte_land_ha": ["oppervlakte_land_in_ha", "opp_land", "oppervla_1"],
+    "water": ["water"],
+}
+_TEXT_COLUMNS = {
+    "buurtcode", "buurtnaam", "wijkcode", "gemeentecode", "gemeentenaam", "jaarstatcode", "water",
+    "jaar", "gml_id", "id", "fid", "meest_voorkomende_postcode", "meest_voor", "pc4", "postcode",
+    "indelingswijziging_wijken_en_buurten", "ind_wbi", "indelingsw",
+}
+_CORE_NUMERIC = ["aantal_inwoners", "aantal_huishoudens", "bevolkingsdichtheid", "oppervlakte_land_ha"]
+
+
+@dataclass
+class PreparedBuurten:
+    """A validated buurten file, ready to be stored."""
+
+    path: Path
+    sha256: str
+    year: int
+    frame: gpd.GeoDataFrame  # EPSG:28992, MultiPolygon, canonical columns + kerncijfers (dict)
+    gemeenten: list[str]
+    repaired: list[str] = field(default_factory=list)  # buurtcodes whose geometry was repaired
+    skipped_water: int = 0
+
+
+def prepare_buurten(
+    path: str | Path,
+    *,
+    gemeenten: list[str] | None = None,
+    year: int | None = None,
+    progress: Progress | None = None,
+) -> PreparedBuurten:
+    """Read and validate a CBS buurten file; raise InvalidUpload listing every problem."""
+    path = Path(path)
+    raw = read_vector(path, progress=progress)
+    if not isinstance(raw, gpd.GeoDataFrame) or raw.geometry.isna().all():
+        raise InvalidUpload(
+            f"{path.name} heeft geen geometrie; een buurtenkaart moet buurtvlakken bevatten "
+            "(GeoPackage, GeoJSON of Shapefile).",
+            details=[problem(path, "geen geometriekolom", verwacht="polygonen van buurten")],
+        )
+    if raw.empty:
+        raise InvalidUpload(f"{path.name} bevat geen enkele buurt.",
+                            details=[problem(path, "leeg bestand", verwacht="minstens één buurt")])
+    frame = rename_aliases(raw, ALIASES)
+    _check_columns(frame, path)
+    problems = check_codes(frame, path, "buurtcode")
+    problems += _check_crs(frame, path)
+    problems += _check_geometry(frame, path)
+    file_year, year_problems = _resolve_year(frame, path, year)
+    problems += year_problems
+    raise_if_problems(path, problems, "buurtenkaart")
+    assert file_year is not None
+
+    frame["buurtcode"] = frame["buurtcode"].astype(str).str.strip()
+    _derive_codes(frame)
+    if gemeenten:
+        wanted = {g.strip().upper() for g in gemeenten}
+        bad = sorted(g for g in wanted if not re.match(r"^GM\d{4}$", g))
+        if bad:
+            raise InvalidUpload(f"Ongeldige gemeentecode(s) {bad}; verwacht bijvoorbeeld GM0153.")
+        frame = frame[frame["gemeentecode"].isin(wanted)].copy()
+        missing = sorted(wanted - set(frame["gemeentecode"]))
+        if missing:
+            raise InvalidUpload(
+                f"{path.name} bevat geen buurten van gemeente {', '.join(missing)}.",
+                details=[problem(path, f"geen buurten voor {g}", kolom="gemeentecode", waarde=g)
+                         for g in missing],
+            )
+    gdf = gpd.GeoDataFrame(frame, geometry="geometry").to_crs(RD_NEW)
+    gdf, repaired = _repair(gdf)
+    gdf = _with_kerncijfers(gdf)
+    return PreparedBuurten(
+        path=path, sha256=file_sha256(path), year=file_year, frame=gdf,
+        gemeenten=sorted(gdf["gemeentecode"].unique()), repaired=repaired,
+    )
+
+
+def _check_columns(frame: pd.DataFrame, path: Path) -> None:
+    if "buurtcode" not in frame.columns:
+        found = ", ".join(str(c) for c in frame.columns if c != "geometry")
+        raise InvalidUpload(
+            f"{path.name} heeft geen kolom met buurtcodes. Verwacht een kolom 'buurtcode' (PDOK) "
+            f"of 'BU_CODE' (CBS-shapefile); gevonden kolommen: {found}.",
+            details=[problem(path, "kolom met buurtcodes ontbreekt", kolom="buurtcode",
+                             verwacht="buurtcode of BU_CODE", waarde=found)],
+        )
+
+
+def _check_crs(frame: gpd.GeoDataFrame, path: Path) -> list[dict[str, Any]]:
+    if frame.crs is None:
+        return [problem(path, "het coördinatenstelsel is onbekend (geen .prj of CRS in het bestand)",
+                        verwacht="een bekend stelsel, bij voorkeur EPSG:28992 (RD New)")]
+    bounds = frame.to_crs(4326).total_bounds
+    if not (2.5 <= bounds[0] and bounds[2] <= 7.5 and 50.5 <= bounds[1] and bounds[3] <= 54.0):
+        return [problem(
+            path, f"de coördinaten liggen niet in Nederland volgens het opgegeven stelsel "
+            f"{frame.crs.to_string()} (omhullende {[round(b, 3) for b in bounds]})",
+            verwacht="buurten in Nederland; klopt het coördinatenstelsel?",
+        )]
+    return []
+
+
+def _check_geometry(frame: gpd.GeoDataFrame, path: Path) -> list[dict[str, Any]]:
+    problems = []
+    geoms = frame.geometry
+    bad = geoms.isna() | geoms.is_empty
+    wrong_type = ~geoms.geom_type.isin(["Polygon", "MultiPolygon"]) & ~bad
+    for idx in frame.index[bad]:
+        problems.append(problem(path, "buurt zonder geometrie", rij=int(idx) + 1, kolom="geometry",
+                                waarde=str(frame.at[idx, "buurtcode"]), verwacht="een vlak"))
+    for idx in frame.index[wrong_type]:
+        problems.append(problem(path, f"geometrie is {geoms[idx].geom_type}", rij=int(idx) + 1,
+                                kolom="geometry", waarde=str(frame.at[idx, "buurtcode"]),
+                                verwacht="Polygon of MultiPolygon"))
+    return problems
+
+
+def _resolve_year(
+    frame: pd.DataFrame, path: Path, year: int | None
+) -> tuple[int | None, list[dict[str, Any]]]:
+    years: set[int] = set()
+    if "jaar" in frame.columns:
+        years |= set(pd.to_numeric(frame["jaar"], errors="coerce").dropna().astype(int))
+    elif "jaarstatcode" in frame.columns:
+        years |= set(pd.to_numeric(frame["jaarstatcode"].astype(str).str[:4], errors="coerce")
+                     .dropna().astype(int))
+    if len(years) > 1:
+        return None, [problem(path, f"het bestand bevat meerdere jaren {sorted(years)}",
+                              kolom="jaar", verwacht="één jaargang per bestand")]
+    if year is not None and years and year not in years:
+        return None, [problem(path, f"opgegeven jaar {year} wijkt af van het jaar in het bestand "
+                              f"({years.pop()})", kolom="jaar", verwacht="hetzelfde jaar")]
+    if year is None and not years:
+        return None, [problem(path, "het bestand heeft geen kolom 'jaar'; geef het jaar op "
+                              "(sia load buurten BESTAND --year 2021)", kolom="jaar",
+                              verwacht="jaar van de buurtindeling")]
+    resolved = year if year is not None else next(iter(years))
+    if not 1990 <= resolved <= 2100:
+        return None, [problem(path, f"jaar {resolved} is niet plausibel", kolom="jaar",
+                              waarde=resolved, verwacht="een jaar tussen 1990 en 2100")]
+    return resolved, []
+
+
+def _derive_codes(frame: pd.DataFrame) -> None:
+    """Wijk and gemeente codes follow from the buurtcode: BU GGGG WW BB."""
+    codes = frame["buurtcode"]
+    derived_wijk = "WK" + codes.str[2:8]
+    derived_gm = "GM" + codes.str[2:6]
+    if "wijkcode" in frame.columns:
+        frame["wijkcode"] = frame["wijkcode"].where(frame["wijkcode"].notna(), derived_wijk)
+    else:
+        frame["wijkcode"] = derived_wijk
+    if "gemeentecode" in frame.columns:
+        frame["gemeentecode"] = frame["gemeentecode"].where(frame["gemeentecode"].notna(), derived_gm)
+    else:
+        frame["gemeentecode"] = derived_gm
+    for col in ("buurtnaam", "gemeentenaam"):
+        if col not in frame.columns:
+            frame[col] = None
+
+
+def _repair(gdf: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list[str]]:
+    invalid = ~gdf.geometry.is_valid
+    repaired = gdf.loc[invalid, "buurtcode"].tolist()
+    geoms = gdf.geometry.values
+    if invalid.any():
+        geoms = shapely.make_valid(geoms)
+    polys = [_only_polygons(g) for g in geoms]
+    gdf = gdf.set_geometry(gpd.GeoSeries(polys, index=gdf.index, crs=gdf.crs))
+    return gdf, repaired
+
+
+def _only_polygons(geom: shapely.Geometry) -> shapely.MultiPolygon:
+    if isinstance(geom, shapely.MultiPolygon):
+        return geom
+    if isinstance(geom, shapely.Polygon):
+        return shapely.MultiPolygon([geom])
+    parts = [g for g in shapely.get_parts(geom) if isinstance(g, shapely.Polygon | shapely.MultiPolygon)]
+    return shapely.MultiPolygon(list(shapely.get_parts(shapely.union_all(parts))))
+
+
+def _with_kerncijfers(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    numeric = numeric_columns(gdf, exclude=_TEXT_COLUMNS)
+    for col in numeric:
+        gdf[col] = cbs_missing_to_nan(gdf[col])
+    for col in _CORE_NUMERIC:
+        if col not in gdf.columns:
+            gdf[col] = float("nan")
+    extra = [c for c in numeric if c not in _CORE_NUMERIC]
+    gdf["kerncijfers"] = [
+        {str(k).lower(): to_python(v) for k, v in row.items()} for row in gdf[extra].to_dict("records")
+    ]
+    return gdf
+
+
+# -- storage ---------------------------------------------------------------------------------
+
+_UPSERT = text(
+    """
+    INSERT INTO buurten (jaar, buurtcode, buurtnaam, wijkcode, gemeentecode, gemeentenaam,
+                         aantal_inwoners, aantal_huishoudens, bevolkingsdichtheid,
+                         oppervlakte_land_ha, kerncijfers, load_id, geom)
+    VALUES (:jaar, :buurtcode, :buurtnaam, :wijkcode, :gemeentecode, :gemeentenaam,
+            :aantal_inwoners, :aantal_huishoudens, :bevolkingsdichtheid, :oppervlakte_land_ha,
+            CAST(:kerncijfers AS jsonb), :load_id,
+            ST_Multi(ST_GeomFromWKB(:wkb, 28992)))
+    ON CONFLICT (jaar, buurtcode) DO UPDATE SET
+        buurtnaam = EXCLUDED.buurtnaam, wijkcode = EXCLUDED.wijkcode,
+        gemeentecode = EXCLUDED.gemeentecode, gemeentenaam = EXCLUDED.gemeentenaam,
+        aantal_inwoners = EXCLUDED.aantal_inwoners,
+        aantal_huishoudens = EXCLUDED.aantal_huishoudens,
+        bevolkingsdichtheid = EXCLUDED.bevolkingsdichtheid,
+        oppervlakte_land_ha = EXCLUDED.oppervlakte_land_ha,
+        kerncijfers = EXCLUDED.kerncijfers, load_id = EXCLUDED.load_id, geom = EXCLUDED.geom
+    """
+)
+
+_DERIVE_WIJKEN = text(
+    """
+    INSERT INTO wijken (jaar, wijkcode, gemeentecode, aantal_inwoners, aantal_huishoudens,
+                        n_buurten, afgeleid, load_id, geom)
+    SELECT jaar, wijkcode, min(gemeentecode), sum(aantal_inwoners), sum(aantal_huishoudens),
+           count(*), true, :load_id, ST_Multi(ST_CollectionExtract(ST_Union(geom), 3))
+    FROM buurten WHERE jaar = :jaar AND gemeentecode = ANY(:gemeenten)
+    GROUP BY jaar, wijkcode
+    ON CONFLICT (jaar, wijkcode) DO UPDATE SET
+        aantal_inwoners = EXCLUDED.aantal_inwoners,
+        aantal_huishoudens = EXCLUDED.aantal_huishoudens,
+        n_buurten = EXCLUDED.n_buurten, load_id = EXCLUDED.load_id,
+        geom = CASE WHEN wijken.afgeleid THEN EXCLUDED.geom ELSE wijken.geom END
+    """
+)
+
+
+@dataclass
+class LoadResult:
+    layer: str
+    file: str
+    year: int
+    rows: int
+    unchanged: bool
+    messages: list[str]
+
+
+def already_loaded(conn: Connection, layer: str, sha256: str, year: int, gemeenten: list[str]) -> bool:
+    """Whether this exact file was loaded before for the same year and gemeenten."""
+    row = conn.execute(
+        text("SELECT 1 FROM load_log WHERE layer = :layer AND sha256 = :sha AND year = :year "
+             "AND gemeenten @> CAST(:gm AS text[]) ORDER BY id DESC LIMIT 1"),
+        {"layer": layer, "sha": sha256, "year": year, "gm": gemeenten},
+    ).first()
+    return row is not None
+
+
+def log_load(conn: Connection, *, layer: str, prepared_path: Path, sha256: str, year: int,
+             gemeenten: list[str], rows: int, report: dict[str, Any]) -> int:
+    import json
+
+    return int(conn.execute(
+        text("INSERT INTO load_log (layer, source_file, sha256, year, gemeenten, rows_loaded, report)"
+             " VALUES (:layer, :file, :sha, :year, :gm, :rows, CAST(:report AS jsonb)) RETURNING id"),
+        {"layer": layer, "file": prepared_path.name, "sha": sha256, "year": year, "gm": gemeenten,
+         "rows": rows, "report": json.dumps(report)},
+    ).scalar_one())
+
+
+def store_buurten(conn: Connection, prepared: PreparedBuurten, *,
+                  progress: Progress | None = None) -> LoadResult:
+    """Store a prepared file inside the caller's transaction (roll back to store nothing)."""
+    import json
+
+    p = prepared
+    if already_loaded(conn, "buurten", p.sha256, p.year, p.gemeenten):
+        return LoadResult("buurten", p.path.name, p.year, 0, True,
+                          [f"{p.path.name} ({p.year}) was al geladen; niets veranderd."])
+    messages = []
+    if p.repaired:
+        messages.append(f"{len(p.repaired)} ongeldige geometrieën hersteld: {', '.join(p.repaired[:10])}")
+    load_id = log_load(conn, layer="buurten", prepared_path=p.path, sha256=p.sha256, year=p.year,
+                       gemeenten=p.gemeenten, rows=len(p.frame), report={"hersteld": p.repaired})
+    rows = []
+    for rec, geom in zip(p.frame.drop(columns="geometry").to_dict("records"), p.frame.geometry,
+                         strict=True):
+        rows.append({
+            "jaar": p.year, "buurtcode": rec["buurtcode"], "buurtnaam": to_python(rec["buurtnaam"]),
+            "wijkcode": rec["wijkcode"], "gemeentecode": rec["gemeentecode"],
+            "gemeentenaam": to_python(rec["gemeentenaam"]),
+            "aantal_inwoners": _as_int(rec["aantal_inwoners"]),
+            "aantal_huishoudens": _as_int(rec["aantal_huishoudens"]),
+            "bevolkingsdichtheid": to_python(rec["bevolkingsdichtheid"]),
+            "oppervlakte_land_ha": to_python(rec["oppervlakte_land_ha"]),
+            "kerncijfers": json.dumps(rec["kerncijfers"]), "load_id": load_id,
+            "wkb": shapely.to_wkb(geom),
+        })
+    batch = 1000
+    for start in range(0, len(rows), batch):
+        conn.execute(_UPSERT, rows[start:start + batch])
+        if progress and len(rows) > batch:
+            progress(f"{min(start + batch, len(rows)):,} van {len(rows):,} buurten opgeslagen")
+    conn.execute(_DERIVE_WIJKEN, {"jaar": p.year, "gemeenten": p.gemeenten, "load_id": load_id})
+    messages.insert(0, f"{len(rows)} buurten ({p.year}) geladen voor {', '.join(p.gemeenten[:8])}"
+                    + (" …" if len(p.gemeenten) > 8 else ""))
+    return LoadResult("buurten", p.path.name, p.year, len(rows), False, messages)
+
+
+def _as_int(value: Any) -> int | None:
+    value = to_python(value)
+    return None if value is None else round(value)

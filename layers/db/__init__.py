@@ -1,0 +1,1 @@
+"""Database access: connection URL resolution, engine, local cluster, migrations."""

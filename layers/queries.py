@@ -1,0 +1,168 @@
+"""Reading layers back from PostGIS: features in EPSG:4326, one buurt, the indicator table."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from layers.catalogue import LAYERS, Layer, indicator_fields
+from layers.errors import InvalidInput, NotFound
+
+# SELECT list of each layer, in terms of the catalogue's field ids; `g` is the geometry.
+_LBM_COLUMNS = (
+    "l.score AS lbm_score, l.klasse AS lbm_klasse, l.won AS lbm_won, l.fys AS lbm_fys, "
+    "l.vrz AS lbm_vrz, l.soc AS lbm_soc, l.onv AS lbm_onv, l.editie AS lbm_editie"
+)
+_LATEST_LBM = (
+    "LEFT JOIN LATERAL (SELECT * FROM leefbaarometer x WHERE x.buurtcode = b.buurtcode "
+    "AND (CAST(:editie AS integer) IS NULL OR x.editie = :editie) "
+    "ORDER BY x.editie DESC LIMIT 1) l ON true"
+)
+_FROM: dict[str, str] = {
+    "buurten": "FROM buurten b",
+    "wijken": "FROM wijken b",
+    "leefbaarometer": f"FROM buurten b {_LATEST_LBM}",
+}
+_COLUMNS: dict[str, str] = {
+    "buurten": "b.buurtcode, b.buurtnaam, b.wijkcode, b.gemeentecode, b.gemeentenaam, b.jaar, "
+    "b.aantal_inwoners, b.aantal_huishoudens, b.bevolkingsdichtheid, b.oppervlakte_land_ha",
+    "wijken": "b.wijkcode, b.wijknaam, b.gemeentecode, b.jaar, b.aantal_inwoners, "
+    "b.aantal_huishoudens, b.n_buurten",
+    "leefbaarometer": f"b.buurtcode, b.buurtnaam, b.wijkcode, b.gemeentecode, {_LBM_COLUMNS}",
+}
+
+
+def get_layer(layer_id: str) -> Layer:
+    try:
+        return LAYERS[layer_id]
+    except KeyError:
+        raise NotFound(f"Laag '{layer_id}' bestaat niet; beschikbaar: {', '.join(LAYERS)}.") from None
+
+
+def available_years(conn: Connection, layer: Layer) -> list[int]:
+    return [int(y) for y in conn.execute(text(
+        f"SELECT DISTINCT {layer.year_column} FROM {layer.table} ORDER BY 1"  # names from catalogue
+    )).scalars()]
+
+
+def latest_year(conn: Connection, gemeente: str | None) -> int | None:
+    value = conn.execute(
+        text("SELECT max(jaar) FROM buurten WHERE CAST(:gm AS text) IS NULL OR gemeentecode = :gm"),
+        {"gm": gemeente},
+    ).scalar()
+    return None if value is None else int(value)
+
+
+def features(
+    conn: Connection,
+    layer_id: str,
+    *,
+    gemeente: str | None = None,
+    year: int | None = None,
+    editie: int | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+    properties: list[str] | None = None,
+    limit: int = 20000,
+) -> dict[str, Any]:
+    """A GeoJSON FeatureCollection (EPSG:4326) of one layer."""
+    layer = get_layer(layer_id)
+    if properties is not None:
+        unknown = [p for p in properties if p not in layer.field_ids()]
+        if unknown:
+            raise InvalidInput(
+                f"Onbekende eigenschap(pen) {', '.join(unknown)} voor laag '{layer.id}'; "
+                f"kies uit: {', '.join(layer.field_ids())}."
+            )
+    if bbox is not None:
+        minx, miny, maxx, maxy = bbox
+        if not (minx < maxx and miny < maxy and -180 <= minx and maxx <= 180
+                and -90 <= miny and maxy <= 90):
+            raise InvalidInput(
+                "bbox moet minLon,minLat,maxLon,maxLat zijn (WGS84), met min < max; "
+                f"gekregen {bbox}."
+            )
+    if year is None:
+        year = latest_year(conn, gemeente)
+    sql = (
+        f"SELECT {_COLUMNS[layer.id]}, ST_AsGeoJSON(ST_Transform(b.geom, 4326), 6) AS g "
+        f"{_FROM[layer.id]} WHERE b.jaar = :year "
+        "AND (CAST(:gm AS text) IS NULL OR b.gemeentecode = :gm) "
+        "AND (CAST(:minx AS float8) IS NULL OR b.geom && ST_Transform("
+        "ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326), 28992)) "
+        f"ORDER BY 1 LIMIT :limit"
+    )
+    params = {"year": year, "gm": gemeente, "editie": editie, "limit": limit,
+              **dict(zip(("minx", "miny", "maxx", "maxy"), bbox or (None,) * 4, strict=True))}
+    rows = conn.execute(text(sql), params).mappings().all()
+    feats = []
+    for row in rows:
+        props = {k: v for k, v in row.items() if k != "g"}
+        if properties is not None:
+            props = {k: props[k] for k in properties if k in props}
+        feats.append({"type": "Feature", "id": row[layer.key], "properties": props,
+                      "geometry": json.loads(row["g"])})
+    return {"type": "FeatureCollection", "features": feats,
+            "layer": layer.id, "jaar": year, "aantal": len(feats)}
+
+
+def buurt(conn: Connection, code: str, *, year: int | None = None) -> dict[str, Any]:
+    """Every value of one buurt: codes, kerncijfers and the latest Leefbaarometer scores."""
+    row = conn.execute(
+        text(
+            "SELECT b.*, ST_AsGeoJSON(ST_Transform(b.geom, 4326), 6) AS g, "
+            f"ST_Area(b.geom) / 10000.0 AS oppervlakte_geometrie_ha, {_LBM_COLUMNS}, "
+            "ll.source_file AS bron_bestand, ll.loaded_at AS geladen_op "
+            f"FROM buurten b {_LATEST_LBM} LEFT JOIN load_log ll ON ll.id = b.load_id "
+            "WHERE b.buurtcode = :code AND (CAST(:year AS integer) IS NULL OR b.jaar = :year) "
+            "ORDER BY b.jaar DESC LIMIT 1"
+        ),
+        {"code": code, "year": year, "editie": None},
+    ).mappings().first()
+    if row is None:
+        raise NotFound(f"Buurt {code} is niet gevonden" + (f" voor jaar {year}." if year else "."))
+    values = dict(row)
+    geometry = json.loads(values.pop("g"))
+    values.pop("geom", None)
+    for key in ("id", "load_id"):
+        values.pop(key, None)
+    years = conn.execute(text("SELECT jaar FROM buurten WHERE buurtcode = :c ORDER BY jaar"),
+                         {"c": code}).scalars().all()
+    values["jaren"] = list(years)
+    values["geladen_op"] = values["geladen_op"].isoformat() if values["geladen_op"] else None
+    values["bronnen"] = {
+        "buurten": LAYERS["buurten"].attribution,
+        "leefbaarometer": LAYERS["leefbaarometer"].attribution if values["lbm_editie"] else None,
+    }
+    values["geometry"] = geometry
+    return values
+
+
+def indicator_table(
+    conn: Connection, *, gemeente: str | None, year: int | None = None
+) -> dict[str, Any]:
+    """One row per buurt with every indicator (the table the scoring engine reads)."""
+    if year is None:
+        year = latest_year(conn, gemeente)
+    ids = [f.id for _, f in indicator_fields()]
+    rows = conn.execute(
+        text(
+            f"SELECT b.buurtcode, b.buurtnaam, b.wijkcode, b.aantal_inwoners, b.aantal_huishoudens, "
+            f"b.bevolkingsdichtheid, "
+            f"{_LBM_COLUMNS} FROM buurten b {_LATEST_LBM} "
+            "WHERE b.jaar = :year AND (CAST(:gm AS text) IS NULL OR b.gemeentecode = :gm) "
+            "ORDER BY b.buurtcode"
+        ),
+        {"year": year, "gm": gemeente, "editie": None},
+    ).mappings().all()
+    return {
+        "jaar": year,
+        "gemeente": gemeente,
+        "indicatoren": ids,
+        "rijen": [
+            {"buurtcode": r["buurtcode"], "buurtnaam": r["buurtnaam"], "wijkcode": r["wijkcode"],
+             **{i: r[i] for i in ids}}
+            for r in rows
+        ],
+    }
