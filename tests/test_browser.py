@@ -1,0 +1,112 @@
+"""The web map in real headless Chromium (Playwright), served by the real app on PostGIS."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+import uvicorn
+from playwright.sync_api import ConsoleMessage, Page, sync_playwright
+
+from api.main import create_app
+from api.settings import Settings
+from tests.conftest import free_port
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="module")
+def server(loaded_url: str) -> Iterator[str]:
+    port = free_port()
+    app = create_app(Settings(database_url=loaded_url, gemeente="GM0153", basemap_url=""))
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the web server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def page(server: str) -> Iterator[tuple[Page, list[str]]]:
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1300, "height": 850})
+        problems: list[str] = []
+
+        def on_console(msg: ConsoleMessage) -> None:
+            if msg.type in {"error", "warning"}:
+                problems.append(f"{msg.type}: {msg.text}")
+
+        page.on("console", on_console)
+        page.on("pageerror", lambda exc: problems.append(f"pageerror: {exc}"))
+        page.on("requestfailed", lambda req: problems.append(f"requestfailed: {req.url}"))
+        external: list[str] = []
+        page.on("request", lambda req: external.append(req.url)
+                if not req.url.startswith((server, "data:")) else None)
+        page.goto(server + "/")
+        page.wait_for_selector("body[data-ready=true]", timeout=20_000)
+        yield page, problems
+        assert not external, f"requests left the machine: {external}"
+        browser.close()
+
+
+def test_map_draws_every_buurt_with_legend(page: tuple[Page, list[str]]) -> None:
+    pg, problems = page
+    assert pg.evaluate("window.siaMap.layer.getLayers().length") == 70
+    # 70 buurt polygons + 10 wijk outlines drawn as SVG paths
+    assert pg.locator(".leaflet-overlay-pane path").count() == 80
+    assert pg.locator("#legend .title").inner_text() == "Leefbaarometer totaalscore"
+    assert "geen gegevens (5 buurten)" in pg.locator("#legend").inner_text()
+    fills = set(pg.evaluate(
+        "window.siaMap.layer.getLayers().map(l => l.options.fillColor)"))
+    assert len(fills) == 6  # five classes and 'geen gegevens'
+    assert not problems
+
+
+def test_switching_indicator_and_classification_changes_legend(page: tuple[Page, list[str]]) -> None:
+    pg, problems = page
+    before = pg.locator("#legend").inner_text()
+    pg.select_option("#indicator", "aantal_inwoners")
+    assert pg.locator("#legend .title").inner_text() == "Inwoners"
+    quantile_legend = pg.locator("#legend").inner_text()
+    assert quantile_legend != before and "geen gegevens" not in quantile_legend
+    pg.select_option("#classification", "equal")
+    equal_legend = pg.locator("#legend").inner_text()
+    assert equal_legend != quantile_legend and "gelijke intervallen" in equal_legend
+    pg.select_option("#classes", "3")
+    assert pg.locator("#legend .row").count() == 3
+    assert not problems
+
+
+def test_click_opens_buurt_panel(page: tuple[Page, list[str]]) -> None:
+    pg, problems = page
+    # click the middle of the buurt 'City' on screen, as a user would
+    point = pg.evaluate(
+        """() => {
+          const m = window.siaMap.map;
+          const lyr = window.siaMap.layer.getLayers().find(l => l.feature.properties.buurtcode === 'BU01530000');
+          const p = m.latLngToContainerPoint(lyr.getCenter());
+          const r = document.getElementById('map').getBoundingClientRect();
+          return [r.left + p.x, r.top + p.y];
+        }""")
+    pg.mouse.move(point[0], point[1])
+    pg.wait_for_selector(".buurt-tip")
+    assert "City" in pg.locator(".buurt-tip").inner_text()
+    pg.mouse.click(point[0], point[1])
+    pg.wait_for_selector("#detail-name")
+    assert pg.locator("#detail-name").inner_text() == "City"
+    detail = pg.locator("#detail").inner_text()
+    assert "BU01530000" in detail and "3.410" in detail and "Leefbaarometer" in detail
+    assert not problems
