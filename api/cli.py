@@ -90,6 +90,22 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
+    import os
+
+    from layers.fetch import PDOK_WFS, fetch_buurten
+
+    out_dir = args.out or (settings.data_dir or Path.cwd()) / "downloads"
+    path = fetch_buurten(args.year, out_dir, gemeenten=args.gemeente,
+                         base_url=os.environ.get("SIA_PDOK_URL", PDOK_WFS), progress=_progress)
+    _say(f"Opgeslagen: {path}")
+    if args.no_load:
+        return 0
+    ns = argparse.Namespace(layer="buurten", file=path, gemeente=args.gemeente, year=args.year,
+                            editie=None)
+    return cmd_load(ns, settings)
+
+
 # -- sia serve / demo --------------------------------------------------------------------------
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -146,6 +162,15 @@ def build_parser() -> argparse.ArgumentParser:
     ll.add_argument("--editie", type=int, help="edition year, if not in the file")
     ll.add_argument("--gemeente", action="append", metavar="GMxxxx")
     ll.set_defaults(func=cmd_load, year=None)
+
+    fetch = sub.add_parser("fetch", help="download a layer from its publisher (needs internet)")
+    fetch_sub = fetch.add_subparsers(dest="layer", required=True)
+    fb = fetch_sub.add_parser("buurten", help="CBS wijk- en buurtkaart from PDOK")
+    fb.add_argument("--year", type=int, required=True)
+    fb.add_argument("--gemeente", action="append", metavar="GMxxxx")
+    fb.add_argument("--out", type=Path, help="folder for the download (default SIA_DATA_DIR/downloads)")
+    fb.add_argument("--no-load", action="store_true", help="download only")
+    fb.set_defaults(func=cmd_fetch)
 
     serve = sub.add_parser("serve", help="serve the web map and the API")
     serve.add_argument("--host")

@@ -24,13 +24,13 @@ STATUS_CODES: dict[type[SiaError], int] = {
 def _status_for(exc: SiaError) -> int:
     for cls in type(exc).__mro__:
         if cls in STATUS_CODES:
-            return STATUS_CODES[cls]  # type: ignore[index]
+            return STATUS_CODES[cls]
     return 400
 
 
 async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, SiaError)
-    body = {"fout": type(exc).__name__, "melding": exc.message}
+    body: dict[str, object] = {"fout": type(exc).__name__, "melding": exc.message}
     if exc.details:
         body["details"] = exc.details
     return JSONResponse(status_code=_status_for(exc), content=body)

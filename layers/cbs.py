@@ -21,8 +21,8 @@ from sqlalchemy import Connection, text
 from layers.errors import InvalidUpload
 from layers.readers import (
     Progress,
-    check_codes,
     cbs_missing_to_nan,
+    check_codes,
     file_sha256,
     numeric_columns,
     problem,
@@ -142,7 +142,7 @@ def _check_crs(frame: gpd.GeoDataFrame, path: Path) -> list[dict[str, Any]]:
         return [problem(path, "het coördinatenstelsel is onbekend (geen .prj of CRS in het bestand)",
                         verwacht="een bekend stelsel, bij voorkeur EPSG:28992 (RD New)")]
     bounds = frame.to_crs(4326).total_bounds
-    if not (2.5 <= bounds[0] and bounds[2] <= 7.5 and 50.5 <= bounds[1] and bounds[3] <= 54.0):
+    if not (bounds[0] >= 2.5 and bounds[2] <= 7.5 and bounds[1] >= 50.5 and bounds[3] <= 54.0):
         return [problem(
             path, f"de coördinaten liggen niet in Nederland volgens het opgegeven stelsel "
             f"{frame.crs.to_string()} (omhullende {[round(b, 3) for b in bounds]})",

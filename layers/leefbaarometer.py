@@ -83,7 +83,7 @@ def prepare_leefbaarometer(
             problems.append(problem(path, f"'{frame.at[idx, col]}' is geen getal",
                                     rij=int(idx) + first_row, kolom=col,
                                     waarde=str(frame.at[idx, col]), verwacht="een getal"))
-        if col.startswith("k") and col != "klasse" or col == "klasse":
+        if (col.startswith("k") and col != "klasse") or col == "klasse":
             out_of_range = values.notna() & ~values.between(1, 9)
             for idx in frame.index[out_of_range][:20]:
                 problems.append(problem(path, f"klasse {values[idx]} bestaat niet",

@@ -77,8 +77,8 @@ def features(
             )
     if bbox is not None:
         minx, miny, maxx, maxy = bbox
-        if not (minx < maxx and miny < maxy and -180 <= minx and maxx <= 180
-                and -90 <= miny and maxy <= 90):
+        if not (minx < maxx and miny < maxy and minx >= -180 and maxx <= 180
+                and miny >= -90 and maxy <= 90):
             raise InvalidInput(
                 "bbox moet minLon,minLat,maxLon,maxLat zijn (WGS84), met min < max; "
                 f"gekregen {bbox}."

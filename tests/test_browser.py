@@ -96,7 +96,8 @@ def test_click_opens_buurt_panel(page: tuple[Page, list[str]]) -> None:
     point = pg.evaluate(
         """() => {
           const m = window.siaMap.map;
-          const lyr = window.siaMap.layer.getLayers().find(l => l.feature.properties.buurtcode === 'BU01530000');
+          const lyr = window.siaMap.layer.getLayers()
+            .find(l => l.feature.properties.buurtcode === 'BU01530000');
           const p = m.latLngToContainerPoint(lyr.getCenter());
           const r = document.getElementById('map').getBoundingClientRect();
           return [r.left + p.x, r.top + p.y];

@@ -69,7 +69,7 @@ def _parse_bbox(bbox: str | None) -> tuple[float, float, float, float] | None:
         raise InvalidInput(
             f"bbox '{bbox}' is ongeldig; verwacht vier getallen minLon,minLat,maxLon,maxLat."
         )
-    return parts  # type: ignore[return-value]
+    return parts[0], parts[1], parts[2], parts[3]
 
 
 @router.get(
