@@ -106,6 +106,53 @@ def cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
     return cmd_load(ns, settings)
 
 
+def cmd_load_partner(args: argparse.Namespace, settings: Settings) -> int:
+    from layers.db.engine import make_engine, migrate
+    from layers.partner_store import load_delivery_file
+
+    url = _url(settings)
+    migrate(url)
+    engine = make_engine(url)
+    options = {k: v for k, v in (("layer", args.kind), ("partner", args.partner),
+                                 ("period", args.period)) if v}
+    try:
+        with engine.begin() as conn:
+            stored = load_delivery_file(conn, args.file, gemeente=args.gemeente or settings.gemeente,
+                                        **options)
+    finally:
+        engine.dispose()
+    counts = ", ".join(f"{n} {kind}" for kind, n in stored.aantallen.items() if n)
+    if stored.unchanged:
+        _say(f"{args.file.name}: al geladen als versie {stored.versie}; niets veranderd.")
+    else:
+        replaced = " (vorige versie bewaard)" if stored.vervangen else ""
+        _say(f"{args.file.name}: {stored.partner}, {stored.periode}, versie {stored.versie}{replaced}: "
+             f"{counts}.")
+    return 0
+
+
+def cmd_template(args: argparse.Namespace, settings: Settings) -> int:
+    from layers.partners.template import write_template
+
+    path = write_template(args.out, partner=args.partner, period=args.period)
+    _say(f"Leveringssjabloon geschreven: {path}")
+    return 0
+
+
+def _load_synthetic(settings: Settings) -> None:
+    """Generate the seeded synthetic partner deliveries and load them via the upload path."""
+    from layers.partners.synthetic import load_buurten, write_deliveries
+
+    out = (settings.home or local_cluster(None, settings.pg_port).home) / "synthetisch"
+    files = write_deliveries(out, load_buurten(settings.data_dir / ENSCHEDE_BUURTEN
+                                               if settings.data_dir else None))
+    _say(f"Synthetische partnerleveringen (niet echt) in {out}")
+    for path in files:
+        ns = argparse.Namespace(file=path, kind=None, partner=None, period=None,
+                                gemeente=settings.gemeente)
+        cmd_load_partner(ns, settings)
+
+
 # -- sia serve / demo --------------------------------------------------------------------------
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -134,6 +181,8 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
                                 year=None, editie=None)
         _say(f"Laden: {rel}")
         cmd_load(ns, settings)
+    if settings.gemeente == "GM0153":
+        _load_synthetic(settings)
     if args.no_serve:
         return 0
     return cmd_serve(args, settings)
@@ -162,6 +211,22 @@ def build_parser() -> argparse.ArgumentParser:
     ll.add_argument("--editie", type=int, help="edition year, if not in the file")
     ll.add_argument("--gemeente", action="append", metavar="GMxxxx")
     ll.set_defaults(func=cmd_load, year=None)
+
+    lp = load_sub.add_parser("partner", help="a partner delivery: filled Excel template, or one "
+                             "layer as GeoPackage/GeoJSON/CSV")
+    lp.add_argument("file", type=Path)
+    lp.add_argument("--layer", dest="kind", choices=["bezit", "projecten", "verkoop"],
+                    help="for GIS/CSV files: which layer the file holds")
+    lp.add_argument("--partner", help="for GIS/CSV files: the delivering partner")
+    lp.add_argument("--period", help="for GIS/CSV files: e.g. 2026-najaar")
+    lp.add_argument("--gemeente", help="gemeente the data must lie in (default SIA_GEMEENTE)")
+    lp.set_defaults(func=cmd_load_partner)
+
+    tpl = sub.add_parser("template", help="write the Excel delivery template")
+    tpl.add_argument("out", type=Path, nargs="?", default=Path("sia-levering.xlsx"))
+    tpl.add_argument("--partner")
+    tpl.add_argument("--period")
+    tpl.set_defaults(func=cmd_template)
 
     fetch = sub.add_parser("fetch", help="download a layer from its publisher (needs internet)")
     fetch_sub = fetch.add_subparsers(dest="layer", required=True)

@@ -119,7 +119,41 @@ LEEFBAAROMETER = Layer(
     notes=("Gekoppeld aan de buurtgrenzen op buurtcode; buurten zonder score blijven leeg.",),
 )
 
-LAYERS: dict[str, Layer] = {layer.id: layer for layer in (BUURTEN, WIJKEN, LEEFBAAROMETER)}
+PARTNER_AGGREGATES = Layer(
+    id="partnerdata",
+    title="Partnerdata per buurt",
+    description="Corporatiebezit, geplande projecten en geplande verkoop van de partners, "
+    "samengevat per buurt en periode (projectvlakken naar rato van oppervlak verdeeld).",
+    source="Leveringen van de partners (Excel-sjabloon of GIS-bestand), per periode",
+    attribution="Partners SIA Enschede",
+    geometry_type="MultiPolygon",
+    table="leveringen",
+    year_column="periode",
+    key="buurtcode",
+    fields=(
+        Field("bezit_woningen", "Corporatiewoningen", "woningen", "integer", indicator=True),
+        Field("n_corporaties", "Aantal corporaties met bezit", "corporaties", "integer",
+              description="Gezamenlijk bezit: hoeveel corporaties woningen hebben in de buurt.",
+              indicator=True),
+        Field("aandeel_label_efg", "Aandeel energielabel E, F of G", "%", indicator=True),
+        Field("gem_conditie", "Gemiddelde conditie (NEN 2767)", "score 1–6",
+              description="1 = uitstekend … 6 = zeer slecht, gewogen naar woningen.", indicator=True),
+        Field("geplande_investering", "Geplande investering", "€", indicator=True),
+        Field("investering_per_woning", "Geplande investering per huishouden", "€ per huishouden",
+              description="Geplande investering gedeeld door het aantal huishoudens (CBS).",
+              indicator=True),
+        Field("geplande_woningen", "Geplande woningen erbij", "woningen", indicator=True),
+        Field("geplande_verkoop", "Geplande verkoop", "woningen", "integer", indicator=True),
+        Field("n_partners_plannen", "Aantal partners met plannen", "partners", "integer",
+              description="Partners met projecten of verkoop in de buurt (kans op bundeling).",
+              indicator=True),
+    ),
+    notes=("Periode kiesbaar; eerdere leveringen blijven bewaard.",),
+)
+
+LAYERS: dict[str, Layer] = {
+    layer.id: layer for layer in (BUURTEN, WIJKEN, LEEFBAAROMETER, PARTNER_AGGREGATES)
+}
 
 
 def indicator_fields() -> list[tuple[Layer, Field]]:

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, text
 
 from layers.catalogue import LAYERS, Layer, indicator_fields
 from layers.errors import InvalidInput, NotFound
+from layers.readers import to_python
 
 # SELECT list of each layer, in terms of the catalogue's field ids; `g` is the geometry.
 _LBM_COLUMNS = (
@@ -41,10 +42,22 @@ def get_layer(layer_id: str) -> Layer:
         raise NotFound(f"Laag '{layer_id}' bestaat niet; beschikbaar: {', '.join(LAYERS)}.") from None
 
 
-def available_years(conn: Connection, layer: Layer) -> list[int]:
+def available_years(conn: Connection, layer: Layer) -> list[int | str]:
+    """Years (or, for partner data, periods) present in the database."""
+    if layer.id == "partnerdata":
+        from layers import partner_store
+
+        return list(partner_store.periods(conn))
     return [int(y) for y in conn.execute(text(
         f"SELECT DISTINCT {layer.year_column} FROM {layer.table} ORDER BY 1"  # names from catalogue
     )).scalars()]
+
+
+def layer_is_synthetic(conn: Connection, layer: Layer) -> bool:
+    """Whether what the layer shows now comes (partly) from the synthetic generator."""
+    if layer.id != "partnerdata":
+        return layer.synthetic
+    return bool(conn.execute(text("SELECT bool_or(synthetisch) FROM leveringen WHERE actief")).scalar())
 
 
 def latest_year(conn: Connection, gemeente: str | None) -> int | None:
@@ -65,9 +78,13 @@ def features(
     bbox: tuple[float, float, float, float] | None = None,
     properties: list[str] | None = None,
     limit: int = 20000,
+    periode: str | None = None,
 ) -> dict[str, Any]:
     """A GeoJSON FeatureCollection (EPSG:4326) of one layer."""
     layer = get_layer(layer_id)
+    if layer.id == "partnerdata":
+        return _partner_features(conn, gemeente=gemeente, year=year, bbox=bbox,
+                                 properties=properties, limit=limit, periode=periode)
     if properties is not None:
         unknown = [p for p in properties if p not in layer.field_ids()]
         if unknown:
@@ -107,6 +124,28 @@ def features(
             "layer": layer.id, "jaar": year, "aantal": len(feats)}
 
 
+def _partner_features(conn: Connection, *, gemeente: str | None, year: int | None,
+                      bbox: tuple[float, float, float, float] | None, properties: list[str] | None,
+                      limit: int, periode: str | None) -> dict[str, Any]:
+    """Buurt polygons carrying the partner aggregates of one period."""
+    layer = LAYERS["partnerdata"]
+    wanted = properties if properties is not None else layer.field_ids()
+    unknown = [p for p in wanted if p not in layer.field_ids() and p not in ("buurtcode", "buurtnaam")]
+    if unknown:
+        raise InvalidInput(f"Onbekende eigenschap(pen) {', '.join(unknown)} voor laag 'partnerdata'; "
+                           f"kies uit: {', '.join(layer.field_ids())}.")
+    base = features(conn, "buurten", gemeente=gemeente, year=year, bbox=bbox,
+                    properties=["buurtcode", "buurtnaam"], limit=limit)
+    table = indicator_table(conn, gemeente=gemeente, year=base["jaar"], periode=periode)
+    rows = {r["buurtcode"]: r for r in table["rijen"]}
+    for feat in base["features"]:
+        row = rows.get(feat["properties"]["buurtcode"], {})
+        feat["properties"].update({p: row.get(p) for p in wanted if p in layer.field_ids()})
+        feat["properties"]["synthetisch"] = table["synthetisch"]
+    return {**base, "layer": "partnerdata", "periode": table["periode"],
+            "synthetisch": table["synthetisch"]}
+
+
 def buurt(conn: Connection, code: str, *, year: int | None = None) -> dict[str, Any]:
     """Every value of one buurt: codes, kerncijfers and the latest Leefbaarometer scores."""
     row = conn.execute(
@@ -140,11 +179,21 @@ def buurt(conn: Connection, code: str, *, year: int | None = None) -> dict[str, 
 
 
 def indicator_table(
-    conn: Connection, *, gemeente: str | None, year: int | None = None
+    conn: Connection, *, gemeente: str | None, year: int | None = None, periode: str | None = None
 ) -> dict[str, Any]:
     """One row per buurt with every indicator (the table the scoring engine reads)."""
+    from layers import partner_store
+
     if year is None:
         year = latest_year(conn, gemeente)
+    periods = partner_store.periods(conn)
+    if periode is None and periods:
+        periode = periods[0]
+    elif periode is not None and periode not in periods:
+        raise NotFound(f"Geen partnerleveringen voor periode {periode}; beschikbaar: "
+                       f"{', '.join(periods) or 'geen'}.")
+    partner = (partner_store.aggregate(conn, gemeente=gemeente, jaar=year, periode=periode)
+               if periode and year else None)
     ids = [f.id for _, f in indicator_fields()]
     rows = conn.execute(
         text(
@@ -156,13 +205,23 @@ def indicator_table(
         ),
         {"year": year, "gm": gemeente, "editie": None},
     ).mappings().all()
+    out = []
+    for r in rows:
+        rec = {"buurtcode": r["buurtcode"], "buurtnaam": r["buurtnaam"], "wijkcode": r["wijkcode"]}
+        for i in ids:
+            if i in r:
+                rec[i] = r[i]
+            elif partner is not None and not partner.empty and r["buurtcode"] in partner.index:
+                rec[i] = to_python(partner.at[r["buurtcode"], i])
+            else:
+                rec[i] = None
+        out.append(rec)
     return {
         "jaar": year,
         "gemeente": gemeente,
+        "periode": periode,
+        "perioden": periods,
+        "synthetisch": bool(periode) and partner_store.synthetic_in_period(conn, periode),
         "indicatoren": ids,
-        "rijen": [
-            {"buurtcode": r["buurtcode"], "buurtnaam": r["buurtnaam"], "wijkcode": r["wijkcode"],
-             **{i: r[i] for i in ids}}
-            for r in rows
-        ],
+        "rijen": out,
     }

@@ -26,11 +26,12 @@ class IndicatorOut(BaseModel):
 
 
 @router.get("", response_model=list[IndicatorOut], summary="Indicators offered on the map")
-def list_indicators() -> list[IndicatorOut]:
+def list_indicators(conn: ConnDep) -> list[IndicatorOut]:
+    synthetic = {layer.id: queries.layer_is_synthetic(conn, layer) for layer, _ in indicator_fields()}
     return [
         IndicatorOut(id=f.id, label=f.label, unit=f.unit, description=f.description,
                      layer=layer.id, source=layer.source, attribution=layer.attribution,
-                     synthetic=layer.synthetic)
+                     synthetic=synthetic[layer.id])
         for layer, f in indicator_fields()
     ]
 
@@ -41,5 +42,7 @@ def indicator_table(
     settings: SettingsDep,
     gemeente: Annotated[str | None, Query(pattern=r"^GM\d{4}$")] = None,
     jaar: Annotated[int | None, Query(ge=1990, le=2100)] = None,
+    periode: Annotated[str | None, Query(pattern=r"^\d{4}-(voorjaar|najaar)$")] = None,
 ) -> dict[str, Any]:
-    return queries.indicator_table(conn, gemeente=gemeente or settings.gemeente, year=jaar)
+    return queries.indicator_table(conn, gemeente=gemeente or settings.gemeente, year=jaar,
+                                   periode=periode)

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy import Connection
 
 from api.deps import ConnDep
 from layers import queries
@@ -33,29 +34,29 @@ class LayerOut(BaseModel):
     attribution: str
     geometry_type: str
     synthetic: bool
-    years: list[int]
+    years: list[int | str]
     fields: list[FieldOut]
     notes: list[str]
 
 
-def _layer_out(layer: Layer, years: list[int]) -> LayerOut:
+def _layer_out(layer: Layer, conn: Connection) -> LayerOut:
     return LayerOut(
         id=layer.id, title=layer.title, description=layer.description, source=layer.source,
         attribution=layer.attribution, geometry_type=layer.geometry_type,
-        synthetic=layer.synthetic, years=years, notes=list(layer.notes),
+        synthetic=queries.layer_is_synthetic(conn, layer),
+        years=queries.available_years(conn, layer), notes=list(layer.notes),
         fields=[FieldOut(**f.__dict__) for f in layer.fields],
     )
 
 
 @router.get("", response_model=list[LayerOut], summary="Catalogue of map layers")
 def list_layers(conn: ConnDep) -> list[LayerOut]:
-    return [_layer_out(layer, queries.available_years(conn, layer)) for layer in LAYERS.values()]
+    return [_layer_out(layer, conn) for layer in LAYERS.values()]
 
 
 @router.get("/{layer_id}", response_model=LayerOut, summary="One layer's description")
 def get_layer(layer_id: str, conn: ConnDep) -> LayerOut:
-    layer = queries.get_layer(layer_id)
-    return _layer_out(layer, queries.available_years(conn, layer))
+    return _layer_out(queries.get_layer(layer_id), conn)
 
 
 def _parse_bbox(bbox: str | None) -> tuple[float, float, float, float] | None:
@@ -87,8 +88,10 @@ def layer_features(
     bbox: Annotated[str | None, Query(description="minLon,minLat,maxLon,maxLat")] = None,
     properties: Annotated[str | None, Query(description="komma-gescheiden veldnamen")] = None,
     limit: Annotated[int, Query(ge=1, le=50000)] = 20000,
+    periode: Annotated[str | None, Query(pattern=r"^\d{4}-(voorjaar|najaar)$")] = None,
 ) -> JSONResponse:
     props = [p.strip() for p in properties.split(",") if p.strip()] if properties else None
     collection = queries.features(conn, layer_id, gemeente=gemeente, year=jaar, editie=editie,
-                                  bbox=_parse_bbox(bbox), properties=props, limit=limit)
+                                  bbox=_parse_bbox(bbox), properties=props, limit=limit,
+                                  periode=periode)
     return JSONResponse(collection, media_type="application/geo+json")

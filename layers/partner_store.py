@@ -1,0 +1,188 @@
+"""Storing partner deliveries in PostGIS (versioned) and aggregating them to buurten.
+
+A delivery replaces that partner's data for that period only: the earlier version stays in the
+database (``leveringen.actief = false``) and remains retrievable. Validation happens before
+(``layers.partners.validate.read_delivery``); storing happens in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import pandas as pd
+import shapely
+from sqlalchemy import Connection, text
+
+from layers.partners.sales_check import check_sales
+from layers.partners.validate import Delivery
+from layers.readers import to_python
+
+_TABLE_COLUMNS: dict[str, list[str]] = {
+    "bezit": ["corporatie", "adres", "postcode", "huisnummer", "toevoeging", "buurtcode",
+              "aantal_woningen", "daeb", "huurklasse", "energielabel", "bouwjaar", "conditie"],
+    "projecten": ["projectnaam", "partij", "type", "woningen_erbij", "woningen_eraf", "startjaar",
+                  "eindjaar", "investering_eur", "status", "toelichting"],
+    "verkoop": ["corporatie", "adres", "postcode", "huisnummer", "toevoeging", "buurtcode",
+                "energielabel", "conditie", "kluswoning", "gemeld_aan_gemeente", "gepland_jaar"],
+}
+_COMMON = ["partner", "periode", "vertrouwelijkheid", "synthetisch", "bron_rij"]
+
+
+@dataclass
+class StoredDelivery:
+    id: int
+    partner: str
+    periode: str
+    versie: int
+    aantallen: dict[str, int]
+    vervangen: int | None  # id of the version it replaced
+    unchanged: bool = False
+
+
+def store_delivery(conn: Connection, delivery: Delivery, *, sha256: str) -> StoredDelivery:
+    """Store a validated delivery as the new active version for its partner and period."""
+    prev = conn.execute(
+        text("SELECT id, versie, sha256 FROM leveringen WHERE partner = :p AND periode = :per "
+             "AND actief FOR UPDATE"),
+        {"p": delivery.partner, "per": delivery.period},
+    ).first()
+    counts = {kind: len(frame) for kind, frame in delivery.frames().items()}
+    if prev is not None and prev.sha256 == sha256:
+        return StoredDelivery(prev.id, delivery.partner, delivery.period, prev.versie, counts,
+                              None, unchanged=True)
+    if prev is not None:
+        conn.execute(text("UPDATE leveringen SET actief = false WHERE id = :id"), {"id": prev.id})
+    versie = int(conn.execute(
+        text("SELECT coalesce(max(versie), 0) + 1 FROM leveringen WHERE partner = :p "
+             "AND periode = :per"), {"p": delivery.partner, "per": delivery.period},
+    ).scalar_one())
+    levering_id = int(conn.execute(
+        text("INSERT INTO leveringen (partner, periode, versie, vertrouwelijkheid, synthetisch, "
+             "bron_bestand, sha256, contact, aantallen) VALUES (:p, :per, :v, :vt, :s, :bron, "
+             ":sha, :contact, CAST(:n AS jsonb)) RETURNING id"),
+        {"p": delivery.partner, "per": delivery.period, "v": versie,
+         "vt": delivery.confidentiality, "s": delivery.synthetic, "bron": delivery.source,
+         "sha": sha256, "contact": delivery.contact, "n": json.dumps(counts)},
+    ).scalar_one())
+    for kind, frame in delivery.frames().items():
+        _insert(conn, kind, frame, levering_id)
+    return StoredDelivery(levering_id, delivery.partner, delivery.period, versie, counts,
+                          prev.id if prev is not None else None)
+
+
+def _insert(conn: Connection, kind: str, frame: pd.DataFrame, levering_id: int) -> None:
+    if frame.empty:
+        return
+    cols = _COMMON + _TABLE_COLUMNS[kind]
+    placeholders = ", ".join(f":{c}" for c in cols)
+    sql = text(
+        f"INSERT INTO {kind} (levering_id, {', '.join(cols)}, geom) "  # names from our own table
+        f"VALUES (:levering_id, {placeholders}, ST_GeomFromWKB(:wkb, 28992))"
+    )
+    rows: list[dict[str, Any]] = []
+    for rec, geom in zip(frame[cols].to_dict("records"), frame.geometry, strict=True):
+        row = {k: to_python(v) for k, v in rec.items()}
+        row["levering_id"] = levering_id
+        row["wkb"] = None if geom is None or geom.is_empty else shapely.to_wkb(geom)
+        rows.append(row)
+    conn.execute(sql, rows)
+
+
+def periods(conn: Connection) -> list[str]:
+    """Periods with at least one active delivery, newest first."""
+    values = conn.execute(text(
+        "SELECT DISTINCT periode FROM leveringen WHERE actief ORDER BY periode DESC"
+    )).scalars().all()
+    return sorted(values, key=lambda p: (p[:4], p.endswith("najaar")), reverse=True)
+
+
+def deliveries(conn: Connection, *, periode: str | None = None) -> list[dict[str, Any]]:
+    """Every delivery (all versions), newest first."""
+    rows = conn.execute(
+        text("SELECT id, partner, periode, versie, actief, vertrouwelijkheid, synthetisch, "
+             "bron_bestand, aantallen, geladen_op FROM leveringen "
+             "WHERE CAST(:per AS text) IS NULL OR periode = :per ORDER BY periode DESC, partner, "
+             "versie DESC"), {"per": periode},
+    ).mappings().all()
+    return [{**r, "geladen_op": r["geladen_op"].isoformat()} for r in rows]
+
+
+def aggregate(conn: Connection, *, gemeente: str | None, jaar: int, periode: str) -> pd.DataFrame:
+    """Partner indicators per buurt (one row per buurt of the gemeente)."""
+    sql = resources.files("layers").joinpath("sql/partner_aggregates.sql").read_text()
+    rows = conn.execute(text(sql), {"gemeente": gemeente, "jaar": jaar, "periode": periode})
+    frame = pd.DataFrame(rows.mappings().all())
+    return frame.set_index("buurtcode") if not frame.empty else frame
+
+
+def synthetic_in_period(conn: Connection, periode: str) -> bool:
+    return bool(conn.execute(
+        text("SELECT bool_or(synthetisch) FROM leveringen WHERE periode = :p AND actief"),
+        {"p": periode},
+    ).scalar())
+
+
+def sales_check(conn: Connection, *, periode: str, gemeente: str | None = None) -> pd.DataFrame:
+    """Planned sales of the period with the agreement 4.1 assessment (overtreding, reden)."""
+    rows = conn.execute(
+        text("SELECT v.id, v.partner, v.corporatie, v.adres, v.postcode, v.huisnummer, "
+             "v.toevoeging, coalesce(b.buurtcode, v.buurtcode) AS buurtcode, b.buurtnaam, "
+             "v.energielabel, v.conditie, v.kluswoning, v.gemeld_aan_gemeente, v.gepland_jaar, "
+             "v.synthetisch, ST_X(ST_Transform(v.geom, 4326)) AS lon, "
+             "ST_Y(ST_Transform(v.geom, 4326)) AS lat "
+             "FROM verkoop v JOIN leveringen l ON l.id = v.levering_id AND l.actief "
+             "LEFT JOIN LATERAL (SELECT buurtcode, buurtnaam FROM buurten x "
+             "  WHERE ST_Intersects(x.geom, v.geom) ORDER BY jaar DESC LIMIT 1) b ON true "
+             "WHERE v.periode = :p AND (CAST(:gm AS text) IS NULL OR "
+             "  coalesce(b.buurtcode, v.buurtcode) LIKE 'BU' || substr(:gm, 3) || '%') "
+             "ORDER BY v.corporatie, v.adres"),
+        {"p": periode, "gm": gemeente},
+    ).mappings().all()
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    return check_sales(frame)
+
+
+def municipality_context(conn: Connection, gemeente: str) -> tuple[Any, set[str]]:
+    """The gemeente's outline (EPSG:28992, with 100 m tolerance) and its known buurtcodes."""
+    row = conn.execute(
+        text("SELECT ST_AsBinary(ST_Buffer(ST_Union(geom), 100)), array_agg(buurtcode) "
+             "FROM buurten WHERE gemeentecode = :gm AND jaar = "
+             "(SELECT max(jaar) FROM buurten WHERE gemeentecode = :gm)"), {"gm": gemeente},
+    ).one()
+    if row[0] is None:
+        from layers.errors import SetupError
+
+        raise SetupError(f"Er zijn nog geen buurten van {gemeente} geladen; laad eerst de "
+                         "buurtenkaart (sia load buurten).")
+    return shapely.from_wkb(bytes(row[0])), set(row[1])
+
+
+def load_delivery_file(conn: Connection, path: Any, *, gemeente: str, filename: str | None = None,
+                       **options: Any) -> StoredDelivery:
+    """Validate a delivery file against the gemeente and store it (all or nothing)."""
+    from pathlib import Path
+
+    from layers.partners.validate import read_delivery
+
+    area, codes = municipality_context(conn, gemeente)
+    delivery = read_delivery(Path(path), area=area, buurtcodes=codes, filename=filename, **options)
+    return store_delivery(conn, delivery, sha256=content_hash(delivery))
+
+
+def content_hash(delivery: Delivery) -> str:
+    """Hash of what a delivery says (not of the file's bytes, which carry save timestamps)."""
+    import hashlib
+
+    digest = hashlib.sha256(f"{delivery.partner}|{delivery.period}|{delivery.synthetic}".encode())
+    for kind, frame in delivery.frames().items():
+        body = frame.drop(columns=["bron_bestand"], errors="ignore")
+        digest.update(kind.encode())
+        digest.update(pd.util.hash_pandas_object(body.drop(columns="geometry"), index=False)
+                      .to_numpy().tobytes())
+        digest.update(b"".join(g.wkb if g is not None else b"-" for g in frame.geometry))
+    return digest.hexdigest()
