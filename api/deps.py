@@ -28,3 +28,4 @@ def get_connection(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[C
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ConnDep = Annotated[Connection, Depends(get_connection)]
+EngineDep = Annotated[Engine, Depends(get_engine)]

@@ -1,0 +1,98 @@
+"""Partner deliveries: the Excel template, uploads (validated as a whole), versions, the 4.1 check."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi.responses import FileResponse
+from starlette.background import BackgroundTask
+
+from api.deps import ConnDep, EngineDep, SettingsDep
+from layers import partner_store
+from layers.partners.template import write_template
+from layers.readers import to_python
+from sia.errors import InvalidUpload, NotFound
+
+router = APIRouter(prefix="/api/partners", tags=["partners"])
+_PERIOD = r"^\d{4}-(voorjaar|najaar)$"
+_MAX_UPLOAD = 50 * 1024 * 1024
+
+
+@router.get("/template", summary="Download the Excel delivery template",
+            response_class=FileResponse)
+def template(
+    partner: Annotated[str | None, Query()] = None,
+    periode: Annotated[str | None, Query(pattern=_PERIOD)] = None,
+) -> FileResponse:
+    tmp = Path(tempfile.mkdtemp(prefix="sia-template-"))
+    path = write_template(tmp / "sia-levering.xlsx", partner=partner, period=periode)
+    return FileResponse(
+        path, filename="sia-levering.xlsx",
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        background=BackgroundTask(lambda: (path.unlink(missing_ok=True), tmp.rmdir())),
+    )
+
+
+@router.post("/uploads", status_code=201, summary="Upload a delivery (all or nothing)")
+def upload(
+    engine: EngineDep,
+    settings: SettingsDep,
+    bestand: Annotated[UploadFile, File(description="ingevuld sjabloon (.xlsx) of GIS/CSV")],
+    laag: Annotated[str | None, Form(pattern="^(bezit|projecten|verkoop)$")] = None,
+    partner: Annotated[str | None, Form()] = None,
+    periode: Annotated[str | None, Form(pattern=_PERIOD)] = None,
+) -> dict[str, Any]:
+    name = Path(bestand.filename or "upload").name
+    data = bestand.file.read(_MAX_UPLOAD + 1)
+    if len(data) > _MAX_UPLOAD:
+        raise InvalidUpload(f"{name} is groter dan 50 MB.")
+    options = {k: v for k, v in (("layer", laag), ("partner", partner), ("period", periode)) if v}
+    with tempfile.TemporaryDirectory(prefix="sia-upload-") as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(data)
+        with engine.begin() as conn:  # one transaction: a rejected file stores nothing
+            stored = partner_store.load_delivery_file(conn, path, gemeente=settings.gemeente,
+                                                      filename=name, **options)
+    return {"id": stored.id, "partner": stored.partner, "periode": stored.periode,
+            "versie": stored.versie, "aantallen": stored.aantallen,
+            "vervangen": stored.vervangen, "ongewijzigd": stored.unchanged}
+
+
+@router.get("/deliveries", summary="All deliveries, every version")
+def deliveries(
+    conn: ConnDep, periode: Annotated[str | None, Query(pattern=_PERIOD)] = None
+) -> list[dict[str, Any]]:
+    return partner_store.deliveries(conn, periode=periode)
+
+
+@router.get("/periods", summary="Periods with partner data")
+def periods(conn: ConnDep) -> list[str]:
+    return partner_store.periods(conn)
+
+
+@router.get("/sales-check", summary="Planned sales checked against agreement 4.1 (GeoJSON)")
+def sales_check(
+    conn: ConnDep,
+    settings: SettingsDep,
+    periode: Annotated[str | None, Query(pattern=_PERIOD)] = None,
+    alleen_overtredingen: bool = False,
+) -> dict[str, Any]:
+    available = partner_store.periods(conn)
+    periode = periode or (available[0] if available else None)
+    if periode is None:
+        raise NotFound("Er zijn nog geen partnerleveringen geladen.")
+    frame = partner_store.sales_check(conn, periode=periode, gemeente=settings.gemeente)
+    feats = []
+    for rec in frame.to_dict("records") if not frame.empty else []:
+        if alleen_overtredingen and not rec["overtreding"]:
+            continue
+        props = {k: to_python(v) for k, v in rec.items() if k not in {"lon", "lat"}}
+        geometry = ({"type": "Point", "coordinates": [rec["lon"], rec["lat"]]}
+                    if rec["lon"] is not None else None)
+        feats.append({"type": "Feature", "id": rec["id"], "properties": props, "geometry": geometry})
+    return {"type": "FeatureCollection", "periode": periode, "features": feats,
+            "overtredingen": int(frame["overtreding"].sum()) if not frame.empty else 0,
+            "synthetisch": partner_store.synthetic_in_period(conn, periode)}
