@@ -94,6 +94,23 @@ def loaded_url(cluster: LocalCluster, template_url: str, enschede_buurten: Path,
     return url
 
 
+@pytest.fixture(scope="session")
+def demo_url(cluster: LocalCluster, loaded_url: str, enschede_buurten: Path,
+             tmp_path_factory: pytest.TempPathFactory) -> str:
+    """``loaded_url`` plus the synthetic partner deliveries, loaded through the upload path."""
+    from layers.partner_store import load_delivery_file
+    from layers.partners.synthetic import load_buurten, write_deliveries
+
+    url = _create_db(cluster, "sia_demo", template="sia_loaded")
+    files = write_deliveries(tmp_path_factory.mktemp("synthetic"), load_buurten(enschede_buurten))
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        for path in files:
+            load_delivery_file(conn, path, gemeente="GM0153")
+    engine.dispose()
+    return url
+
+
 def _conninfo(url: str) -> dict[str, object]:
     u = make_url(url)
     return {"host": u.host, "port": u.port, "user": u.username, "password": u.password,

@@ -22,9 +22,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 
 
 @pytest.fixture(scope="module")
-def server(loaded_url: str) -> Iterator[str]:
+def server(demo_url: str) -> Iterator[str]:
     port = free_port()
-    app = create_app(Settings(database_url=loaded_url, gemeente="GM0153", basemap_url=""))
+    app = create_app(Settings(database_url=demo_url, gemeente="GM0153", basemap_url=""))
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
@@ -110,4 +110,15 @@ def test_click_opens_buurt_panel(page: tuple[Page, list[str]]) -> None:
     assert pg.locator("#detail-name").inner_text() == "City"
     detail = pg.locator("#detail").inner_text()
     assert "BU01530000" in detail and "3.410" in detail and "Leefbaarometer" in detail
+    assert not problems
+
+
+def test_synthetic_partner_data_is_labelled(page: tuple[Page, list[str]]) -> None:
+    pg, problems = page
+    assert pg.locator("#synthetic-badge").count() == 0  # Leefbaarometer is real data
+    option = pg.locator("#indicator option[value=n_corporaties]").inner_text()
+    assert "synthetisch" in option
+    pg.select_option("#indicator", "n_corporaties")
+    assert "Synthetische demonstratiedata" in pg.locator("#synthetic-badge").inner_text()
+    assert pg.locator("#periode").input_value() == "2026-najaar"
     assert not problems

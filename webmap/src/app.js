@@ -58,6 +58,7 @@ function classOf(value, breaks) {
 
 function formatValue(v, unit) {
   if (v === null || v === undefined || Number.isNaN(v)) return "geen gegevens";
+  if (Math.abs(v) < 0.005) v = 0; // no "-0"
   const s = Number.isInteger(v) ? fmtInt.format(v) : fmt.format(v);
   return unit && !unit.startsWith("klasse") && !unit.startsWith("afwijking") && unit !== "score"
     ? `${s} ${unit}` : s;
@@ -103,7 +104,9 @@ function renderLegend(ind, method) {
     rows.push(`<div class="row" data-class="none"><span class="swatch" style="background:${NO_DATA}"></span>`
       + `<span>geen gegevens (${missing} buurten)</span></div>`);
   }
-  el.innerHTML = `<div class="title" data-indicator="${ind.id}">${ind.label}</div>`
+  const badge = ind.synthetic
+    ? `<div class="synthetic" id="synthetic-badge">Synthetische demonstratiedata — geen echte gegevens van de partners</div>` : "";
+  el.innerHTML = `${badge}<div class="title" data-indicator="${ind.id}">${ind.label}</div>`
     + `<div class="hint">${ind.unit || ""}${ind.unit ? " · " : ""}${names[method]}</div>${rows.join("")}`;
 }
 
@@ -115,7 +118,11 @@ async function showDetail(code) {
   body.innerHTML = "<p>Laden…</p>";
   try {
     const b = await getJSON(`/api/buurten/${encodeURIComponent(code)}`);
-    const rows = state.indicators.map((i) => `<tr><td>${i.label}</td><td class="v">${formatValue(b[i.id], i.unit)}</td></tr>`);
+    const partnerRow = state.values.get(code) || {};
+    const rows = state.indicators.map((i) => {
+      const v = i.id in b ? b[i.id] : partnerRow[i.id];
+      return `<tr><td>${i.label}${i.synthetic ? ' <span class="tag">synthetisch</span>' : ""}</td><td class="v">${formatValue(v, i.unit)}</td></tr>`;
+    });
     const extra = Object.entries(b.kerncijfers || {}).map(([k, v]) => `<tr><td>${k.replaceAll("_", " ")}</td><td class="v">${formatValue(v)}</td></tr>`);
     body.innerHTML = `<h3 id="detail-name">${b.buurtnaam || b.buurtcode}</h3>`
       + `<div class="codes">${b.buurtcode} · wijk ${b.wijkcode} · ${b.gemeentenaam || b.gemeentecode} · buurtindeling ${b.jaar}</div>`
@@ -149,7 +156,25 @@ async function init() {
   state.indicators = indicators;
   table.rijen.forEach((r) => state.values.set(r.buurtcode, r));
   const select = document.getElementById("indicator");
-  select.innerHTML = indicators.map((i) => `<option value="${i.id}">${i.label}</option>`).join("");
+  const groups = new Map();
+  indicators.forEach((i) => { if (!groups.has(i.layer)) groups.set(i.layer, []); groups.get(i.layer).push(i); });
+  const titles = Object.fromEntries(layers.map((l) => [l.id, l.title]));
+  select.innerHTML = [...groups.entries()].map(([layer, items]) => {
+    const synthetic = items.some((i) => i.synthetic);
+    const label = `${titles[layer] || layer}${synthetic ? " (synthetisch)" : ""}`;
+    return `<optgroup label="${label}">${items.map((i) => `<option value="${i.id}">${i.label}${i.synthetic ? " — synthetisch" : ""}</option>`).join("")}</optgroup>`;
+  }).join("");
+  const periodSelect = document.getElementById("periode");
+  if (table.perioden.length) {
+    periodSelect.innerHTML = table.perioden.map((p) => `<option>${p}</option>`).join("");
+    periodSelect.value = table.periode;
+    document.getElementById("periode-box").hidden = false;
+    periodSelect.addEventListener("change", async () => {
+      const t = await getJSON(`/api/indicators/table?gemeente=${config.gemeente}&periode=${periodSelect.value}`);
+      t.rijen.forEach((r) => state.values.set(r.buurtcode, r));
+      restyle();
+    });
+  }
   select.value = indicators.some((i) => i.id === "lbm_score") ? "lbm_score" : indicators[0].id;
 
   state.layer = L.geoJSON(buurten, {

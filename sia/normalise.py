@@ -1,0 +1,171 @@
+"""Normalisation of one criterion column to a common scale.
+
+Every normaliser is a small pydantic model with validated parameters and a ``__call__`` that maps an
+*oriented* series (direction already applied: higher = more urgent / more potential) to a normalised
+series. ``NORMALISERS`` maps the public name to the class, so the API can list the valid names.
+
+Constant columns carry no information. They never divide by zero: every buurt gets the neutral
+middle of the scale (0.5 for ``min_max`` and ``percentiel``, 0.0 for ``z_score``). Missing values
+(NaN) stay missing; imputation happens before normalising (see ``sia.scoring``).
+"""
+
+from __future__ import annotations
+
+import abc
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from sia.errors import InvalidInput
+
+__all__ = [
+    "NORMALISERS",
+    "Goalposts",
+    "MinMax",
+    "Normaliser",
+    "PercentileRank",
+    "ZScore",
+    "make_normaliser",
+]
+
+
+class Normaliser(BaseModel, metaclass=abc.ABCMeta):
+    """Base class: a validated, callable normalisation of one oriented column."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: ClassVar[str] = ""
+    label: ClassVar[str] = ""
+    bounded: ClassVar[bool] = True
+    """True when the output always lies in [0, 1]."""
+
+    def __call__(self, series: pd.Series) -> pd.Series:
+        """Normalise ``series`` (oriented values); NaN stays NaN."""
+        values = series.to_numpy(dtype=float)
+        return pd.Series(self.apply(values), index=series.index, name=series.name)
+
+    @abc.abstractmethod
+    def apply(self, values: np.ndarray) -> np.ndarray:
+        """Normalise a 1-d float array (the fast path used by the scoring engine)."""
+
+    def for_direction(self, sign: int) -> Normaliser:
+        """Return the normaliser to use on values multiplied by ``sign`` (+1 or -1).
+
+        Parameter-free normalisers are returned unchanged; ``Goalposts`` mirrors its goalposts,
+        which are given in the raw unit of the criterion.
+        """
+        return self
+
+
+class MinMax(Normaliser):
+    """(x - min) / (max - min) over the buurten being ranked; constant column → 0.5."""
+
+    name: ClassVar[str] = "min_max"
+    label: ClassVar[str] = "min–max (0 = laagste, 1 = hoogste buurt)"
+
+    def apply(self, values: np.ndarray) -> np.ndarray:
+        if np.isnan(values).all():
+            return values.copy()
+        lo, hi = np.nanmin(values), np.nanmax(values)
+        span = hi - lo
+        if not span > 0:
+            return np.where(np.isnan(values), np.nan, 0.5)
+        return (values - lo) / span
+
+
+class ZScore(Normaliser):
+    """(x - mean) / std (population std, ddof=0); constant column → 0.0. Not bounded."""
+
+    name: ClassVar[str] = "z_score"
+    label: ClassVar[str] = "z-score (afwijking van het gemiddelde in standaarddeviaties)"
+    bounded: ClassVar[bool] = False
+
+    def apply(self, values: np.ndarray) -> np.ndarray:
+        if np.isnan(values).all():
+            return values.copy()
+        mean = np.nanmean(values)
+        std = np.nanstd(values)
+        if not std > 0:
+            return np.where(np.isnan(values), np.nan, 0.0)
+        return (values - mean) / std
+
+
+class PercentileRank(Normaliser):
+    """(average rank - 1) / (n - 1): lowest buurt 0, highest 1, ties share a value.
+
+    A constant column (or a single buurt) gives 0.5 for every buurt.
+    """
+
+    name: ClassVar[str] = "percentiel"
+    label: ClassVar[str] = "percentielrang (0 = laagste, 1 = hoogste buurt)"
+
+    def apply(self, values: np.ndarray) -> np.ndarray:
+        ok = ~np.isnan(values)
+        n = int(ok.sum())
+        out = np.full(values.shape, np.nan)
+        if n == 0:
+            return out
+        if n == 1:
+            out[ok] = 0.5
+            return out
+        ranks = pd.Series(values[ok]).rank(method="average").to_numpy()
+        out[ok] = (ranks - 1.0) / (n - 1)
+        return out
+
+
+class Goalposts(Normaliser):
+    """Fixed goalposts in the raw unit of the criterion: ``lo`` → 0, ``hi`` → 1, clipped.
+
+    ``lo < hi`` always; the criterion's direction decides which end is urgent: for a
+    "lager is urgenter" criterion the raw value ``lo`` scores 1 and ``hi`` scores 0.
+    The result does not depend on the other buurten, so scores are comparable across periods.
+    """
+
+    name: ClassVar[str] = "doelpalen"
+    label: ClassVar[str] = "vaste doelpalen (ondergrens → 0, bovengrens → 1)"
+    lo: float = Field(allow_inf_nan=False)
+    hi: float = Field(allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _check_order(self) -> Goalposts:
+        if not self.lo < self.hi:
+            raise ValueError(f"doelpalen: lo ({self.lo}) must be smaller than hi ({self.hi})")
+        return self
+
+    def apply(self, values: np.ndarray) -> np.ndarray:
+        return np.clip((values - self.lo) / (self.hi - self.lo), 0.0, 1.0)
+
+    def for_direction(self, sign: int) -> Normaliser:
+        if sign >= 0:
+            return self
+        return Goalposts(lo=-self.hi, hi=-self.lo)
+
+
+NORMALISERS: dict[str, type[Normaliser]] = {
+    "min_max": MinMax,
+    "z_score": ZScore,
+    "percentiel": PercentileRank,
+    "doelpalen": Goalposts,
+}
+
+
+def make_normaliser(name: str, params: dict[str, Any] | None = None) -> Normaliser:
+    """Build a normaliser from its registry name and parameters.
+
+    Raises
+    ------
+    InvalidInput
+        Unknown name (the message lists the valid names) or invalid parameters.
+    """
+    cls = NORMALISERS.get(name)
+    if cls is None:
+        raise InvalidInput(f"unknown normalisation {name!r}; valid names: {', '.join(sorted(NORMALISERS))}")
+    try:
+        return cls(**(params or {}))
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or name}: {e['msg']}" for e in exc.errors()
+        )
+        raise InvalidInput(f"invalid parameters for normalisation {name!r}: {problems}") from exc
