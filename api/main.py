@@ -10,7 +10,7 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
-from api.routers import buurten, health, indicators, layers, partners
+from api.routers import buurten, health, indicators, layers, partners, scores
 from api.settings import Settings
 from layers.db.connect import resolve_url
 from layers.db.engine import make_engine
@@ -46,7 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
-    for module in (health, layers, buurten, indicators, partners):
+    for module in (health, layers, buurten, indicators, partners, scores):
         app.include_router(module.router)
     _mount_webmap(app, settings)
     return app

@@ -221,7 +221,7 @@ def indicator_table(
         "gemeente": gemeente,
         "periode": periode,
         "perioden": periods,
-        "synthetisch": bool(periode) and partner_store.synthetic_in_period(conn, periode),
+        "synthetisch": periode is not None and partner_store.synthetic_in_period(conn, periode),
         "indicatoren": ids,
         "rijen": out,
     }

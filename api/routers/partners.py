@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
@@ -32,7 +33,7 @@ def template(
     return FileResponse(
         path, filename="sia-levering.xlsx",
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        background=BackgroundTask(lambda: (path.unlink(missing_ok=True), tmp.rmdir())),
+        background=BackgroundTask(shutil.rmtree, tmp, ignore_errors=True),
     )
 
 
