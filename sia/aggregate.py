@@ -29,9 +29,10 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from sia.errors import InvalidInput
+from sia.registry import build
 
 __all__ = [
     "COMBINE",
@@ -132,16 +133,7 @@ def make_method(name: str, params: Mapping[str, Any] | None = None) -> Aggregati
     InvalidInput
         Unknown name (the message lists the valid names) or invalid parameters.
     """
-    cls = METHODS.get(name)
-    if cls is None:
-        raise InvalidInput(f"unknown method {name!r}; valid methods: {', '.join(METHODS)}")
-    try:
-        return cls(**dict(params or {}))
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or name}: {e['msg']}" for e in exc.errors()
-        )
-        raise InvalidInput(f"invalid parameters for method {name!r}: {problems}") from exc
+    return build(METHODS, "method", name, params, listing="methods")
 
 
 def combine_axes(urgentie: np.ndarray, potentie: np.ndarray, *, how: str) -> np.ndarray:

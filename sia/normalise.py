@@ -16,9 +16,9 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from sia.errors import InvalidInput
+from sia.registry import build
 
 __all__ = [
     "NORMALISERS",
@@ -159,13 +159,4 @@ def make_normaliser(name: str, params: dict[str, Any] | None = None) -> Normalis
     InvalidInput
         Unknown name (the message lists the valid names) or invalid parameters.
     """
-    cls = NORMALISERS.get(name)
-    if cls is None:
-        raise InvalidInput(f"unknown normalisation {name!r}; valid names: {', '.join(sorted(NORMALISERS))}")
-    try:
-        return cls(**(params or {}))
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or name}: {e['msg']}" for e in exc.errors()
-        )
-        raise InvalidInput(f"invalid parameters for normalisation {name!r}: {problems}") from exc
+    return build(NORMALISERS, "normalisation", name, params)
