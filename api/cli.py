@@ -153,6 +153,47 @@ def _load_synthetic(settings: Settings) -> None:
         cmd_load_partner(ns, settings)
 
 
+def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
+    """Rank the buurten of the gemeente with a profile and write CSV or GeoPackage."""
+    import geopandas as gpd
+    import pandas as pd
+    from sqlalchemy import text
+
+    from layers import queries
+    from layers.db.engine import make_engine
+    from sia.profile import load_profile
+    from sia.scoring import score
+
+    gemeente = args.gemeente or settings.gemeente
+    engine = make_engine(_url(settings))
+    try:
+        with engine.connect() as conn:
+            data = queries.indicator_table(conn, gemeente=gemeente, periode=args.periode)
+            table = pd.DataFrame(data["rijen"]).set_index("buurtcode")
+            result = score(table, load_profile(args.profile), method=args.method)
+            ranked = result.to_frame().join(table[["buurtnaam", "wijkcode"]])
+            ranked["synthetisch"] = data["synthetisch"]
+            ranked = ranked.join(result.contributions.add_prefix("bijdrage_"))
+            ranked = ranked.sort_values("rang", na_position="last")
+            if args.out.suffix.lower() == ".gpkg":
+                geoms = gpd.read_postgis(
+                    text("SELECT buurtcode, geom FROM buurten WHERE gemeentecode = :gm AND jaar = :j"),
+                    conn, geom_col="geom", params={"gm": gemeente, "j": data["jaar"]},
+                ).set_index("buurtcode")
+                out = gpd.GeoDataFrame(ranked.join(geoms), geometry="geom", crs=28992)
+                out["kwadrant"] = out["kwadrant"].astype(str)
+                out.reset_index().to_file(args.out, layer="sia_scores", driver="GPKG")
+            else:
+                ranked.reset_index().to_csv(args.out, index=False)
+    finally:
+        engine.dispose()
+    n = int(ranked["rang"].notna().sum())
+    _say(f"{n} buurten gerangschikt ({result.method}, profiel {args.profile}"
+         f"{', periode ' + data['periode'] if data['periode'] else ''}"
+         f"{', met synthetische partnerdata' if data['synthetisch'] else ''}) -> {args.out}")
+    return 0
+
+
 # -- sia serve / demo --------------------------------------------------------------------------
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -236,6 +277,14 @@ def build_parser() -> argparse.ArgumentParser:
     fb.add_argument("--out", type=Path, help="folder for the download (default SIA_DATA_DIR/downloads)")
     fb.add_argument("--no-load", action="store_true", help="download only")
     fb.set_defaults(func=cmd_fetch)
+
+    sc = sub.add_parser("score", help="rank buurten with a weight profile (CSV or GeoPackage)")
+    sc.add_argument("--profile", default="default", help="profile name or .toml file")
+    sc.add_argument("--method", help="gewogen_som or topsis (default: the profile's)")
+    sc.add_argument("--gemeente")
+    sc.add_argument("--periode", help="period of the partner data, e.g. 2026-najaar")
+    sc.add_argument("--out", type=Path, default=Path("sia_scores.csv"), help=".csv or .gpkg")
+    sc.set_defaults(func=cmd_score)
 
     serve = sub.add_parser("serve", help="serve the web map and the API")
     serve.add_argument("--host")
