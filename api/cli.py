@@ -131,6 +131,33 @@ def cmd_load_partner(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_load_raster(args: argparse.Namespace, settings: Settings) -> int:
+    from layers.db.engine import make_engine, migrate
+    from layers.raster_store import store_raster
+
+    url = _url(settings)
+    migrate(url)
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            stored = store_raster(
+                conn, args.file, gemeente=args.gemeente or settings.gemeente,
+                indicator=args.indicator, label=args.label or args.indicator, periode=args.period,
+                partner=args.partner, eenheid=args.unit, drempel=args.threshold, band=args.band,
+                synthetisch=args.synthetic, vertrouwelijkheid=args.confidentiality)
+    finally:
+        engine.dispose()
+    if stored.unchanged:
+        _say(f"{args.file.name}: al geladen als versie {stored.versie}; niets veranderd.")
+        return 0
+    replaced = " (vorige versie bewaard)" if stored.vervangen else ""
+    gaps = (f"; {len(stored.buurten_zonder_waarde)} buurt(en) zonder rastercellen: "
+            f"{', '.join(stored.buurten_zonder_waarde[:10])}" if stored.buurten_zonder_waarde else "")
+    _say(f"{args.file.name}: {stored.indicator}, {stored.periode}, versie {stored.versie}{replaced}: "
+         f"{stored.buurten_met_waarde} buurten{gaps}.")
+    return 0
+
+
 def cmd_template(args: argparse.Namespace, settings: Settings) -> int:
     from layers.partners.template import write_template
 
@@ -151,6 +178,14 @@ def _load_synthetic(settings: Settings) -> None:
         ns = argparse.Namespace(file=path, kind=None, partner=None, period=None,
                                 gemeente=settings.gemeente)
         cmd_load_partner(ns, settings)
+    from layers.partners.synthetic import write_heat_raster
+
+    heat = write_heat_raster(out / "hittestress_synthetisch.tif", load_buurten(
+        settings.data_dir / ENSCHEDE_BUURTEN if settings.data_dir else None))
+    cmd_load_raster(argparse.Namespace(
+        file=heat, gemeente=settings.gemeente, indicator="hittestress",
+        label="Hittestress (gevoelstemperatuur)", period="2026-najaar", partner="Gemeente Enschede",
+        unit="°C", threshold=32.0, band=1, synthetic=True, confidentiality="openbaar"), settings)
 
 
 def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
@@ -262,6 +297,21 @@ def build_parser() -> argparse.ArgumentParser:
     lp.add_argument("--period", help="for GIS/CSV files: e.g. 2026-najaar")
     lp.add_argument("--gemeente", help="gemeente the data must lie in (default SIA_GEMEENTE)")
     lp.set_defaults(func=cmd_load_partner)
+
+    lr = load_sub.add_parser("raster", help="a raster indicator (GeoTIFF), summarised per buurt")
+    lr.add_argument("file", type=Path)
+    lr.add_argument("--indicator", required=True, help="short name, e.g. hittestress")
+    lr.add_argument("--label", help="Dutch label shown in the map, e.g. 'Hittestress'")
+    lr.add_argument("--period", required=True, help="e.g. 2026-najaar")
+    lr.add_argument("--partner", required=True, help="delivering partner, e.g. 'Gemeente Enschede'")
+    lr.add_argument("--unit", help="unit of the cell values, e.g. °C")
+    lr.add_argument("--threshold", type=float,
+                    help="also store the share of cells above this value per buurt")
+    lr.add_argument("--band", type=int, default=1)
+    lr.add_argument("--synthetic", action="store_true", help="mark the raster as synthetic")
+    lr.add_argument("--confidentiality", default="openbaar", choices=["openbaar", "partners", "eigen"])
+    lr.add_argument("--gemeente", help="gemeente whose buurten to summarise (default SIA_GEMEENTE)")
+    lr.set_defaults(func=cmd_load_raster)
 
     tpl = sub.add_parser("template", help="write the Excel delivery template")
     tpl.add_argument("out", type=Path, nargs="?", default=Path("sia-levering.xlsx"))

@@ -21,6 +21,7 @@ VENDOR = {
     "leaflet": "leaflet/dist",
     "leaflet-geoman": "@geoman-io/leaflet-geoman-free/dist",
     "simple-statistics": "simple-statistics/dist",
+    "leaflet.markercluster": "leaflet.markercluster/dist",
 }
 
 

@@ -151,8 +151,23 @@ PARTNER_AGGREGATES = Layer(
     notes=("Periode kiesbaar; eerdere leveringen blijven bewaard.",),
 )
 
+RASTER = Layer(
+    id="raster",
+    title="Rasterindicatoren",
+    description="Rasters (GeoTIFF) van de partners, zoals hittestress of aandeel groen, "
+    "samengevat per buurt: gemiddelde en aandeel cellen boven een drempel.",
+    source="Rasterleveringen van de partners (GeoTIFF), per periode",
+    attribution="Partners SIA Enschede",
+    geometry_type="MultiPolygon",
+    table="raster_leveringen",
+    year_column="periode",
+    key="buurtcode",
+    fields=(),  # one or two fields per loaded raster: see layers.raster_store.raster_fields
+    notes=("Velden hangen af van de geladen rasters; eerdere versies blijven bewaard.",),
+)
+
 LAYERS: dict[str, Layer] = {
-    layer.id: layer for layer in (BUURTEN, WIJKEN, LEEFBAAROMETER, PARTNER_AGGREGATES)
+    layer.id: layer for layer in (BUURTEN, WIJKEN, LEEFBAAROMETER, PARTNER_AGGREGATES, RASTER)
 }
 
 

@@ -131,7 +131,7 @@ def sales_check(conn: Connection, *, periode: str, gemeente: str | None = None) 
         text("SELECT v.id, v.partner, v.corporatie, v.adres, v.postcode, v.huisnummer, "
              "v.toevoeging, coalesce(b.buurtcode, v.buurtcode) AS buurtcode, b.buurtnaam, "
              "v.energielabel, v.conditie, v.kluswoning, v.gemeld_aan_gemeente, v.gepland_jaar, "
-             "v.synthetisch, ST_X(ST_Transform(v.geom, 4326)) AS lon, "
+             "v.synthetisch, v.vertrouwelijkheid, ST_X(ST_Transform(v.geom, 4326)) AS lon, "
              "ST_Y(ST_Transform(v.geom, 4326)) AS lat "
              "FROM verkoop v JOIN leveringen l ON l.id = v.levering_id AND l.actief "
              "LEFT JOIN LATERAL (SELECT buurtcode, buurtnaam FROM buurten x "
@@ -186,3 +186,61 @@ def content_hash(delivery: Delivery) -> str:
                       .to_numpy().tobytes())
         digest.update(b"".join(g.wkb if g is not None else b"-" for g in frame.geometry))
     return digest.hexdigest()
+
+
+# ---------------------------------------------------------------- address-level records for the map
+
+# What each partner layer shows per record on the map (besides partner, periode, synthetisch).
+_FEATURE_COLUMNS: dict[str, list[str]] = {
+    "bezit": ["corporatie", "adres", "postcode", "huisnummer", "toevoeging", "aantal_woningen",
+              "daeb", "huurklasse", "energielabel", "bouwjaar", "conditie"],
+    "projecten": ["projectnaam", "partij", "type", "woningen_erbij", "woningen_eraf", "startjaar",
+                  "eindjaar", "investering_eur", "status", "toelichting"],
+    "verkoop": ["corporatie", "adres", "postcode", "huisnummer", "toevoeging", "energielabel",
+                "conditie", "kluswoning", "gemeld_aan_gemeente", "gepland_jaar"],
+}
+
+# Who may see a record (DESIGN.md, "openbaar, tenzij"). There is no sign-in yet, so every viewer
+# is the public: it sees `openbaar` records, and synthetic demonstration records of any class
+# (they describe no real dwelling). Real `partners` and `eigen` records stay in the database and
+# only reach the map as buurt aggregates.
+PUBLIC_RECORDS = "(x.vertrouwelijkheid = 'openbaar' OR x.synthetisch)"
+
+
+def partner_features(conn: Connection, kind: str, *, periode: str,
+                     gemeente: str | None = None) -> dict[str, Any]:
+    """Address points (and project polygons) of one partner layer and period as GeoJSON (EPSG:4326).
+
+    Only records the public may see are returned; ``verborgen`` counts the records withheld.
+    Per-buurt counts without a location are not features; ``zonder_locatie`` counts them.
+    """
+    if kind not in _FEATURE_COLUMNS:
+        from layers.errors import InvalidInput
+
+        raise InvalidInput(f"Onbekende partnerlaag '{kind}'; kies uit: {', '.join(_FEATURE_COLUMNS)}.")
+    cols = ", ".join(f"x.{c}" for c in _FEATURE_COLUMNS[kind])
+    in_gemeente = ("(CAST(:gm AS text) IS NULL OR EXISTS (SELECT 1 FROM buurten b WHERE "
+                   "b.gemeentecode = :gm AND ST_Intersects(b.geom, x.geom)))")
+    base = (f"FROM {kind} x JOIN leveringen l ON l.id = x.levering_id AND l.actief "  # kind checked
+            "WHERE x.periode = :p")
+    params = {"p": periode, "gm": gemeente}
+    rows = conn.execute(text(
+        f"SELECT x.id, x.partner, x.periode, x.synthetisch, x.vertrouwelijkheid, {cols}, "
+        "ST_AsGeoJSON(ST_Transform(x.geom, 4326), 6) AS g "
+        f"{base} AND x.geom IS NOT NULL AND {PUBLIC_RECORDS} AND {in_gemeente} ORDER BY x.id"
+    ), params).mappings().all()
+    counts = conn.execute(text(
+        f"SELECT count(*) FILTER (WHERE NOT {PUBLIC_RECORDS}) AS verborgen, "
+        f"count(*) FILTER (WHERE x.geom IS NULL AND {PUBLIC_RECORDS}) AS zonder_locatie {base}"
+    ), params).one()
+    feats = [{"type": "Feature", "id": r["id"],
+              "properties": {k: to_python(v) for k, v in r.items() if k != "g"},
+              "geometry": json.loads(r["g"])} for r in rows]
+    hidden = int(counts.verborgen)
+    return {
+        "type": "FeatureCollection", "laag": kind, "periode": periode, "features": feats,
+        "aantal": len(feats), "verborgen": hidden, "zonder_locatie": int(counts.zonder_locatie),
+        "synthetisch": any(f["properties"]["synthetisch"] for f in feats),
+        "melding": (f"{hidden} record(s) zijn vertrouwelijk (partners of eigen organisatie) en "
+                    "worden alleen per buurt samengevat getoond." if hidden else None),
+    }

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from layers.catalogue import LAYERS, Layer, indicator_fields
+from layers.catalogue import LAYERS, Field, Layer, indicator_fields
 from layers.errors import InvalidInput, NotFound
 from layers.readers import to_python
 
@@ -42,12 +42,33 @@ def get_layer(layer_id: str) -> Layer:
         raise NotFound(f"Laag '{layer_id}' bestaat niet; beschikbaar: {', '.join(LAYERS)}.") from None
 
 
+def layer_fields(conn: Connection, layer: Layer) -> list[Field]:
+    """The layer's fields; for the raster layer, those of the rasters loaded now."""
+    if layer.id == "raster":
+        from layers import raster_store
+
+        return [f for f, _ in raster_store.raster_fields(conn)]
+    return list(layer.fields)
+
+
+def all_indicator_fields(conn: Connection, periode: str | None = None) -> list[tuple[Layer, Field]]:
+    """Every indicator: the catalogue's fixed ones and one or two per loaded raster."""
+    from layers import raster_store
+
+    raster = LAYERS["raster"]
+    return [*indicator_fields(), *((raster, f) for f, _ in raster_store.raster_fields(conn, periode))]
+
+
 def available_years(conn: Connection, layer: Layer) -> list[int | str]:
-    """Years (or, for partner data, periods) present in the database."""
+    """Years (or, for partner data and rasters, periods) present in the database."""
     if layer.id == "partnerdata":
         from layers import partner_store
 
         return list(partner_store.periods(conn))
+    if layer.id == "raster":
+        from layers import raster_store
+
+        return sorted({r["periode"] for r in raster_store.active_rasters(conn)}, reverse=True)
     return [int(y) for y in conn.execute(text(
         f"SELECT DISTINCT {layer.year_column} FROM {layer.table} ORDER BY 1"  # names from catalogue
     )).scalars()]
@@ -55,6 +76,9 @@ def available_years(conn: Connection, layer: Layer) -> list[int | str]:
 
 def layer_is_synthetic(conn: Connection, layer: Layer) -> bool:
     """Whether what the layer shows now comes (partly) from the synthetic generator."""
+    if layer.id == "raster":
+        return bool(conn.execute(text(
+            "SELECT bool_or(synthetisch) FROM raster_leveringen WHERE actief")).scalar())
     if layer.id != "partnerdata":
         return layer.synthetic
     return bool(conn.execute(text("SELECT bool_or(synthetisch) FROM leveringen WHERE actief")).scalar())
@@ -82,8 +106,8 @@ def features(
 ) -> dict[str, Any]:
     """A GeoJSON FeatureCollection (EPSG:4326) of one layer."""
     layer = get_layer(layer_id)
-    if layer.id == "partnerdata":
-        return _partner_features(conn, gemeente=gemeente, year=year, bbox=bbox,
+    if layer.id in ("partnerdata", "raster"):
+        return _partner_features(conn, layer, gemeente=gemeente, year=year, bbox=bbox,
                                  properties=properties, limit=limit, periode=periode)
     if properties is not None:
         unknown = [p for p in properties if p not in layer.field_ids()]
@@ -124,26 +148,28 @@ def features(
             "layer": layer.id, "jaar": year, "aantal": len(feats)}
 
 
-def _partner_features(conn: Connection, *, gemeente: str | None, year: int | None,
+def _partner_features(conn: Connection, layer: Layer, *, gemeente: str | None, year: int | None,
                       bbox: tuple[float, float, float, float] | None, properties: list[str] | None,
                       limit: int, periode: str | None) -> dict[str, Any]:
-    """Buurt polygons carrying the partner aggregates of one period."""
-    layer = LAYERS["partnerdata"]
-    wanted = properties if properties is not None else layer.field_ids()
-    unknown = [p for p in wanted if p not in layer.field_ids() and p not in ("buurtcode", "buurtnaam")]
+    """Buurt polygons carrying the partner (or raster) aggregates of one period."""
+    field_ids = [f.id for f in layer_fields(conn, layer)]
+    wanted = properties if properties is not None else field_ids
+    unknown = [p for p in wanted if p not in field_ids and p not in ("buurtcode", "buurtnaam")]
     if unknown:
-        raise InvalidInput(f"Onbekende eigenschap(pen) {', '.join(unknown)} voor laag 'partnerdata'; "
-                           f"kies uit: {', '.join(layer.field_ids())}.")
+        raise InvalidInput(f"Onbekende eigenschap(pen) {', '.join(unknown)} voor laag '{layer.id}'; "
+                           f"kies uit: {', '.join(field_ids) or 'geen'}.")
     base = features(conn, "buurten", gemeente=gemeente, year=year, bbox=bbox,
                     properties=["buurtcode", "buurtnaam"], limit=limit)
     table = indicator_table(conn, gemeente=gemeente, year=base["jaar"], periode=periode)
     rows = {r["buurtcode"]: r for r in table["rijen"]}
     for feat in base["features"]:
         row = rows.get(feat["properties"]["buurtcode"], {})
-        feat["properties"].update({p: row.get(p) for p in wanted if p in layer.field_ids()})
-        feat["properties"]["synthetisch"] = table["synthetisch"]
-    return {**base, "layer": "partnerdata", "periode": table["periode"],
-            "synthetisch": table["synthetisch"]}
+        feat["properties"].update({p: row.get(p) for p in wanted if p in field_ids})
+    synthetic = (table["synthetisch"] if layer.id == "partnerdata"
+                 else layer_is_synthetic(conn, layer))
+    for feat in base["features"]:
+        feat["properties"]["synthetisch"] = synthetic
+    return {**base, "layer": layer.id, "periode": table["periode"], "synthetisch": synthetic}
 
 
 def buurt(conn: Connection, code: str, *, year: int | None = None) -> dict[str, Any]:
@@ -194,7 +220,11 @@ def indicator_table(
                        f"{', '.join(periods) or 'geen'}.")
     partner = (partner_store.aggregate(conn, gemeente=gemeente, jaar=year, periode=periode)
                if periode and year else None)
-    ids = [f.id for _, f in indicator_fields()]
+    from layers import raster_store
+
+    raster_ids = [f.id for f, _ in raster_store.raster_fields(conn, periode)]
+    raster = raster_store.raster_values(conn, periode) if raster_ids else {}
+    ids = [f.id for _, f in indicator_fields()] + raster_ids
     rows = conn.execute(
         text(
             f"SELECT b.buurtcode, b.buurtnaam, b.wijkcode, b.aantal_inwoners, b.aantal_huishoudens, "
@@ -211,6 +241,8 @@ def indicator_table(
         for i in ids:
             if i in r:
                 rec[i] = r[i]
+            elif i in raster_ids:
+                rec[i] = raster.get(r["buurtcode"], {}).get(i)
             elif partner is not None and not partner.empty and r["buurtcode"] in partner.index:
                 rec[i] = to_python(partner.at[r["buurtcode"], i])
             else:
@@ -221,7 +253,8 @@ def indicator_table(
         "gemeente": gemeente,
         "periode": periode,
         "perioden": periods,
-        "synthetisch": periode is not None and partner_store.synthetic_in_period(conn, periode),
+        "synthetisch": (periode is not None and partner_store.synthetic_in_period(conn, periode))
+        or any(r["synthetisch"] for r in raster_store.active_rasters(conn, periode)),
         "indicatoren": ids,
         "rijen": out,
     }

@@ -1,6 +1,7 @@
 """Take a screenshot of the running web map with headless Chromium (for looking at it).
 
 Usage: .venv/bin/python scripts/screenshot.py [URL] [OUT.png] [--indicator ID] [--click BUURTCODE]
+       [--check toggle-bezit ...] [--popup verkoop]
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ def main() -> None:
     parser.add_argument("out", nargs="?", default="/tmp/sia-map.png")
     parser.add_argument("--indicator")
     parser.add_argument("--click")
+    parser.add_argument("--check", action="append", default=[],
+                        help="tick a layer checkbox, e.g. toggle-bezit (repeatable)")
+    parser.add_argument("--popup", help="open the popup of the first feature of this partner layer")
     args = parser.parse_args()
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
@@ -33,6 +37,16 @@ def main() -> None:
                 "code => window.siaMap.layer.eachLayer(l => { if (l.feature.properties.buurtcode"
                 " === code) l.fire('click'); })", args.click)
             page.wait_for_selector("#detail-name")
+        for box in args.check:
+            page.check(f"#{box}")
+            page.wait_for_timeout(1500)
+        if args.popup:
+            page.evaluate(
+                "kind => { const g = window.siaMap.partner.layers[kind]; const ls = g.getLayers();"
+                " const l = ls.find(x => x.feature.properties.overtreding) || ls[0];"
+                " if (g.zoomToShowLayer) g.zoomToShowLayer(l, () => l.openPopup()); else l.openPopup(); }",
+                args.popup)
+            page.wait_for_timeout(1500)
         page.wait_for_timeout(500)
         page.screenshot(path=args.out)
         browser.close()

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from layers.cbs import prepare_buurten, store_buurten
@@ -81,6 +82,16 @@ def db_url(cluster: LocalCluster, template_url: str) -> str:
     return _create_db(cluster, f"sia_test_{next(_counter)}", template="sia_template")
 
 
+@pytest.fixture
+def engine(db_url: str, enschede_buurten: Path) -> Iterator[Engine]:
+    """An engine on a fresh database holding only the real Enschede buurten (2021)."""
+    eng = make_engine(db_url)
+    with eng.begin() as conn:
+        store_buurten(conn, prepare_buurten(enschede_buurten))
+    yield eng
+    eng.dispose()
+
+
 @pytest.fixture(scope="session")
 def loaded_url(cluster: LocalCluster, template_url: str, enschede_buurten: Path,
                enschede_lbm: Path) -> str:
@@ -97,16 +108,24 @@ def loaded_url(cluster: LocalCluster, template_url: str, enschede_buurten: Path,
 @pytest.fixture(scope="session")
 def demo_url(cluster: LocalCluster, loaded_url: str, enschede_buurten: Path,
              tmp_path_factory: pytest.TempPathFactory) -> str:
-    """``loaded_url`` plus the synthetic partner deliveries, loaded through the upload path."""
+    """``loaded_url`` plus what ``sia demo`` adds: the synthetic partner deliveries (through the
+    upload path) and the synthetic heat-stress raster."""
     from layers.partner_store import load_delivery_file
-    from layers.partners.synthetic import load_buurten, write_deliveries
+    from layers.partners.synthetic import load_buurten, write_deliveries, write_heat_raster
+    from layers.raster_store import store_raster
 
     url = _create_db(cluster, "sia_demo", template="sia_loaded")
-    files = write_deliveries(tmp_path_factory.mktemp("synthetic"), load_buurten(enschede_buurten))
+    folder = tmp_path_factory.mktemp("synthetic")
+    buurten = load_buurten(enschede_buurten)
+    files = write_deliveries(folder, buurten)
+    heat = write_heat_raster(folder / "hittestress.tif", buurten)
     engine = make_engine(url)
     with engine.begin() as conn:
         for path in files:
             load_delivery_file(conn, path, gemeente="GM0153")
+        store_raster(conn, heat, gemeente="GM0153", indicator="hittestress", label="Hittestress",
+                     periode="2026-najaar", partner="Gemeente Enschede", eenheid="°C",
+                     drempel=32.0, synthetisch=True)
     engine.dispose()
     return url
 

@@ -122,3 +122,65 @@ def test_synthetic_partner_data_is_labelled(page: tuple[Page, list[str]]) -> Non
     assert "Synthetische demonstratiedata" in pg.locator("#synthetic-badge").inner_text()
     assert pg.locator("#periode").input_value() == "2026-najaar"
     assert not problems
+
+
+def test_partner_points_are_clustered_and_labelled(page: tuple[Page, list[str]]) -> None:
+    pg, problems = page
+    assert pg.locator(".marker-cluster").count() == 0
+    pg.check("#toggle-bezit")
+    pg.wait_for_selector(".marker-cluster.cluster-bezit")
+    # zoomed out, thousands of address points are drawn as a few dozen clusters
+    n_points = pg.evaluate("window.siaMap.partner.data.bezit.features.length")
+    n_clusters = pg.locator(".marker-cluster").count()
+    assert n_points > 1000 and 5 < n_clusters < 200
+    # what the clusters and single points say adds up to every dwelling of the layer
+    shown, total = pg.evaluate("""() => {
+        const g = window.siaMap.partner.layers.bezit;
+        const parse = (t) => Number(t.replaceAll('.', ''));
+        const labels = [...document.querySelectorAll('.marker-cluster span')]
+          .reduce((s, e) => s + parse(e.textContent), 0);
+        const single = g.getLayers().filter((m) => g.getVisibleParent(m) === m)
+          .reduce((s, m) => s + m.feature.properties.aantal_woningen, 0);
+        const all = window.siaMap.partner.data.bezit.features
+          .reduce((s, f) => s + f.properties.aantal_woningen, 0);
+        return [labels + single, all]; }""")
+    assert shown == total >= n_points
+    assert "Synthetische demonstratiedata" in pg.locator("#partner-synthetic").inner_text()
+    assert "op de kaart" in pg.locator("#partner-note").inner_text()
+    # zoomed in to street level the clusters break up into single points
+    pg.evaluate("window.siaMap.map.setZoom(17, {animate: false})")
+    pg.wait_for_timeout(500)
+    assert pg.locator(".marker-cluster").count() == 0
+    assert pg.evaluate("window.siaMap.partner.layers.bezit.getLayers()"
+                       ".filter(m => m._map).length") > 0
+    pg.uncheck("#toggle-bezit")
+    assert pg.locator(".marker-cluster").count() == 0
+    assert not problems
+
+
+def test_sales_violation_popup(page: tuple[Page, list[str]]) -> None:
+    pg, problems = page
+    pg.check("#toggle-verkoop")
+    pg.wait_for_selector(".marker-cluster, .leaflet-interactive")
+    pg.wait_for_function("window.siaMap.partner.layers.verkoop !== undefined")
+    n_bad = pg.evaluate("window.siaMap.partner.data.verkoop.overtredingen")
+    assert n_bad >= 1
+    pg.evaluate("""() => { const g = window.siaMap.partner.layers.verkoop;
+        const l = g.getLayers().find(x => x.feature.properties.overtreding);
+        g.zoomToShowLayer(l, () => l.openPopup()); }""")
+    pg.wait_for_selector(".leaflet-popup .violation")
+    popup = pg.locator(".leaflet-popup").inner_text()
+    assert "strijdig met afspraak 4.1" in popup and "Synthetisch" in popup
+    assert f"{n_bad} strijdig met 4.1" in pg.locator("#partner-note").inner_text()
+    assert not problems
+
+
+def test_raster_indicator_on_the_map(page: tuple[Page, list[str]]) -> None:
+    pg, problems = page
+    option = pg.locator("#indicator option[value=hittestress]").inner_text()
+    assert "Hittestress" in option and "synthetisch" in option
+    pg.select_option("#indicator", "hittestress")
+    assert pg.locator("#legend .title").inner_text() == "Hittestress"
+    assert "°C" in pg.locator("#legend").inner_text()
+    assert "Synthetische demonstratiedata" in pg.locator("#synthetic-badge").inner_text()
+    assert not problems

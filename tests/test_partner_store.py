@@ -16,22 +16,11 @@ from sqlalchemy import Engine, text
 from api.main import create_app
 from api.settings import Settings
 from layers import partner_store
-from layers.cbs import prepare_buurten, store_buurten
-from layers.db.engine import make_engine
 from layers.partners.synthetic import generate, load_buurten, write_deliveries
 from sia.errors import InvalidUpload
 
 pytestmark = pytest.mark.postgis
 PERIOD = "2026-najaar"
-
-
-@pytest.fixture
-def engine(db_url: str, enschede_buurten: Path) -> Iterator[Engine]:
-    eng = make_engine(db_url)
-    with eng.begin() as conn:
-        store_buurten(conn, prepare_buurten(enschede_buurten))
-    yield eng
-    eng.dispose()
 
 
 @pytest.fixture(scope="module")

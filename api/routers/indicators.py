@@ -9,7 +9,6 @@ from pydantic import BaseModel
 
 from api.deps import ConnDep, SettingsDep
 from layers import queries
-from layers.catalogue import indicator_fields
 
 router = APIRouter(prefix="/api/indicators", tags=["indicators"])
 
@@ -27,12 +26,13 @@ class IndicatorOut(BaseModel):
 
 @router.get("", response_model=list[IndicatorOut], summary="Indicators offered on the map")
 def list_indicators(conn: ConnDep) -> list[IndicatorOut]:
-    synthetic = {layer.id: queries.layer_is_synthetic(conn, layer) for layer, _ in indicator_fields()}
+    fields = queries.all_indicator_fields(conn)
+    synthetic = {layer.id: queries.layer_is_synthetic(conn, layer) for layer, _ in fields}
     return [
         IndicatorOut(id=f.id, label=f.label, unit=f.unit, description=f.description,
                      layer=layer.id, source=layer.source, attribution=layer.attribution,
                      synthetic=synthetic[layer.id])
-        for layer, f in indicator_fields()
+        for layer, f in fields
     ]
 
 

@@ -45,7 +45,7 @@ def _layer_out(layer: Layer, conn: Connection) -> LayerOut:
         attribution=layer.attribution, geometry_type=layer.geometry_type,
         synthetic=queries.layer_is_synthetic(conn, layer),
         years=queries.available_years(conn, layer), notes=list(layer.notes),
-        fields=[FieldOut(**f.__dict__) for f in layer.fields],
+        fields=[FieldOut(**f.__dict__) for f in queries.layer_fields(conn, layer)],
     )
 
 

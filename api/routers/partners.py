@@ -62,6 +62,47 @@ def upload(
             "vervangen": stored.vervangen, "ongewijzigd": stored.unchanged}
 
 
+@router.post("/rasters", status_code=201, summary="Upload a raster indicator (GeoTIFF), per buurt")
+def upload_raster(
+    engine: EngineDep,
+    settings: SettingsDep,
+    bestand: Annotated[UploadFile, File(description="GeoTIFF met coördinatenstelsel")],
+    indicator: Annotated[str, Form(description="korte naam, bijv. hittestress")],
+    label: Annotated[str, Form(description="naam in de kaart")],
+    periode: Annotated[str, Form(pattern=_PERIOD)],
+    partner: Annotated[str, Form()],
+    eenheid: Annotated[str | None, Form()] = None,
+    drempel: Annotated[float | None, Form(description="aandeel cellen boven deze waarde")] = None,
+    band: Annotated[int, Form(ge=1)] = 1,
+    synthetisch: Annotated[bool, Form()] = False,
+) -> dict[str, Any]:
+    from layers.raster_store import store_raster
+
+    name = Path(bestand.filename or "raster.tif").name
+    data = bestand.file.read(_MAX_UPLOAD + 1)
+    if len(data) > _MAX_UPLOAD:
+        raise InvalidUpload(f"{name} is groter dan 50 MB.")
+    with tempfile.TemporaryDirectory(prefix="sia-raster-") as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(data)
+        with engine.begin() as conn:  # a rejected raster stores nothing
+            stored = store_raster(conn, path, gemeente=settings.gemeente, indicator=indicator,
+                                  label=label, periode=periode, partner=partner, eenheid=eenheid,
+                                  drempel=drempel, band=band, synthetisch=synthetisch,
+                                  filename=name)
+    return {"id": stored.id, "indicator": stored.indicator, "periode": stored.periode,
+            "versie": stored.versie, "buurten_met_waarde": stored.buurten_met_waarde,
+            "buurten_zonder_waarde": stored.buurten_zonder_waarde, "vervangen": stored.vervangen,
+            "ongewijzigd": stored.unchanged}
+
+
+@router.get("/rasters", summary="All raster deliveries, every version")
+def rasters(conn: ConnDep) -> list[dict[str, Any]]:
+    from layers.raster_store import raster_deliveries
+
+    return raster_deliveries(conn)
+
+
 @router.get("/deliveries", summary="All deliveries, every version")
 def deliveries(
     conn: ConnDep, periode: Annotated[str | None, Query(pattern=_PERIOD)] = None
@@ -72,6 +113,20 @@ def deliveries(
 @router.get("/periods", summary="Periods with partner data")
 def periods(conn: ConnDep) -> list[str]:
     return partner_store.periods(conn)
+
+
+@router.get("/features", summary="Address points and project areas of one partner layer (GeoJSON)")
+def features(
+    conn: ConnDep,
+    settings: SettingsDep,
+    laag: Annotated[str, Query(pattern="^(bezit|projecten|verkoop)$")],
+    periode: Annotated[str | None, Query(pattern=_PERIOD)] = None,
+) -> dict[str, Any]:
+    available = partner_store.periods(conn)
+    periode = periode or (available[0] if available else None)
+    if periode is None:
+        raise NotFound("Er zijn nog geen partnerleveringen geladen.")
+    return partner_store.partner_features(conn, laag, periode=periode, gemeente=settings.gemeente)
 
 
 @router.get("/sales-check", summary="Planned sales checked against agreement 4.1 (GeoJSON)")
@@ -87,7 +142,11 @@ def sales_check(
         raise NotFound("Er zijn nog geen partnerleveringen geladen.")
     frame = partner_store.sales_check(conn, periode=periode, gemeente=settings.gemeente)
     feats = []
+    hidden = 0
     for rec in frame.to_dict("records") if not frame.empty else []:
+        if not (rec["vertrouwelijkheid"] == "openbaar" or rec["synthetisch"]):
+            hidden += 1  # see partner_store.PUBLIC_RECORDS: no sign-in yet, so public view
+            continue
         if alleen_overtredingen and not rec["overtreding"]:
             continue
         props = {k: to_python(v) for k, v in rec.items() if k not in {"lon", "lat"}}
@@ -96,4 +155,5 @@ def sales_check(
         feats.append({"type": "Feature", "id": rec["id"], "properties": props, "geometry": geometry})
     return {"type": "FeatureCollection", "periode": periode, "features": feats,
             "overtredingen": int(frame["overtreding"].sum()) if not frame.empty else 0,
+            "verborgen": hidden,
             "synthetisch": partner_store.synthetic_in_period(conn, periode)}

@@ -23,6 +23,7 @@ How the numbers are made (all randomness from one ``numpy`` generator seeded wit
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -401,3 +402,48 @@ def write_deliveries(out_dir: str | Path, buurten: gpd.GeoDataFrame | None = Non
         paths.append(write_filled(out_dir / d.source, d.frames(), partner=partner,
                                   period=period, contact=d.contact, synthetic=True))
     return paths
+
+
+def write_heat_raster(path: str | Path, buurten: gpd.GeoDataFrame | None = None, *,
+                      seed: int = 153, cell: float = 25.0) -> Path:
+    """Write a synthetic heat-stress GeoTIFF (felt temperature on a hot day, °C) for the buurten.
+
+    Not a measurement: warmer where the buurten are densely built (CBS address density), cooler at
+    the green edges, plus smooth seeded noise. Cells outside the buurten are nodata. The file's
+    metadata says SYNTHETISCH. EPSG:28992, ``cell`` metres.
+    """
+    import rasterio
+    from affine import Affine
+    from rasterio.features import rasterize
+    from scipy.ndimage import gaussian_filter
+
+    frame = (buurten if buurten is not None else load_buurten()).to_crs(28992)
+    minx, miny, maxx, maxy = frame.total_bounds
+    width, height = int(np.ceil((maxx - minx) / cell)), int(np.ceil((maxy - miny) / cell))
+    transform = Affine(cell, 0.0, minx, 0.0, -cell, maxy)  # from_origin warns (affine 3.x)
+    column = next((c for c in ("omgevingsadressendichtheid", "bevolkingsdichtheid_inwoners_per_km2",
+                               "bevolkingsdichtheid") if c in frame.columns), None)
+    values = (pd.to_numeric(frame[column], errors="coerce") if column is not None
+              else pd.Series(1.0, index=frame.index))
+    density = values.fillna(0).clip(lower=0).to_numpy(dtype="float64")  # CBS codes < 0 → 0
+    with warnings.catch_warnings():  # rasterio's rasterize still multiplies Affines with `*`
+        warnings.filterwarnings("ignore", "Use `@` matmul", PendingDeprecationWarning)
+        grid = rasterize(zip(frame.geometry, density, strict=True), out_shape=(height, width),
+                         transform=transform, fill=-1.0, dtype="float64")
+    inside = grid >= 0
+    dense = gaussian_filter(np.where(inside, grid, 0.0), sigma=300 / cell)
+    dense = dense / max(float(np.percentile(dense[inside], 99)), 1e-9)
+    rng = np.random.default_rng(seed)
+    noise = gaussian_filter(rng.normal(size=(height, width)), sigma=150 / cell)
+    noise = noise / max(float(noise.std()), 1e-9)
+    heat = 28.0 + 7.0 * np.clip(dense, 0, 1.2) + 0.8 * noise
+    heat = np.where(inside, heat, -9999.0).astype("float32")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with rasterio.open(path, "w", driver="GTiff", width=width, height=height, count=1,
+                       dtype="float32", crs="EPSG:28992", transform=transform, nodata=-9999.0,
+                       compress="deflate") as ds:
+        ds.write(heat, 1)
+        ds.update_tags(SYNTHETISCH="ja", BESCHRIJVING="Synthetische hittestress (gevoelstemperatuur "
+                       "op een hete dag, °C); geen meting", SEED=str(seed))
+    return path

@@ -15,7 +15,8 @@ const NO_DATA = "#d9d9d9";
 const fmt = new Intl.NumberFormat("nl-NL", { maximumFractionDigits: 2 });
 const fmtInt = new Intl.NumberFormat("nl-NL", { maximumFractionDigits: 0 });
 
-const state = { indicators: [], values: new Map(), breaks: [], colors: [], layer: null };
+const state = { indicators: [], values: new Map(), breaks: [], colors: [], layer: null,
+  partner: { periode: null, layers: {}, data: {} } };
 window.siaMap = state; // inspected by the browser tests
 
 async function getJSON(url) {
@@ -135,9 +136,120 @@ async function showDetail(code) {
   }
 }
 
+// ---------------------------------------------------------------- partner layers (address level)
+const LABEL_COLORS = { A: "#1a9850", B: "#66bd63", C: "#a6d96a", D: "#fee08b", E: "#fdae61", F: "#f46d43", G: "#d73027" };
+const PROJECT_COLORS = {
+  nieuwbouw: "#1f78b4", renovatie: "#33a02c", sloop: "#e31a1c", transformatie: "#6a3d9a", verduurzaming: "#ff7f00",
+};
+const PARTNER_LAYERS = {
+  bezit: { title: "Corporatiebezit", url: (p) => `/api/partners/features?laag=bezit&periode=${p}`, cluster: true },
+  projecten: { title: "Geplande projecten", url: (p) => `/api/partners/features?laag=projecten&periode=${p}`, cluster: false },
+  verkoop: { title: "Geplande verkoop", url: (p) => `/api/partners/sales-check?periode=${p}`, cluster: true },
+};
+const esc = (v) => String(v ?? "").replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]));
+const yesNo = (v) => (v === null || v === undefined ? "onbekend" : v ? "ja" : "nee");
+const money = new Intl.NumberFormat("nl-NL", { style: "currency", currency: "EUR", maximumFractionDigits: 0 });
+
+function popupRows(rows, synthetic) {
+  const tag = synthetic ? '<div class="synthetic">Synthetisch — geen echte gegevens</div>' : "";
+  return `${tag}<table class="popup">${rows.filter(([, v]) => v !== null && v !== undefined && v !== "")
+    .map(([k, v]) => `<tr><td>${k}</td><td>${esc(v)}</td></tr>`).join("")}</table>`;
+}
+
+function address(p) { // "adres" is street and number (template definition); postcode for context
+  return [p.adres, p.postcode].filter((x) => x !== null && x !== undefined && x !== "").join(", ") || "(geen adres)";
+}
+
+function partnerFeatureLayer(kind, collection) {
+  const pointStyle = (p) => {
+    if (kind === "bezit") return { radius: 4 + Math.min(6, Math.sqrt(p.aantal_woningen || 1)), color: "#333", weight: 0.6, fillColor: LABEL_COLORS[p.energielabel] || "#999", fillOpacity: 0.9 };
+    if (kind === "verkoop") return { radius: 6, color: p.overtreding ? "#7f0000" : "#333", weight: p.overtreding ? 2.5 : 0.8, fillColor: p.overtreding ? "#e31a1c" : "#fdd0a2", fillOpacity: 0.95 };
+    return { radius: 7, color: "#222", weight: 1, fillColor: PROJECT_COLORS[p.type] || "#777", fillOpacity: 0.9 };
+  };
+  const popup = (p) => {
+    if (kind === "bezit") {
+      return `<strong>${esc(p.corporatie)}</strong><br>${esc(address(p))}` + popupRows([
+        ["Woningen", p.aantal_woningen], ["DAEB", yesNo(p.daeb)], ["Huurklasse", p.huurklasse],
+        ["Energielabel", p.energielabel], ["Bouwjaar", p.bouwjaar], ["Conditie (NEN 2767)", p.conditie],
+        ["Periode", p.periode], ["Vertrouwelijkheid", p.vertrouwelijkheid]], p.synthetisch);
+    }
+    if (kind === "verkoop") {
+      const verdict = p.overtreding ? `<div class="violation">${esc(p.reden)}</div>` : "";
+      return `<strong>Verkoop ${esc(p.corporatie)}</strong><br>${esc(address(p))}${verdict}` + popupRows([
+        ["Energielabel", p.energielabel], ["Conditie (NEN 2767)", p.conditie], ["Kluswoning", yesNo(p.kluswoning)],
+        ["Gemeld aan gemeente", yesNo(p.gemeld_aan_gemeente)], ["Gepland jaar", p.gepland_jaar],
+        ["Toets 4.1", p.overtreding ? null : (p.reden || "akkoord")], ["Periode", p.periode]], p.synthetisch);
+    }
+    return `<strong>${esc(p.projectnaam || "Project")}</strong><br>${esc(p.partij)} · ${esc(p.type)}` + popupRows([
+      ["Woningen erbij", p.woningen_erbij], ["Woningen eraf", p.woningen_eraf],
+      ["Looptijd", p.startjaar ? `${p.startjaar}–${p.eindjaar ?? "?"}` : null],
+      ["Investering", p.investering_eur ? money.format(p.investering_eur) : null], ["Status", p.status],
+      ["Periode", p.periode]], p.synthetisch);
+  };
+  const geo = L.geoJSON(collection, {
+    pointToLayer: (f, latlng) => L.circleMarker(latlng, pointStyle(f.properties)),
+    style: (f) => (f.geometry.type === "Point" ? pointStyle(f.properties)
+      : { color: PROJECT_COLORS[f.properties.type] || "#777", weight: 2, fillOpacity: 0.25, dashArray: "4 3" }),
+    onEachFeature: (f, lyr) => lyr.bindPopup(popup(f.properties), { maxWidth: 320 }),
+  });
+  if (!PARTNER_LAYERS[kind].cluster) return geo;
+  const group = L.markerClusterGroup({
+    maxClusterRadius: 45, disableClusteringAtZoom: 16, spiderfyOnMaxZoom: true, showCoverageOnHover: false,
+    iconCreateFunction: (cluster) => {
+      const markers = cluster.getAllChildMarkers();
+      const n = kind === "bezit" ? markers.reduce((s, m) => s + (m.feature.properties.aantal_woningen || 1), 0) : markers.length;
+      const bad = kind === "verkoop" && markers.some((m) => m.feature.properties.overtreding);
+      const size = n < 100 ? "small" : n < 1000 ? "medium" : "large";
+      return L.divIcon({ html: `<div><span>${fmtInt.format(n)}</span></div>`, className: `marker-cluster marker-cluster-${size} cluster-${kind}${bad ? " cluster-bad" : ""}`, iconSize: L.point(40, 40) });
+    },
+  });
+  group.addLayers(geo.getLayers());
+  return group;
+}
+
+function renderPartnerLegend() {
+  const shown = Object.keys(state.partner.layers);
+  const parts = [];
+  if (shown.includes("bezit")) {
+    parts.push(`<div class="title">Corporatiebezit: energielabel</div>${Object.entries(LABEL_COLORS).map(([k, c]) => `<span class="chip"><span class="dot" style="background:${c}"></span>${k}</span>`).join("")}<div class="hint">Clusters tonen het aantal woningen.</div>`);
+  }
+  if (shown.includes("projecten")) {
+    parts.push(`<div class="title">Projecttype</div>${Object.entries(PROJECT_COLORS).map(([k, c]) => `<span class="chip"><span class="dot" style="background:${c}"></span>${k}</span>`).join("")}`);
+  }
+  if (shown.includes("verkoop")) {
+    parts.push(`<div class="title">Verkoop (afspraak 4.1)</div><span class="chip"><span class="dot" style="background:#e31a1c;border:2px solid #7f0000"></span>strijdig</span><span class="chip"><span class="dot" style="background:#fdd0a2"></span>akkoord</span>`);
+  }
+  const synthetic = Object.values(state.partner.data).some((d) => d.synthetisch);
+  document.getElementById("partner-legend").innerHTML = (synthetic && shown.length
+    ? '<div class="synthetic" id="partner-synthetic">Synthetische demonstratiedata — geen echte gegevens van de partners</div>' : "") + parts.join("");
+  const notes = shown.map((k) => {
+    const d = state.partner.data[k];
+    const extra = [d.verborgen ? `${d.verborgen} vertrouwelijk (alleen per buurt getoond)` : "",
+      d.zonder_locatie ? `${fmtInt.format(d.zonder_locatie)} zonder adres (alleen per buurt)` : "",
+      d.overtredingen ? `${d.overtredingen} strijdig met 4.1` : ""].filter(Boolean).join(", ");
+    return `${PARTNER_LAYERS[k].title}: ${fmtInt.format(d.features.length)} op de kaart${extra ? `; ${extra}` : ""}.`;
+  });
+  document.getElementById("partner-note").textContent = notes.join(" ");
+}
+
+async function togglePartnerLayer(kind, on) {
+  const p = state.partner;
+  if (p.layers[kind]) { state.map.removeLayer(p.layers[kind]); delete p.layers[kind]; }
+  if (on && p.periode) {
+    try {
+      const data = await getJSON(PARTNER_LAYERS[kind].url(encodeURIComponent(p.periode)));
+      p.data[kind] = data;
+      p.layers[kind] = partnerFeatureLayer(kind, data).addTo(state.map);
+    } catch (err) {
+      showStatus(`${PARTNER_LAYERS[kind].title} kon niet worden geladen: ${err.message || err}`, true);
+    }
+  }
+  renderPartnerLegend();
+}
+
 async function init() {
   const config = await getJSON("/api/config");
-  const map = L.map("map", { zoomSnap: 0.25, preferCanvas: false });
+  const map = L.map("map", { zoomSnap: 0.25, preferCanvas: false, maxZoom: 19 }); // maxZoom: needed by marker clusters without a basemap
   state.map = map;
   if (config.basemap_url) {
     L.tileLayer(config.basemap_url, { attribution: config.basemap_attribution, maxZoom: 19 }).addTo(map);
@@ -173,6 +285,13 @@ async function init() {
       const t = await getJSON(`/api/indicators/table?gemeente=${config.gemeente}&periode=${periodSelect.value}`);
       t.rijen.forEach((r) => state.values.set(r.buurtcode, r));
       restyle();
+      state.partner.periode = periodSelect.value;
+      await Promise.all(Object.keys(state.partner.layers).map((k) => togglePartnerLayer(k, true)));
+    });
+    state.partner.periode = table.periode;
+    document.getElementById("partner-box").hidden = false;
+    Object.keys(PARTNER_LAYERS).forEach((kind) => {
+      document.getElementById(`toggle-${kind}`).addEventListener("change", (e) => togglePartnerLayer(kind, e.target.checked));
     });
   }
   select.value = indicators.some((i) => i.id === "lbm_score") ? "lbm_score" : indicators[0].id;
