@@ -15,7 +15,7 @@ class Field:
     id: str
     label: str
     unit: str | None = None
-    type: str = "number"  # number | integer | text
+    type: str = "number"  # number | integer | text | boolean
     description: str = ""
     indicator: bool = False  # offered as a choropleth indicator
 
@@ -151,6 +151,87 @@ PARTNER_AGGREGATES = Layer(
     notes=("Periode kiesbaar; eerdere leveringen blijven bewaard.",),
 )
 
+_RECORD = (
+    Field("partner", "Leverende partner", type="text"),
+    Field("periode", "Periode", type="text"),
+    Field("vertrouwelijkheid", "Vertrouwelijkheid", type="text",
+          description="openbaar, partners of eigen (alleen de eigen organisatie)."),
+    Field("synthetisch", "Synthetisch", type="boolean"),
+)
+_PARTNER_NOTE = ("Zonder aanmelding toont de kaart alleen openbare en synthetische records; "
+                 "vertrouwelijke records tellen mee in de buurtcijfers.",)
+
+BEZIT = Layer(
+    id="corporatiebezit",
+    title="Corporatiebezit (adressen)",
+    description="Woningen van de corporaties op adres: energielabel, conditie, huurklasse, DAEB.",
+    source="Leveringen van de corporaties (Excel-sjabloon of GIS-bestand), per periode",
+    attribution="Woningcorporaties Enschede",
+    geometry_type="Point",
+    table="bezit",
+    year_column="periode",
+    key="id",
+    fields=(*_RECORD,
+            Field("corporatie", "Corporatie", type="text"),
+            Field("adres", "Adres", type="text"),
+            Field("aantal_woningen", "Woningen", "woningen", "integer"),
+            Field("daeb", "DAEB", type="boolean"),
+            Field("huurklasse", "Huurklasse", type="text"),
+            Field("energielabel", "Energielabel", type="text"),
+            Field("bouwjaar", "Bouwjaar", type="integer"),
+            Field("conditie", "Conditie (NEN 2767)", "score 1–6", "integer")),
+    notes=_PARTNER_NOTE,
+)
+
+PROJECTEN = Layer(
+    id="geplande_projecten",
+    title="Geplande projecten",
+    description="Plannen van corporaties, gemeente en private partijen: nieuwbouw, renovatie, sloop, "
+    "transformatie, verduurzaming; vlak of punt.",
+    source="Leveringen van de partners, per periode",
+    attribution="Partners SIA Enschede",
+    geometry_type="Geometry",
+    table="projecten",
+    year_column="periode",
+    key="id",
+    fields=(*_RECORD,
+            Field("projectnaam", "Project", type="text"),
+            Field("partij", "Partij", type="text"),
+            Field("type", "Type", type="text"),
+            Field("woningen_erbij", "Woningen erbij", "woningen", "integer"),
+            Field("woningen_eraf", "Woningen eraf", "woningen", "integer"),
+            Field("startjaar", "Startjaar", type="integer"),
+            Field("eindjaar", "Eindjaar", type="integer"),
+            Field("investering_eur", "Investering", "€"),
+            Field("status", "Status", type="text")),
+    notes=_PARTNER_NOTE,
+)
+
+VERKOOP = Layer(
+    id="geplande_verkoop",
+    title="Geplande verkoop",
+    description="Voorgenomen verkoop van corporatiewoningen, getoetst aan afspraak 4.1 (conditie 4 "
+    "of slechter of label F/G alleen als gemelde kluswoning).",
+    source="Leveringen van de corporaties, per periode",
+    attribution="Woningcorporaties Enschede",
+    geometry_type="Point",
+    table="verkoop",
+    year_column="periode",
+    key="id",
+    fields=(*_RECORD,
+            Field("corporatie", "Corporatie", type="text"),
+            Field("adres", "Adres", type="text"),
+            Field("energielabel", "Energielabel", type="text"),
+            Field("conditie", "Conditie (NEN 2767)", "score 1–6", "integer"),
+            Field("kluswoning", "Kluswoning", type="boolean"),
+            Field("gemeld_aan_gemeente", "Gemeld aan de gemeente", type="boolean"),
+            Field("gepland_jaar", "Gepland jaar", type="integer")),
+    notes=_PARTNER_NOTE,
+)
+
+# catalogue id → table of the address-level partner layers
+PARTNER_RECORD_LAYERS = {BEZIT.id: "bezit", PROJECTEN.id: "projecten", VERKOOP.id: "verkoop"}
+
 RASTER = Layer(
     id="raster",
     title="Rasterindicatoren",
@@ -167,7 +248,8 @@ RASTER = Layer(
 )
 
 LAYERS: dict[str, Layer] = {
-    layer.id: layer for layer in (BUURTEN, WIJKEN, LEEFBAAROMETER, PARTNER_AGGREGATES, RASTER)
+    layer.id: layer for layer in (BUURTEN, WIJKEN, LEEFBAAROMETER, PARTNER_AGGREGATES, BEZIT,
+                                  PROJECTEN, VERKOOP, RASTER)
 }
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from layers.catalogue import LAYERS, Field, Layer, indicator_fields
+from layers.catalogue import LAYERS, PARTNER_RECORD_LAYERS, Field, Layer, indicator_fields
 from layers.errors import InvalidInput, NotFound
 from layers.readers import to_python
 
@@ -61,7 +61,7 @@ def all_indicator_fields(conn: Connection, periode: str | None = None) -> list[t
 
 def available_years(conn: Connection, layer: Layer) -> list[int | str]:
     """Years (or, for partner data and rasters, periods) present in the database."""
-    if layer.id == "partnerdata":
+    if layer.id == "partnerdata" or layer.id in PARTNER_RECORD_LAYERS:
         from layers import partner_store
 
         return list(partner_store.periods(conn))
@@ -79,6 +79,11 @@ def layer_is_synthetic(conn: Connection, layer: Layer) -> bool:
     if layer.id == "raster":
         return bool(conn.execute(text(
             "SELECT bool_or(synthetisch) FROM raster_leveringen WHERE actief")).scalar())
+    if layer.id in PARTNER_RECORD_LAYERS:
+        table = PARTNER_RECORD_LAYERS[layer.id]  # from the catalogue, not from the request
+        return bool(conn.execute(text(
+            f"SELECT bool_or(x.synthetisch) FROM {table} x JOIN leveringen l "
+            "ON l.id = x.levering_id AND l.actief")).scalar())
     if layer.id != "partnerdata":
         return layer.synthetic
     return bool(conn.execute(text("SELECT bool_or(synthetisch) FROM leveringen WHERE actief")).scalar())
@@ -106,6 +111,14 @@ def features(
 ) -> dict[str, Any]:
     """A GeoJSON FeatureCollection (EPSG:4326) of one layer."""
     layer = get_layer(layer_id)
+    if layer.id in PARTNER_RECORD_LAYERS:
+        from layers import partner_store
+
+        periods = partner_store.periods(conn)
+        if periode is None and not periods:
+            raise NotFound("Er zijn nog geen partnerleveringen geladen.")
+        return partner_store.partner_features(conn, PARTNER_RECORD_LAYERS[layer.id],
+                                              periode=periode or periods[0], gemeente=gemeente)
     if layer.id in ("partnerdata", "raster"):
         return _partner_features(conn, layer, gemeente=gemeente, year=year, bbox=bbox,
                                  properties=properties, limit=limit, periode=periode)

@@ -87,3 +87,16 @@ def test_confidential_records_stay_off_the_public_map(db_url: str, enschede_buur
         table = client.get("/api/indicators/table").json()
         total = sum(r["bezit_woningen"] or 0 for r in table["rijen"])
         assert total == int(frames["bezit"]["aantal_woningen"].sum())
+
+
+def test_record_layers_in_the_catalogue(demo_url: str) -> None:
+    with _client(demo_url) as client:
+        catalogue = {layer["id"]: layer for layer in client.get("/api/layers").json()}
+        for layer_id, kind in (("corporatiebezit", "bezit"), ("geplande_projecten", "projecten"),
+                               ("geplande_verkoop", "verkoop")):
+            layer = catalogue[layer_id]
+            assert layer["years"] == [PERIOD] and layer["synthetic"] is True
+            assert {"partner", "periode", "vertrouwelijkheid"} <= {f["id"] for f in layer["fields"]}
+            via_catalogue = client.get(f"/api/layers/{layer_id}/features").json()
+            direct = client.get(f"/api/partners/features?laag={kind}").json()
+            assert [f["id"] for f in via_catalogue["features"]] == [f["id"] for f in direct["features"]]
