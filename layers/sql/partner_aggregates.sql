@@ -10,11 +10,14 @@ actief AS (
     SELECT id FROM leveringen WHERE periode = :periode AND actief
 ),
 bz AS (
+    -- two joins instead of one with OR, so that the spatial index is used
     SELECT b.buurtcode, z.corporatie, z.aantal_woningen, z.energielabel, z.conditie, z.daeb
-    FROM bezit z
-    JOIN b ON (z.geom IS NOT NULL AND ST_Intersects(b.geom, z.geom))
-           OR (z.geom IS NULL AND z.buurtcode = b.buurtcode)
-    WHERE z.levering_id IN (SELECT id FROM actief)
+    FROM bezit z JOIN b ON ST_Intersects(b.geom, z.geom)
+    WHERE z.geom IS NOT NULL AND z.levering_id IN (SELECT id FROM actief)
+    UNION ALL
+    SELECT b.buurtcode, z.corporatie, z.aantal_woningen, z.energielabel, z.conditie, z.daeb
+    FROM bezit z JOIN b ON z.buurtcode = b.buurtcode
+    WHERE z.geom IS NULL AND z.levering_id IN (SELECT id FROM actief)
 ),
 bezit_agg AS (
     SELECT buurtcode,
@@ -54,10 +57,13 @@ proj_agg AS (
 vk AS (
     SELECT b.buurtcode, v.corporatie, v.energielabel, v.conditie, v.kluswoning,
            v.gemeld_aan_gemeente
-    FROM verkoop v
-    JOIN b ON (v.geom IS NOT NULL AND ST_Intersects(b.geom, v.geom))
-           OR (v.geom IS NULL AND v.buurtcode = b.buurtcode)
-    WHERE v.levering_id IN (SELECT id FROM actief)
+    FROM verkoop v JOIN b ON ST_Intersects(b.geom, v.geom)
+    WHERE v.geom IS NOT NULL AND v.levering_id IN (SELECT id FROM actief)
+    UNION ALL
+    SELECT b.buurtcode, v.corporatie, v.energielabel, v.conditie, v.kluswoning,
+           v.gemeld_aan_gemeente
+    FROM verkoop v JOIN b ON v.buurtcode = b.buurtcode
+    WHERE v.geom IS NULL AND v.levering_id IN (SELECT id FROM actief)
 ),
 verkoop_agg AS (
     SELECT buurtcode, count(*) AS geplande_verkoop FROM vk GROUP BY buurtcode

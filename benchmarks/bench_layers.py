@@ -1,0 +1,92 @@
+"""Layer benchmarks on a loaded database: one aggregation run over all partner layers and rasters.
+
+Run after ``make demo`` (or ``sia demo --no-serve``): ``.venv/bin/python benchmarks/bench_layers.py``.
+Uses ``SIA_DATABASE_URL`` or the local cluster of ``SIA_HOME``. Prints the figures of one
+aggregation run (what the buurt table holds) and median wall times of the steps.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import text
+
+from api.settings import Settings
+from layers import partner_store, queries
+from layers.db.connect import resolve_url
+from layers.db.engine import make_engine
+from layers.partners.raster import zonal_stats
+from layers.partners.synthetic import write_heat_raster
+from layers.raster_store import _buurten
+
+
+def _timed(fn: Callable[[], object], repeat: int = 5) -> float:
+    fn()
+    runs = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - t)
+    return statistics.median(runs)
+
+
+def main() -> int:
+    settings = Settings()
+    url = resolve_url(settings.database_url, home=settings.home, port=settings.pg_port, start=False)
+    engine = make_engine(url)
+    gm = settings.gemeente
+    with engine.connect() as conn:
+        periods = partner_store.periods(conn)
+        if not periods:
+            print("No partner deliveries loaded; run `sia demo --no-serve` first.")
+            return 1
+        periode = periods[0]
+        jaar = queries.latest_year(conn, gm)
+        assert jaar is not None
+        agg = partner_store.aggregate(conn, gemeente=gm, jaar=jaar, periode=periode)
+        table = queries.indicator_table(conn, gemeente=gm, periode=periode)
+        households = sum(r.get("aantal_huishoudens") or 0 for r in conn.execute(
+            text("SELECT aantal_huishoudens FROM buurten WHERE gemeentecode = :gm "
+                         "AND jaar = :j"), {"gm": gm, "j": jaar}).mappings())
+        sales = partner_store.sales_check(conn, periode=periode, gemeente=gm)
+        rows = conn.execute(text(
+            "SELECT (SELECT count(*) FROM bezit x JOIN leveringen l ON l.id = x.levering_id AND l.actief) b, "
+            "(SELECT count(*) FROM projecten x JOIN leveringen l ON l.id = x.levering_id AND l.actief) p, "
+            "(SELECT count(*) FROM verkoop x JOIN leveringen l ON l.id = x.levering_id AND l.actief) v"
+        )).one()
+        print(f"gemeente {gm}, buurten {jaar}, period {periode}: {len(agg)} buurten aggregated")
+        print(f"  records: {rows.b} holdings rows, {rows.p} projects, {rows.v} planned sales")
+        print(f"  dwellings held: {int(agg['bezit_woningen'].sum()):,} of {households:,} households "
+              f"({100 * agg['bezit_woningen'].sum() / max(households, 1):.0f} %)")
+        print(f"  corporations per buurt: mean {agg['n_corporaties'].mean():.2f}, "
+              f"max {int(agg['n_corporaties'].max())}")
+        print(f"  mean condition: {agg['gem_conditie'].min():.2f}–{agg['gem_conditie'].max():.2f}; "
+              f"share label E/F/G: {agg['aandeel_label_efg'].min():.1f}–"
+              f"{agg['aandeel_label_efg'].max():.1f} %")
+        print(f"  planned investment: € {agg['geplande_investering'].sum() / 1e6:.1f} M, "
+              f"max per buurt € {agg['geplande_investering'].max() / 1e6:.1f} M; planned dwellings "
+              f"{agg['geplande_woningen'].sum():.0f}")
+        print(f"  buurten with >= 2 partners with plans: {int((agg['n_partners_plannen'] >= 2).sum())}")
+        print(f"  planned sales: {len(sales)}, against agreement 4.1: {int(sales['overtreding'].sum())}")
+        raster_ids = [i for i in table["indicatoren"] if i not in agg.columns and i.startswith("hitte")]
+        for rid in raster_ids:
+            vals = [r[rid] for r in table["rijen"] if r[rid] is not None]
+            print(f"  raster {rid}: {len(vals)} buurten, {min(vals):.1f}–{max(vals):.1f}")
+        print("timings (median of 5):")
+        print(f"  aggregate() (partner SQL): {1000 * _timed(lambda: partner_store.aggregate(conn, gemeente=gm, jaar=jaar, periode=periode)):.0f} ms")  # noqa: E501
+        print(f"  indicator_table() (all layers): {1000 * _timed(lambda: queries.indicator_table(conn, gemeente=gm, periode=periode)):.0f} ms")  # noqa: E501
+        print(f"  partner_features(bezit): {1000 * _timed(lambda: partner_store.partner_features(conn, 'bezit', periode=periode, gemeente=gm)):.0f} ms")  # noqa: E501
+        buurten = _buurten(conn, gm)
+    tif = write_heat_raster(Path("/tmp/sia-bench-heat.tif"))
+    print(f"  zonal_stats 25 m raster x {len(buurten)} buurten: "
+          f"{1000 * _timed(lambda: zonal_stats(tif, buurten, threshold=32.0)):.0f} ms")
+    engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
