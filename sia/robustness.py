@@ -9,6 +9,8 @@
   rank per buurt (positive = the buurt drops in the ranking).
 - ``partner_divergence``: the rank of each buurt under each partner profile and their spread.
 - ``compare_methods``: Kendall's tau (tau-b) between the combined scores of methods.
+- ``compare_rankings``: two stored rankings side by side (e.g. two scenarios): rank and score
+  change per buurt and Kendall's tau between the rankings.
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ from sia.weights import normalise_weights
 __all__ = [
     "MonteCarloResult",
     "PartnerDivergence",
+    "RankingComparison",
     "compare_methods",
+    "compare_rankings",
     "kendall_tau",
     "monte_carlo",
     "one_at_a_time",
@@ -249,3 +253,51 @@ def compare_methods(result: ScoreResult, methods: Sequence[str] = ("gewogen_som"
         index=names,
         columns=names,
     )
+
+
+@dataclass(frozen=True)
+class RankingComparison:
+    """``table``: per buurt ``rang_a``, ``rang_b``, ``rang_verschil`` (b - a: positive = lower in
+    ranking b), ``score_a``, ``score_b``, ``score_verschil`` (b - a); sorted by the absolute rank
+    change, largest first, buurten ranked in only one of the two last. ``kendall_tau``: tau-b
+    between the ranks of the ``gemeenschappelijk`` buurten ranked in both."""
+
+    table: pd.DataFrame
+    kendall_tau: float
+    gemeenschappelijk: int
+
+
+def compare_rankings(a: pd.DataFrame, b: pd.DataFrame) -> RankingComparison:
+    """Compare two rankings given as frames indexed by buurtcode with ``rang`` and
+    ``gecombineerd`` (as ``ScoreResult.to_frame()``; a missing rank = not ranked).
+
+    Raises
+    ------
+    InvalidInput
+        A frame lacks ``rang`` or ``gecombineerd``, or fewer than two buurten are ranked in both.
+    """
+    columns = ["rang", "gecombineerd"]
+    for name, frame in (("a", a), ("b", b)):
+        missing = [c for c in columns if c not in frame.columns]
+        if missing:
+            raise InvalidInput(f"ranking {name} lacks column(s) {', '.join(missing)}")
+    joined = (
+        a[columns].astype(float).add_suffix("_a").join(b[columns].astype(float).add_suffix("_b"), how="outer")
+    )
+    table = pd.DataFrame(
+        {
+            "rang_a": joined["rang_a"],
+            "rang_b": joined["rang_b"],
+            "rang_verschil": joined["rang_b"] - joined["rang_a"],
+            "score_a": joined["gecombineerd_a"],
+            "score_b": joined["gecombineerd_b"],
+            "score_verschil": joined["gecombineerd_b"] - joined["gecombineerd_a"],
+        },
+        index=joined.index.rename("buurtcode"),
+    )
+    both = table.dropna(subset=["rang_a", "rang_b"])
+    tau = kendall_tau(both["rang_a"], both["rang_b"])
+    order = table.assign(_abs=table["rang_verschil"].abs()).sort_values(
+        ["_abs", "buurtcode"], ascending=[False, True], na_position="last", kind="stable"
+    )
+    return RankingComparison(table=order.drop(columns="_abs"), kendall_tau=tau, gemeenschappelijk=len(both))

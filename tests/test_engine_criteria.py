@@ -97,7 +97,7 @@ def test_duplicate_ids_and_unknown_partner_criteria() -> None:
 
 
 def test_unknown_profile_and_partner() -> None:
-    with pytest.raises(NotFound, match="unknown profile 'nope'; packaged profiles: default"):
+    with pytest.raises(NotFound, match="unknown profile 'nope'; packaged profiles: .*default"):
         load_profile("nope")
     with pytest.raises(InvalidInput, match="unknown partner profile 'domijn'"):
         make_profile({"a": 1}, {"b": 1}).partner_weights("domijn")

@@ -9,6 +9,7 @@ import pytest
 from sia.errors import InvalidInput
 from sia.robustness import (
     compare_methods,
+    compare_rankings,
     kendall_tau,
     monte_carlo,
     one_at_a_time,
@@ -122,3 +123,28 @@ def test_kendall_tau_and_method_agreement() -> None:
     assert taus.loc["gewogen_som", "gewogen_som"] == pytest.approx(1)
     assert taus.loc["gewogen_som", "topsis"] == taus.loc["topsis", "gewogen_som"]
     assert 0.5 < taus.loc["gewogen_som", "topsis"] < 1
+
+
+def test_compare_rankings() -> None:
+    a = pd.DataFrame(
+        {"rang": [1, 2, 3, 4, None], "gecombineerd": [0.9, 0.8, 0.7, 0.6, None]},
+        index=["B1", "B2", "B3", "B4", "B5"],
+    )
+    b = pd.DataFrame(
+        {"rang": [3, 1, 2, 4], "gecombineerd": [0.5, 0.95, 0.7, 0.1]}, index=["B1", "B2", "B3", "B6"]
+    )
+    cmp = compare_rankings(a, b)
+    t = cmp.table
+    assert t.loc["B1", "rang_verschil"] == 2 and t.loc["B2", "rang_verschil"] == -1
+    assert t.loc["B1", "score_verschil"] == pytest.approx(-0.4)
+    assert t.loc["B3", "score_verschil"] == pytest.approx(0.0)
+    # largest absolute rank change first; buurten ranked in one ranking only come last
+    assert list(t.index[:3]) == ["B1", "B2", "B3"]
+    assert set(t.index[3:]) == {"B4", "B5", "B6"} and t.loc[["B4", "B5", "B6"], "rang_verschil"].isna().all()
+    # common buurten B1, B2, B3: a = (1, 2, 3), b = (3, 1, 2): pairs (1,2) disc., (1,3) disc., (2,3) conc.
+    assert cmp.gemeenschappelijk == 3
+    assert cmp.kendall_tau == pytest.approx(-1 / 3)
+    same = compare_rankings(a, a)
+    assert same.kendall_tau == pytest.approx(1) and (same.table["rang_verschil"].dropna() == 0).all()
+    with pytest.raises(InvalidInput, match="ranking b lacks column"):
+        compare_rankings(a, b[["rang"]])
