@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
+from scipy.stats import kendalltau
 
 from api.main import create_app
 from api.settings import Settings
+from api.timing import server_time_ms
+from sia.profile import load_profile
+from sia.weights import PARTNERS
 
 pytestmark = pytest.mark.postgis
 
@@ -20,8 +25,7 @@ def client(demo_url: str) -> Iterator[TestClient]:
 
 
 def test_default_profile_ranks_buurten(client: TestClient) -> None:
-    res = client.post("/api/scores", json={"monte_carlo": {"trekkingen": 300, "seed": 1},
-                                           "top_n": 10})
+    res = client.post("/api/scores", json={"monte_carlo": {"trekkingen": 300, "seed": 1}, "top_n": 10})
     assert res.status_code == 200, res.text
     body = res.json()
     assert body["synthetisch"] is True and body["periode"] == "2026-najaar"
@@ -44,9 +48,20 @@ def test_default_profile_ranks_buurten(client: TestClient) -> None:
 
 
 def test_weights_change_the_ranking(client: TestClient) -> None:
-    only_lbm = client.post("/api/scores", json={"gewichten": {
-        "lbm_score": 1, "lbm_won": 0, "lbm_fys": 0, "lbm_soc": 0, "lbm_onv": 0,
-        "aandeel_label_efg": 0, "gem_conditie": 0}}).json()
+    only_lbm = client.post(
+        "/api/scores",
+        json={
+            "gewichten": {
+                "lbm_score": 1,
+                "lbm_won": 0,
+                "lbm_fys": 0,
+                "lbm_soc": 0,
+                "lbm_onv": 0,
+                "aandeel_label_efg": 0,
+                "gem_conditie": 0,
+            }
+        },
+    ).json()
     ranked = [b for b in only_lbm["buurten"] if b["rang"] is not None]
     urg = [b["urgentie"] for b in sorted(ranked, key=lambda b: b["buurtcode"])]
     table = client.get("/api/indicators/table").json()["rijen"]
@@ -65,8 +80,7 @@ def test_weights_change_the_ranking(client: TestClient) -> None:
         ({"profiel": "bestaat_niet"}, 404, "bestaat_niet"),
     ],
 )
-def test_bad_requests_name_valid_choices(client: TestClient, body: dict, status: int,
-                                         text: str) -> None:
+def test_bad_requests_name_valid_choices(client: TestClient, body: dict, status: int, text: str) -> None:
     res = client.post("/api/scores", json=body)
     assert res.status_code == status and text in res.text
 
@@ -79,6 +93,127 @@ def test_candidate_areas_geojson(client: TestClient) -> None:
         props = feat["properties"]
         assert props["inwoners"] >= 1000
         assert len(props["buurtcodes"].split(",")) == props["n_buurten"]
-        lon, lat = feat["geometry"]["coordinates"][0][0][:2] if feat["geometry"]["type"] == \
-            "Polygon" else feat["geometry"]["coordinates"][0][0][0][:2]
+        lon, lat = (
+            feat["geometry"]["coordinates"][0][0][:2]
+            if feat["geometry"]["type"] == "Polygon"
+            else feat["geometry"]["coordinates"][0][0][0][:2]
+        )
         assert 6.7 < lon < 7.0 and 52.1 < lat < 52.3
+
+
+# -- robustness, partner profiles, consensus --------------------------------------------------
+
+
+def _ranks(body: dict) -> dict[str, int]:
+    return {b["buurtcode"]: b["rang"] for b in body["buurten"] if b["rang"] is not None}
+
+
+def test_response_names_the_method_and_reports_server_time(client: TestClient) -> None:
+    res = client.post("/api/scores", json={"methode": "topsis"})
+    body = res.json()
+    assert body["methode"] == "topsis" and body["profiel"] == "default" and body["top_n"] == 10
+    timing = ", ".join(res.headers.get_list("server-timing"))
+    assert server_time_ms(res.headers.get_list("server-timing")) > 0
+    assert "db;dur=" in timing and "engine;dur=" in timing
+
+
+def test_one_at_a_time_matches_rescoring_with_changed_weights(client: TestClient) -> None:
+    body = client.post("/api/scores", json={"een_voor_een": {"stap": 0.5}, "top_n": 10}).json()
+    oat = body["een_voor_een"]
+    assert oat["stap"] == 0.5 and oat["top_n"] == 10
+    default = load_profile().weights()
+    assert len(oat["criteria"]) == 2 * len(default)
+    base = _ranks(body)
+    for row in oat["criteria"]:
+        if row["criterium"] not in ("lbm_score", "investering_per_woning", "n_corporaties"):
+            continue
+        factor = 0.5 if row["wijziging"] == "-50%" else 1.5
+        assert row["wijziging"] in ("-50%", "+50%")
+        weights = {row["criterium"]: default[row["criterium"]] * factor}
+        moved = _ranks(client.post("/api/scores", json={"gewichten": weights}).json())
+        change = {code: moved[code] - base[code] for code in base}
+        assert row["max_rangverschuiving"] == max(abs(v) for v in change.values())
+        assert row["buurten_verschoven"] == sum(v != 0 for v in change.values())
+        assert row["top_erin"] == sorted(c for c in base if moved[c] <= 10 < base[c])
+        assert row["top_eruit"] == sorted(c for c in base if base[c] <= 10 < moved[c])
+    assert any(r["max_rangverschuiving"] > 0 for r in oat["criteria"])
+    per_buurt = {b["buurtcode"]: b for b in oat["buurten"]}
+    assert set(per_buurt) == set(base)
+    assert all(
+        b["rang"] == base[c] and b["max_daling"] >= 0 and b["max_stijging"] >= 0 for c, b in per_buurt.items()
+    )
+    assert all(
+        (b["gevoeligst_voor"] is None) == (b["max_daling"] == b["max_stijging"] == 0)
+        for b in per_buurt.values()
+    )
+
+
+def test_partner_profiles_rank_as_scoring_with_each_profile(client: TestClient) -> None:
+    body = client.post("/api/scores", json={"partnerprofielen": True}).json()
+    div = body["partnerprofielen"]
+    assert list(div["partners"]) == list(PARTNERS)
+    rows = {r["buurtcode"]: r for r in div["buurten"]}
+    for partner in ("gemeente", "huurdersorganisaties"):
+        own = _ranks(client.post("/api/scores", json={"profiel": partner}).json())
+        assert {c: r["rangen"][partner] for c, r in rows.items()} == own
+    for r in rows.values():
+        ranks = list(r["rangen"].values())
+        assert (r["rang_min"], r["rang_max"], r["bereik"]) == (
+            min(ranks),
+            max(ranks),
+            max(ranks) - min(ranks),
+        )
+        assert r["std"] == pytest.approx(float(np.std(ranks)))
+    assert max(r["bereik"] for r in rows.values()) > 0  # the partners do disagree somewhere
+
+
+def test_method_comparison_is_kendall_tau_of_the_two_rankings(client: TestClient) -> None:
+    body = client.post("/api/scores", json={"methodevergelijking": True}).json()
+    taus = body["methodevergelijking"]["kendall_tau"]
+    topsis = client.post("/api/scores", json={"methode": "topsis"}).json()
+    a = {b["buurtcode"]: b["gecombineerd"] for b in body["buurten"] if b["rang"] is not None}
+    b = {x["buurtcode"]: x["gecombineerd"] for x in topsis["buurten"] if x["rang"] is not None}
+    codes = sorted(a)
+    expected = kendalltau([a[c] for c in codes], [b[c] for c in codes]).statistic
+    assert taus["gewogen_som"]["topsis"] == pytest.approx(expected, abs=1e-12)
+    assert taus["topsis"]["gewogen_som"] == taus["gewogen_som"]["topsis"]
+    assert taus["gewogen_som"]["gewogen_som"] == pytest.approx(1.0)
+
+
+def test_profiles_list_partners_and_consensus(client: TestClient) -> None:
+    profiles = {p["naam"]: p for p in client.get("/api/scores/profiles").json()}
+    assert {"default", "consensus", *PARTNERS} <= set(profiles)
+    assert profiles["default"]["soort"] == "standaard" and profiles["consensus"]["soort"] == "consensus"
+    assert all(profiles[p]["soort"] == "partner" and profiles[p]["label"] for p in PARTNERS)
+    # the consensus weights are the normalised geometric mean of the partners' weights
+    axes = {c.id: c.axis for c in load_profile().criteria}
+    expected = {}
+    for axis in ("urgentie", "potentie"):
+        ids = [k for k, a in axes.items() if a == axis]
+        geo = {}
+        for k in ids:
+            shares = [
+                profiles[p]["gewichten"][k] / sum(profiles[p]["gewichten"][i] for i in ids) for p in PARTNERS
+            ]
+            geo[k] = float(np.prod(shares) ** (1 / len(shares)))
+        expected |= {k: v / sum(geo.values()) for k, v in geo.items()}
+    body = client.post("/api/scores", json={"profiel": "consensus"}).json()
+    assert body["profiel"] == "consensus"
+    assert body["gewichten"] == pytest.approx(expected, abs=1e-12)
+    assert _ranks(body) != _ranks(client.post("/api/scores", json={}).json())
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"een_voor_een": {"stap": 1.5}}, "stap"),
+        ({"monte_carlo": {"trekkingen": 5}}, "trekkingen"),
+        ({"profiel": "../../etc/passwd"}, "profiel"),
+        ({"gewichten": {"lbm_score": -1}}, "lbm_score"),
+        ({"normalisatie": {"lbm_won": {"name": "log"}}}, "unknown normalisation 'log'"),
+        ({"partnerprofiel": True}, "partnerprofiel"),
+    ],
+)
+def test_invalid_options_are_422_naming_the_field(client: TestClient, body: dict, field: str) -> None:
+    res = client.post("/api/scores", json=body)
+    assert res.status_code == 422 and field in res.text
