@@ -1,0 +1,244 @@
+"""Scenarios: stored scores that can be listed, re-run, compared and (softly) deleted.
+
+A scenario stores the profile as used, the data it read and its result; it is never changed
+afterwards. Saving a changed scenario means POSTing a new one (``vorige`` = the id it revises).
+DELETE hides a scenario from the list but keeps it readable by id (``verwijderd_op`` is set).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import pandas as pd
+from fastapi import APIRouter, Query, Response
+from pydantic import ConfigDict, Field
+from sqlalchemy import Connection, Engine
+
+from api.deps import ConnDep, EngineDep, SettingsDep
+from api.scoring import (
+    Analyses,
+    Inputs,
+    ScoreRequest,
+    as_stored,
+    build_profile,
+    describe,
+    read_inputs,
+    records,
+    run_score,
+)
+from api.timing import TimedRoute, Timings, add_timing
+from layers.provenance import score_inputs
+from layers.scenarios import (
+    SUMMARY_COLUMNS,
+    delete_scenario,
+    get_scenario,
+    list_scenarios,
+    store_scenario,
+)
+from sia.criteria import Profile
+from sia.profile import profile_from_dict, profile_to_dict
+from sia.robustness import compare_rankings
+
+router = APIRouter(prefix="/api/scenarios", tags=["scenarios"], route_class=TimedRoute)
+
+
+class ScenarioRequest(ScoreRequest):
+    """A score request (see POST /api/scores) plus who saves it under which name."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    naam: str = Field(min_length=1, max_length=200, description="name of the scenario")
+    auteur: str = Field(min_length=1, max_length=200, description="who saves it")
+    toelichting: str | None = Field(None, max_length=5000, description="why, what was changed")
+    vorige: int | None = Field(None, ge=1, description="id of the scenario this one revises")
+
+
+def _snapshot(engine: Engine) -> Connection:
+    """A connection whose reads in one transaction all see the same snapshot of the data."""
+    return engine.connect().execution_options(isolation_level="REPEATABLE READ")
+
+
+def _summary(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: row[k] for k in SUMMARY_COLUMNS}
+
+
+@router.post(
+    "",
+    status_code=201,
+    summary="Save a scenario: score now and store the inputs and the result (never overwritten)",
+)
+def create(
+    body: ScenarioRequest, engine: EngineDep, settings: SettingsDep, response: Response
+) -> dict[str, Any]:
+    timings = Timings()
+    profile = build_profile(body)
+    analyses = body.analyses()
+    with _snapshot(engine) as conn, conn.begin():
+        with timings.measure("db"):
+            inputs = read_inputs(
+                conn, gemeente=body.gemeente or settings.gemeente, jaar=body.jaar, periode=body.periode
+            )
+            sources = score_inputs(conn, gemeente=inputs.gemeente, jaar=inputs.jaar, periode=inputs.periode)
+        result = as_stored(run_score(profile, inputs, analyses, timings=timings))
+        stored = store_scenario(
+            conn,
+            {
+                "naam": body.naam,
+                "auteur": body.auteur,
+                "toelichting": body.toelichting,
+                "vorige_id": body.vorige,
+                "profiel": body.profiel,
+                "profiel_inhoud": profile_to_dict(profile),
+                "methode": profile.method,
+                "normalisatie": (
+                    None
+                    if body.normalisatie is None
+                    else {k: v.model_dump(mode="json") for k, v in body.normalisatie.items()}
+                ),
+                "gewichten": result["gewichten"],
+                "gemeente": inputs.gemeente,
+                "jaar": inputs.jaar,
+                "periode": inputs.periode,
+                "lbm_editie": sources["lbm_editie"],
+                "invoer": {
+                    "leveringen": sources["leveringen"],
+                    "rasters": sources["rasters"],
+                    "synthetisch": inputs.synthetisch,
+                },
+                "top_n": profile.top_n,
+                "analyses": analyses.model_dump(mode="json"),
+                "resultaat": result,
+            },
+        )
+    add_timing(response, timings)
+    return stored
+
+
+@router.get("", summary="List scenarios, newest first (without deleted ones unless asked)")
+def index(
+    conn: ConnDep,
+    met_verwijderd: Annotated[bool, Query(description="include deleted scenarios")] = False,
+) -> list[dict[str, Any]]:
+    return list_scenarios(conn, met_verwijderd=met_verwijderd)
+
+
+def _ranking(scenario: dict[str, Any]) -> pd.DataFrame:
+    rows = scenario["resultaat"]["buurten"]
+    return pd.DataFrame(rows, columns=["buurtcode", "buurtnaam", "rang", "gecombineerd"]).set_index(
+        "buurtcode"
+    )
+
+
+@router.get(
+    "/compare",
+    summary="Compare two scenarios per buurt: ranks, rank and score change, Kendall's tau",
+    description="Per buurt: `rang_a`, `rang_b`, `rang_verschil` (b − a; positive = lower in b), "
+    "`score_a`, `score_b`, `score_verschil`; sorted by the absolute rank change, largest first "
+    "(buurten ranked in only one scenario last). `kendall_tau`: tau-b between the two rankings "
+    "on the buurten ranked in both.",
+)
+def compare(conn: ConnDep, a: Annotated[int, Query(ge=1)], b: Annotated[int, Query(ge=1)]) -> dict[str, Any]:
+    first, second = get_scenario(conn, a), get_scenario(conn, b)
+    ra, rb = _ranking(first), _ranking(second)
+    cmp = compare_rankings(ra, rb)
+    names = rb["buurtnaam"].combine_first(ra["buurtnaam"])
+    table = cmp.table.join(names)
+    for col in ("rang_a", "rang_b", "rang_verschil"):
+        table[col] = table[col].astype("Int64")
+    tau = cmp.kendall_tau
+    return {
+        "a": _summary(first),
+        "b": _summary(second),
+        "kendall_tau": None if pd.isna(tau) else tau,
+        "gemeenschappelijk": cmp.gemeenschappelijk,
+        "buurten": records(table[["buurtnaam", *cmp.table.columns]]),
+    }
+
+
+@router.get("/{scenario_id}", summary="One scenario with its profile, inputs and stored result")
+def show(scenario_id: int, conn: ConnDep) -> dict[str, Any]:
+    return get_scenario(conn, scenario_id)
+
+
+@router.delete(
+    "/{scenario_id}",
+    summary="Delete a scenario (soft: hidden from the list, still readable by id, never erased)",
+)
+def remove(scenario_id: int, engine: EngineDep) -> dict[str, Any]:
+    with engine.begin() as conn:
+        return delete_scenario(conn, scenario_id)
+
+
+def _differences(
+    stored: dict[str, Any], fresh: dict[str, Any], inputs: Inputs, sources: dict[str, Any]
+) -> dict[str, Any]:
+    """What differs between the stored result and inputs and those of the re-run."""
+    then = {b["buurtcode"]: b for b in stored["resultaat"]["buurten"]}
+    now = {b["buurtcode"]: b for b in fresh["buurten"]}
+    buurten = []
+    for code in sorted(set(then) | set(now)):
+        t, n = then.get(code, {}), now.get(code, {})
+        if (t.get("rang"), t.get("gecombineerd")) != (n.get("rang"), n.get("gecombineerd")):
+            buurten.append(
+                {
+                    "buurtcode": code,
+                    "rang_toen": t.get("rang"),
+                    "rang_nu": n.get("rang"),
+                    "gecombineerd_toen": t.get("gecombineerd"),
+                    "gecombineerd_nu": n.get("gecombineerd"),
+                }
+            )
+    old_inputs = {
+        "periode": stored["periode"],
+        "lbm_editie": stored["lbm_editie"],
+        "leveringen": stored["invoer"].get("leveringen"),
+        "rasters": stored["invoer"].get("rasters"),
+    }
+    new_inputs = {
+        "periode": inputs.periode,
+        "lbm_editie": sources["lbm_editie"],
+        "leveringen": sources["leveringen"],
+        "rasters": sources["rasters"],
+    }
+    return {
+        "onderdelen": sorted(
+            k for k in set(stored["resultaat"]) | set(fresh) if stored["resultaat"].get(k) != fresh.get(k)
+        ),
+        "buurten": buurten,
+        "invoer": {
+            k: {"toen": old_inputs[k], "nu": new_inputs[k]}
+            for k in old_inputs
+            if as_stored(old_inputs[k]) != as_stored(new_inputs[k])
+        },
+    }
+
+
+@router.post(
+    "/{scenario_id}/herberekenen",
+    summary="Re-run a scenario with its stored profile, year and period; `identiek` says whether "
+    "the result equals the stored one exactly",
+    description="Nothing is stored. When `identiek` is false, `verschillen` lists the result parts "
+    "and buurten that differ and the inputs that changed since (a new delivery version, another "
+    "Leefbaarometer edition).",
+)
+def rerun(scenario_id: int, engine: EngineDep, response: Response) -> dict[str, Any]:
+    timings = Timings()
+    with _snapshot(engine) as conn, conn.begin():
+        stored = get_scenario(conn, scenario_id)
+        profile: Profile = profile_from_dict(stored["profiel_inhoud"], source=f"scenario {scenario_id}")
+        analyses = Analyses.model_validate(stored["analyses"])
+        with timings.measure("db"):
+            inputs = read_inputs(
+                conn, gemeente=stored["gemeente"], jaar=stored["jaar"], periode=stored["periode"]
+            )
+            sources = score_inputs(conn, gemeente=inputs.gemeente, jaar=inputs.jaar, periode=inputs.periode)
+    fresh = as_stored(run_score(profile, inputs, analyses, timings=timings))
+    identical = fresh == stored["resultaat"]
+    add_timing(response, timings)
+    return {
+        "scenario": _summary(stored),
+        "identiek": identical,
+        "verschillen": None if identical else _differences(stored, fresh, inputs, sources),
+        **describe(profile, inputs),
+        **fresh,
+    }
