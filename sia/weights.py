@@ -78,23 +78,25 @@ def normalise_weights(weights: Mapping[str, float], axes: Mapping[str, str]) -> 
         if unknown:
             parts.append(f"unknown criteria {', '.join(unknown)}")
         raise InvalidInput(f"{'; '.join(parts)}; criteria: {', '.join(axes)}")
-    w = pd.Series({k: weights[k] for k in axes}, dtype=float)
-    bad = w[~np.isfinite(w) | (w < 0)]
-    if len(bad):
-        listed = ", ".join(f"{k}={v}" for k, v in bad.items())
+    ids = list(axes)
+    w = np.array([weights[k] for k in ids], dtype=float)  # numpy: called per variant in robustness
+    bad = ~np.isfinite(w) | (w < 0)
+    if bad.any():
+        listed = ", ".join(f"{k}={v}" for k, v, b in zip(ids, w, bad, strict=True) if b)
         raise InvalidInput(f"weights must be finite and >= 0; got {listed}")
-    axis_of = pd.Series(dict(axes))
+    axis_of = np.array(list(axes.values()))
     out = w.copy()
-    for axis in dict.fromkeys(axis_of):
-        members = axis_of.index[axis_of == axis]
+    for axis in dict.fromkeys(axes.values()):
+        members = axis_of == axis
         total = float(w[members].sum())
         if not total > 0:
+            names = [k for k, m in zip(ids, members, strict=True) if m]
             raise InvalidInput(
-                f"all weights of axis {axis!r} are zero ({', '.join(members)}); "
+                f"all weights of axis {axis!r} are zero ({', '.join(names)}); "
                 "give at least one criterion a positive weight"
             )
         out[members] = w[members] / total
-    return out
+    return pd.Series(out, index=ids, dtype=float)
 
 
 def profile_weights(profile: Profile, *, overrides: Mapping[str, float] | None = None) -> pd.Series:
