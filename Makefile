@@ -27,3 +27,4 @@ lint:
 
 bench:
 	.venv/bin/python benchmarks/bench_engine.py
+	.venv/bin/python benchmarks/bench_api_scores.py
