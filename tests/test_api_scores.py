@@ -185,6 +185,13 @@ def test_profiles_list_partners_and_consensus(client: TestClient) -> None:
     assert {"default", "consensus", *PARTNERS} <= set(profiles)
     assert profiles["default"]["soort"] == "standaard" and profiles["consensus"]["soort"] == "consensus"
     assert all(profiles[p]["soort"] == "partner" and profiles[p]["label"] for p in PARTNERS)
+    for name in ("default", "domijn"):
+        criteria = profiles[name]["criteria"]
+        assert [c["id"] for c in criteria] == load_profile(name).ids()
+        assert {c["id"]: c["gewicht"] for c in criteria} == profiles[name]["gewichten"]
+        assert {c["as"] for c in criteria} == {"urgentie", "potentie"}
+    lbm = profiles["default"]["criteria"][0]
+    assert (lbm["id"], lbm["richting_label"]) == ("lbm_score", "lager is urgenter")
     # the consensus weights are the normalised geometric mean of the partners' weights
     axes = {c.id: c.axis for c in load_profile().criteria}
     expected = {}

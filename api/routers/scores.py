@@ -11,6 +11,7 @@ from sqlalchemy import text
 from api.deps import ConnDep, SettingsDep
 from api.scoring import CacheDep, ScoreRequest, build_profile, describe, run_score
 from api.timing import TimedRoute, Timings, add_timing
+from sia.criteria import Criterion
 from sia.profile import CONSENSUS_PROFILE, list_profiles, load_packaged_profile
 from sia.scoring import score
 from sia.weights import PARTNERS
@@ -22,7 +23,9 @@ router = APIRouter(prefix="/api/scores", tags=["scores"], route_class=TimedRoute
     "/profiles",
     summary="Weight profiles: the standard profile, one per partner, and their consensus",
     description="Each profile with its Dutch label and description; `soort` is `standaard`, "
-    "`partner` or `consensus`. Pass `naam` as `profiel` to POST /api/scores.",
+    "`partner` or `consensus`; `criteria` lists each criterion with its axis (`as`), direction, "
+    "unit, source and raw weight (`gewicht`, as the weight sliders start). Pass `naam` as "
+    "`profiel` to POST /api/scores.",
 )
 def profiles() -> list[dict[str, Any]]:
     out = []
@@ -36,11 +39,28 @@ def profiles() -> list[dict[str, Any]]:
                 "beschrijving": profile.description,
                 "soort": kind,
                 "methode": profile.method,
+                "top_n": profile.top_n,
                 "gewichten": profile.weights(),
+                "criteria": [_criterion(c) for c in profile.criteria],
             }
         )
     order = {"standaard": 0, "consensus": 1, "partner": 2}
     return sorted(out, key=lambda p: (order[p["soort"]], p["naam"]))
+
+
+def _criterion(c: Criterion) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "label": c.label,
+        "as": c.axis,
+        "richting": c.direction,
+        "richting_label": c.direction.replace("_", " "),
+        "eenheid": c.unit,
+        "bron": c.source,
+        "normalisatie": c.normalisation.name,
+        "ontbrekend": c.missing,
+        "gewicht": c.weight,
+    }
 
 
 @router.post(
