@@ -184,3 +184,59 @@ def test_raster_indicator_on_the_map(page: tuple[Page, list[str]]) -> None:
     assert "°C" in pg.locator("#legend").inner_text()
     assert "Synthetische demonstratiedata" in pg.locator("#synthetic-badge").inner_text()
     assert not problems
+
+
+def _scored(pg: Page, after: int = 0) -> int:
+    pg.wait_for_function(f"Number(document.body.dataset.scored || 0) > {after}", timeout=20_000)
+    return int(pg.evaluate("Number(document.body.dataset.scored)"))
+
+
+def test_score_panel_ranks_and_reranks_live(page: tuple[Page, list[str]]) -> None:
+    pg, problems = page
+    n = _scored(pg)
+    rows = pg.locator("#ranking tbody tr")
+    ranked = pg.evaluate("window.siaMap.scores.result.buurten.filter(b => b.rang !== null).length")
+    assert rows.count() == 70 and 50 < ranked <= 70
+    assert pg.locator("#chart circle").count() == ranked
+    assert pg.locator("#ranking tbody tr").first.locator("td").first.inner_text() == "1"
+    # the quadrant map: categories add up to the ranked buurten
+    pg.select_option("#indicator", "sia_kwadrant")
+    legend = pg.locator("#legend").inner_text()
+    assert "DIA-kandidaat" in legend and "Synthetische demonstratiedata" in legend
+    counts = [int(t.rsplit("(", 1)[1].split(")")[0]) for t in
+              pg.locator("#legend .row").all_inner_texts() if "niet gerangschikt" not in t]
+    assert sum(counts) == ranked
+    # all urgency weight on the share of E/F/G labels: the most urgent buurt has the highest share
+    pg.evaluate("""() => {
+        const crit = window.siaMap.scores.profile.criteria.filter(c => c.as === 'urgentie');
+        crit.forEach(c => { const el = document.getElementById('w-' + c.id);
+          el.value = c.id === 'aandeel_label_efg' ? 10 : 0;
+          el.dispatchEvent(new Event('input')); }); }""")
+    _scored(pg, n)
+    assert pg.locator("#s-aandeel_label_efg").inner_text() == "100%"
+    top_code, top_share, max_share = pg.evaluate("""() => {
+        const ranked = window.siaMap.scores.result.buurten.filter(b => b.rang !== null);
+        const top = ranked.reduce((a, b) => (b.urgentie > a.urgentie ? b : a));
+        const share = (c) => window.siaMap.values.get(c).aandeel_label_efg;
+        const best = Math.max(...ranked.map(b => share(b.buurtcode) ?? -1));
+        return [top.buurtcode, share(top.buurtcode), best]; }""")
+    assert top_share == max_share, top_code
+    # a row of the ranking opens the buurt with its contributions
+    pg.locator("#ranking tbody tr").first.click()
+    pg.wait_for_selector("#detail-score h4")
+    assert pg.locator("#detail-score h4").inner_text().startswith("SIA-score: #1")
+    assert pg.locator("#ranking tr.selected").count() == 1
+    assert not problems
+
+
+def test_candidate_areas_on_the_map(page: tuple[Page, list[str]]) -> None:
+    pg, problems = page
+    _scored(pg)
+    before = pg.locator(".leaflet-overlay-pane path").count()
+    pg.check("#toggle-kandidaten")
+    pg.wait_for_function("document.getElementById('kandidaten-note').textContent.length > 0")
+    n_areas = pg.evaluate("window.siaMap.scores.candidateData.features.length")
+    assert n_areas >= 1
+    assert pg.locator(".leaflet-overlay-pane path").count() >= before + n_areas
+    assert "kandidaatgebied" in pg.locator("#kandidaten-note").inner_text()
+    assert not problems

@@ -1,6 +1,7 @@
 // SIA web map: buurten choropleth of any indicator, wijk outlines, buurt detail panel.
 // Leaflet is loaded as a global (vendor script); classification uses simple-statistics (npm).
 import { quantile, ckmeans, equalIntervalBreaks } from "/vendor/simple-statistics/simple-statistics.mjs";
+import { createScores } from "/static/scores.js";
 
 const L = window.L;
 // ColorBrewer YlGnBu, 3–7 classes (light = low, dark = high)
@@ -74,6 +75,14 @@ function restyle() {
   const ind = currentIndicator();
   const method = document.getElementById("classification").value;
   const k = Number(document.getElementById("classes").value);
+  if (ind.categories) { // categorical (the SIA quadrants): one colour per category, no classes
+    state.breaks = [];
+    state.colors = [];
+    state.layer.eachLayer((lyr) => lyr.setStyle(styleFor(lyr.feature)));
+    renderCategoryLegend(ind);
+    document.getElementById("indicator-description").textContent = ind.description || "";
+    return;
+  }
   const vals = [...state.values.values()].map((r) => r[ind.id]).filter((v) => v !== null && v !== undefined);
   state.breaks = classBreaks(vals, method, k);
   const n = Math.max(state.breaks.length - 1, 1);
@@ -87,9 +96,36 @@ function styleFor(feature) {
   const ind = currentIndicator();
   const row = state.values.get(feature.properties.buurtcode) || {};
   const v = ind ? row[ind.id] : null;
-  const fill = v === null || v === undefined || state.breaks.length < 2
-    ? NO_DATA : state.colors[classOf(v, state.breaks)];
-  return { color: "#4d5b69", weight: 0.8, fillColor: fill, fillOpacity: 0.8 };
+  let fill;
+  if (ind && ind.categories) fill = (ind.categories.find((c) => c.value === v) || {}).color || NO_DATA;
+  else fill = v === null || v === undefined || state.breaks.length < 2 ? NO_DATA : state.colors[classOf(v, state.breaks)];
+  const selected = state.scores && state.scores.selected === feature.properties.buurtcode;
+  return selected ? { color: "#e6550d", weight: 3.5, fillColor: fill, fillOpacity: 0.85 }
+    : { color: "#4d5b69", weight: 0.8, fillColor: fill, fillOpacity: 0.8 };
+}
+
+function renderCategoryLegend(ind) {
+  const counts = new Map();
+  state.values.forEach((r) => counts.set(r[ind.id], (counts.get(r[ind.id]) || 0) + 1));
+  const rows = ind.categories.map((c) => `<div class="row" data-class="${c.value}"><span class="swatch" style="background:${c.color}"></span><span>${c.label} (${counts.get(c.value) || 0})</span></div>`);
+  const missing = counts.get(null) || 0;
+  if (missing) rows.push(`<div class="row" data-class="none"><span class="swatch" style="background:${NO_DATA}"></span><span>niet gerangschikt (${missing} buurten)</span></div>`);
+  const badge = ind.synthetic
+    ? `<div class="synthetic" id="synthetic-badge">Synthetische demonstratiedata — geen echte gegevens van de partners</div>` : "";
+  document.getElementById("legend").innerHTML = `${badge}<div class="title" data-indicator="${ind.id}">${ind.label}</div>${rows.join("")}`;
+}
+
+function renderIndicatorSelect() {
+  const select = document.getElementById("indicator");
+  const current = select.value;
+  const groups = new Map();
+  state.indicators.forEach((i) => { if (!groups.has(i.layer)) groups.set(i.layer, []); groups.get(i.layer).push(i); });
+  select.innerHTML = [...groups.entries()].map(([layer, items]) => {
+    const synthetic = items.some((i) => i.synthetic);
+    const label = `${state.layerTitles[layer] || layer}${synthetic ? " (synthetisch)" : ""}`;
+    return `<optgroup label="${label}">${items.map((i) => `<option value="${i.id}">${i.label}${i.synthetic ? " — synthetisch" : ""}</option>`).join("")}</optgroup>`;
+  }).join("");
+  if (current && state.indicators.some((i) => i.id === current)) select.value = current;
 }
 
 function renderLegend(ind, method) {
@@ -131,6 +167,9 @@ async function showDetail(code) {
       + `<details><summary>Alle kerncijfers (${extra.length})</summary><table><tbody>${extra.join("")}</tbody></table></details>`
       + `<div class="source">Bron: ${b.bronnen.buurten}${b.bronnen.leefbaarometer ? `; ${b.bronnen.leefbaarometer}, editie ${b.lbm_editie}` : "; geen Leefbaarometer-score voor deze buurt"}.`
       + `${b.bron_bestand ? ` Geladen uit ${b.bron_bestand}.` : ""}</div>`;
+    if (state.scores && state.scores.result) { // the score and its contributions first, under the name
+      document.getElementById("detail-name").nextElementSibling.insertAdjacentHTML("afterend", `<div id="detail-score">${state.scoresApi.detailRows(code)}</div>`);
+    }
   } catch (err) {
     body.innerHTML = `<p>Buurt ${code} kon niet worden geladen: ${err.message}</p>`;
   }
@@ -268,14 +307,8 @@ async function init() {
   state.indicators = indicators;
   table.rijen.forEach((r) => state.values.set(r.buurtcode, r));
   const select = document.getElementById("indicator");
-  const groups = new Map();
-  indicators.forEach((i) => { if (!groups.has(i.layer)) groups.set(i.layer, []); groups.get(i.layer).push(i); });
-  const titles = Object.fromEntries(layers.map((l) => [l.id, l.title]));
-  select.innerHTML = [...groups.entries()].map(([layer, items]) => {
-    const synthetic = items.some((i) => i.synthetic);
-    const label = `${titles[layer] || layer}${synthetic ? " (synthetisch)" : ""}`;
-    return `<optgroup label="${label}">${items.map((i) => `<option value="${i.id}">${i.label}${i.synthetic ? " — synthetisch" : ""}</option>`).join("")}</optgroup>`;
-  }).join("");
+  state.layerTitles = { ...Object.fromEntries(layers.map((l) => [l.id, l.title])), sia: "SIA-score (berekend met de weging hiernaast)" };
+  renderIndicatorSelect();
   const periodSelect = document.getElementById("periode");
   if (table.perioden.length) {
     periodSelect.innerHTML = table.perioden.map((p) => `<option>${p}</option>`).join("");
@@ -286,6 +319,7 @@ async function init() {
       t.rijen.forEach((r) => state.values.set(r.buurtcode, r));
       restyle();
       state.partner.periode = periodSelect.value;
+      state.scoresApi.run();
       await Promise.all(Object.keys(state.partner.layers).map((k) => togglePartnerLayer(k, true)));
     });
     state.partner.periode = table.periode;
@@ -307,7 +341,8 @@ async function init() {
       lyr.on({
         mouseover: () => { lyr.setStyle({ weight: 3, color: "#e6550d" }); lyr.bringToFront(); },
         mouseout: () => { lyr.setStyle(styleFor(feature)); },
-        click: () => showDetail(feature.properties.buurtcode),
+        click: () => (state.scores && state.scores.result
+          ? state.scoresApi.select(feature.properties.buurtcode, false) : showDetail(feature.properties.buurtcode)),
       });
     },
   }).addTo(map);
@@ -331,7 +366,31 @@ async function init() {
     map.invalidateSize();
   });
   restyle();
+  state.scoresApi = createScores(state, {
+    getJSON,
+    setScoreIndicators: (list) => {
+      state.indicators = [...state.indicators.filter((i) => i.layer !== "sia"), ...list];
+      renderIndicatorSelect();
+      restyle();
+    },
+    highlight: (code, zoom) => {
+      state.layer.eachLayer((lyr) => {
+        lyr.setStyle(styleFor(lyr.feature));
+        if (lyr.feature.properties.buurtcode === code) {
+          lyr.bringToFront();
+          if (zoom) map.fitBounds(lyr.getBounds(), { maxZoom: 14, padding: [60, 60] });
+        }
+      });
+      showDetail(code);
+    },
+  });
   document.body.dataset.ready = "true";
+  try {
+    await state.scoresApi.loadProfiles();
+    await state.scoresApi.run();
+  } catch (err) {
+    showStatus(`De SIA-scores konden niet worden berekend: ${err.message}`, true);
+  }
 }
 
 init().catch((err) => showStatus(`De kaart kon niet worden geladen: ${err.message}`, true));
