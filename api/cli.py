@@ -25,6 +25,7 @@ def _progress(message: str) -> None:
 
 # -- sia db ------------------------------------------------------------------------------------
 
+
 def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
     if settings.database_url and args.action in {"start", "stop"}:
         _say(f"SIA_DATABASE_URL is set; `sia db {args.action}` only manages the local cluster.")
@@ -32,8 +33,10 @@ def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
     cluster = local_cluster(settings.home, settings.pg_port)
     if args.action == "start":
         started = cluster.start()
-        _say(f"Local PostGIS {'started' if started else 'was already running'} on port "
-             f"{cluster.port} (data in {cluster.data_dir}).")
+        _say(
+            f"Local PostGIS {'started' if started else 'was already running'} on port "
+            f"{cluster.port} (data in {cluster.data_dir})."
+        )
     elif args.action == "stop":
         _say("Local PostGIS stopped." if cluster.stop() else "Local PostGIS was not running.")
     elif args.action == "status":
@@ -41,12 +44,13 @@ def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
             _say("Using SIA_DATABASE_URL (external server).")
         else:
             running = cluster.is_running()
-            _say(f"Local PostGIS: {'running' if running else 'stopped'} "
-                 f"(port {cluster.port}, data in {cluster.data_dir}).")
+            _say(
+                f"Local PostGIS: {'running' if running else 'stopped'} "
+                f"(port {cluster.port}, data in {cluster.data_dir})."
+            )
             return 0 if running else 3
     elif args.action == "url":
-        _say(resolve_url(settings.database_url, home=settings.home, port=settings.pg_port,
-                         start=False))
+        _say(resolve_url(settings.database_url, home=settings.home, port=settings.pg_port, start=False))
     elif args.action == "migrate":
         from layers.db.engine import current_revision, migrate
 
@@ -62,6 +66,7 @@ def _url(settings: Settings) -> str:
 
 # -- sia load ----------------------------------------------------------------------------------
 
+
 def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
     from layers.db.engine import make_engine, migrate
 
@@ -73,8 +78,7 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
         if args.layer == "buurten":
             from layers.cbs import prepare_buurten, store_buurten
 
-            prepared = prepare_buurten(args.file, gemeenten=gemeenten, year=args.year,
-                                       progress=_progress)
+            prepared = prepare_buurten(args.file, gemeenten=gemeenten, year=args.year, progress=_progress)
             with engine.begin() as conn:
                 result = store_buurten(conn, prepared, progress=_progress)
         else:
@@ -96,13 +100,17 @@ def cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
     from layers.fetch import PDOK_WFS, fetch_buurten
 
     out_dir = args.out or (settings.data_dir or Path.cwd()) / "downloads"
-    path = fetch_buurten(args.year, out_dir, gemeenten=args.gemeente,
-                         base_url=os.environ.get("SIA_PDOK_URL", PDOK_WFS), progress=_progress)
+    path = fetch_buurten(
+        args.year,
+        out_dir,
+        gemeenten=args.gemeente,
+        base_url=os.environ.get("SIA_PDOK_URL", PDOK_WFS),
+        progress=_progress,
+    )
     _say(f"Opgeslagen: {path}")
     if args.no_load:
         return 0
-    ns = argparse.Namespace(layer="buurten", file=path, gemeente=args.gemeente, year=args.year,
-                            editie=None)
+    ns = argparse.Namespace(layer="buurten", file=path, gemeente=args.gemeente, year=args.year, editie=None)
     return cmd_load(ns, settings)
 
 
@@ -113,12 +121,14 @@ def cmd_load_partner(args: argparse.Namespace, settings: Settings) -> int:
     url = _url(settings)
     migrate(url)
     engine = make_engine(url)
-    options = {k: v for k, v in (("layer", args.kind), ("partner", args.partner),
-                                 ("period", args.period)) if v}
+    options = {
+        k: v for k, v in (("layer", args.kind), ("partner", args.partner), ("period", args.period)) if v
+    }
     try:
         with engine.begin() as conn:
-            stored = load_delivery_file(conn, args.file, gemeente=args.gemeente or settings.gemeente,
-                                        **options)
+            stored = load_delivery_file(
+                conn, args.file, gemeente=args.gemeente or settings.gemeente, **options
+            )
     finally:
         engine.dispose()
     counts = ", ".join(f"{n} {kind}" for kind, n in stored.aantallen.items() if n)
@@ -126,8 +136,10 @@ def cmd_load_partner(args: argparse.Namespace, settings: Settings) -> int:
         _say(f"{args.file.name}: al geladen als versie {stored.versie}; niets veranderd.")
     else:
         replaced = " (vorige versie bewaard)" if stored.vervangen else ""
-        _say(f"{args.file.name}: {stored.partner}, {stored.periode}, versie {stored.versie}{replaced}: "
-             f"{counts}.")
+        _say(
+            f"{args.file.name}: {stored.partner}, {stored.periode}, versie {stored.versie}{replaced}: "
+            f"{counts}."
+        )
     return 0
 
 
@@ -141,20 +153,35 @@ def cmd_load_raster(args: argparse.Namespace, settings: Settings) -> int:
     try:
         with engine.begin() as conn:
             stored = store_raster(
-                conn, args.file, gemeente=args.gemeente or settings.gemeente,
-                indicator=args.indicator, label=args.label or args.indicator, periode=args.period,
-                partner=args.partner, eenheid=args.unit, drempel=args.threshold, band=args.band,
-                synthetisch=args.synthetic, vertrouwelijkheid=args.confidentiality)
+                conn,
+                args.file,
+                gemeente=args.gemeente or settings.gemeente,
+                indicator=args.indicator,
+                label=args.label or args.indicator,
+                periode=args.period,
+                partner=args.partner,
+                eenheid=args.unit,
+                drempel=args.threshold,
+                band=args.band,
+                synthetisch=args.synthetic,
+                vertrouwelijkheid=args.confidentiality,
+            )
     finally:
         engine.dispose()
     if stored.unchanged:
         _say(f"{args.file.name}: al geladen als versie {stored.versie}; niets veranderd.")
         return 0
     replaced = " (vorige versie bewaard)" if stored.vervangen else ""
-    gaps = (f"; {len(stored.buurten_zonder_waarde)} buurt(en) zonder rastercellen: "
-            f"{', '.join(stored.buurten_zonder_waarde[:10])}" if stored.buurten_zonder_waarde else "")
-    _say(f"{args.file.name}: {stored.indicator}, {stored.periode}, versie {stored.versie}{replaced}: "
-         f"{stored.buurten_met_waarde} buurten{gaps}.")
+    gaps = (
+        f"; {len(stored.buurten_zonder_waarde)} buurt(en) zonder rastercellen: "
+        f"{', '.join(stored.buurten_zonder_waarde[:10])}"
+        if stored.buurten_zonder_waarde
+        else ""
+    )
+    _say(
+        f"{args.file.name}: {stored.indicator}, {stored.periode}, versie {stored.versie}{replaced}: "
+        f"{stored.buurten_met_waarde} buurten{gaps}."
+    )
     return 0
 
 
@@ -171,21 +198,35 @@ def _load_synthetic(settings: Settings) -> None:
     from layers.partners.synthetic import load_buurten, write_deliveries
 
     out = (settings.home or local_cluster(None, settings.pg_port).home) / "synthetisch"
-    files = write_deliveries(out, load_buurten(settings.data_dir / ENSCHEDE_BUURTEN
-                                               if settings.data_dir else None))
+    files = write_deliveries(
+        out, load_buurten(settings.data_dir / ENSCHEDE_BUURTEN if settings.data_dir else None)
+    )
     _say(f"Synthetische partnerleveringen (niet echt) in {out}")
     for path in files:
-        ns = argparse.Namespace(file=path, kind=None, partner=None, period=None,
-                                gemeente=settings.gemeente)
+        ns = argparse.Namespace(file=path, kind=None, partner=None, period=None, gemeente=settings.gemeente)
         cmd_load_partner(ns, settings)
     from layers.partners.synthetic import write_heat_raster
 
-    heat = write_heat_raster(out / "hittestress_synthetisch.tif", load_buurten(
-        settings.data_dir / ENSCHEDE_BUURTEN if settings.data_dir else None))
-    cmd_load_raster(argparse.Namespace(
-        file=heat, gemeente=settings.gemeente, indicator="hittestress",
-        label="Hittestress (gevoelstemperatuur)", period="2026-najaar", partner="Gemeente Enschede",
-        unit="°C", threshold=32.0, band=1, synthetic=True, confidentiality="openbaar"), settings)
+    heat = write_heat_raster(
+        out / "hittestress_synthetisch.tif",
+        load_buurten(settings.data_dir / ENSCHEDE_BUURTEN if settings.data_dir else None),
+    )
+    cmd_load_raster(
+        argparse.Namespace(
+            file=heat,
+            gemeente=settings.gemeente,
+            indicator="hittestress",
+            label="Hittestress (gevoelstemperatuur)",
+            period="2026-najaar",
+            partner="Gemeente Enschede",
+            unit="°C",
+            threshold=32.0,
+            band=1,
+            synthetic=True,
+            confidentiality="openbaar",
+        ),
+        settings,
+    )
 
 
 def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
@@ -213,7 +254,9 @@ def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
             if args.out.suffix.lower() == ".gpkg":
                 geoms = gpd.read_postgis(
                     text("SELECT buurtcode, geom FROM buurten WHERE gemeentecode = :gm AND jaar = :j"),
-                    conn, geom_col="geom", params={"gm": gemeente, "j": data["jaar"]},
+                    conn,
+                    geom_col="geom",
+                    params={"gm": gemeente, "j": data["jaar"]},
                 ).set_index("buurtcode")
                 out = gpd.GeoDataFrame(ranked.join(geoms), geometry="geom", crs=28992)
                 out["kwadrant"] = out["kwadrant"].astype(str)
@@ -223,13 +266,16 @@ def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         engine.dispose()
     n = int(ranked["rang"].notna().sum())
-    _say(f"{n} buurten gerangschikt ({result.method}, profiel {args.profile}"
-         f"{', periode ' + data['periode'] if data['periode'] else ''}"
-         f"{', met synthetische partnerdata' if data['synthetisch'] else ''}) -> {args.out}")
+    _say(
+        f"{n} buurten gerangschikt ({result.method}, profiel {args.profile}"
+        f"{', periode ' + data['periode'] if data['periode'] else ''}"
+        f"{', met synthetische partnerdata' if data['synthetisch'] else ''}) -> {args.out}"
+    )
     return 0
 
 
 # -- sia serve / demo --------------------------------------------------------------------------
+
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
@@ -253,8 +299,9 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
             f"that holds {ENSCHEDE_BUURTEN} (see data/cbs_buurten/README.md)."
         )
     for layer, rel in (("buurten", ENSCHEDE_BUURTEN), ("leefbaarometer", ENSCHEDE_LBM)):
-        ns = argparse.Namespace(layer=layer, file=data_dir / rel, gemeente=[settings.gemeente],
-                                year=None, editie=None)
+        ns = argparse.Namespace(
+            layer=layer, file=data_dir / rel, gemeente=[settings.gemeente], year=None, editie=None
+        )
         _say(f"Laden: {rel}")
         cmd_load(ns, settings)
     if settings.gemeente == "GM0153":
@@ -265,6 +312,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 # -- parser ------------------------------------------------------------------------------------
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sia", description="SIA/DIA decision support")
@@ -278,8 +326,7 @@ def build_parser() -> argparse.ArgumentParser:
     load_sub = load.add_subparsers(dest="layer", required=True)
     lb = load_sub.add_parser("buurten", help="CBS wijk- en buurtkaart (GeoPackage/GeoJSON/Shapefile)")
     lb.add_argument("file", type=Path)
-    lb.add_argument("--gemeente", action="append", metavar="GMxxxx",
-                    help="only this gemeente (repeatable)")
+    lb.add_argument("--gemeente", action="append", metavar="GMxxxx", help="only this gemeente (repeatable)")
     lb.add_argument("--year", type=int, help="year of the buurt boundaries, if not in the file")
     lb.set_defaults(func=cmd_load, editie=None)
     ll = load_sub.add_parser("leefbaarometer", help="Leefbaarometer scores per buurt")
@@ -288,11 +335,16 @@ def build_parser() -> argparse.ArgumentParser:
     ll.add_argument("--gemeente", action="append", metavar="GMxxxx")
     ll.set_defaults(func=cmd_load, year=None)
 
-    lp = load_sub.add_parser("partner", help="a partner delivery: filled Excel template, or one "
-                             "layer as GeoPackage/GeoJSON/CSV")
+    lp = load_sub.add_parser(
+        "partner", help="a partner delivery: filled Excel template, or one layer as GeoPackage/GeoJSON/CSV"
+    )
     lp.add_argument("file", type=Path)
-    lp.add_argument("--layer", dest="kind", choices=["bezit", "projecten", "verkoop"],
-                    help="for GIS/CSV files: which layer the file holds")
+    lp.add_argument(
+        "--layer",
+        dest="kind",
+        choices=["bezit", "projecten", "verkoop"],
+        help="for GIS/CSV files: which layer the file holds",
+    )
     lp.add_argument("--partner", help="for GIS/CSV files: the delivering partner")
     lp.add_argument("--period", help="for GIS/CSV files: e.g. 2026-najaar")
     lp.add_argument("--gemeente", help="gemeente the data must lie in (default SIA_GEMEENTE)")
@@ -305,8 +357,9 @@ def build_parser() -> argparse.ArgumentParser:
     lr.add_argument("--period", required=True, help="e.g. 2026-najaar")
     lr.add_argument("--partner", required=True, help="delivering partner, e.g. 'Gemeente Enschede'")
     lr.add_argument("--unit", help="unit of the cell values, e.g. °C")
-    lr.add_argument("--threshold", type=float,
-                    help="also store the share of cells above this value per buurt")
+    lr.add_argument(
+        "--threshold", type=float, help="also store the share of cells above this value per buurt"
+    )
     lr.add_argument("--band", type=int, default=1)
     lr.add_argument("--synthetic", action="store_true", help="mark the raster as synthetic")
     lr.add_argument("--confidentiality", default="openbaar", choices=["openbaar", "partners", "eigen"])
@@ -357,8 +410,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InvalidUpload as exc:
         print(f"Fout: {exc.message}", file=sys.stderr)
         for item in exc.details[:50]:
-            where = ", ".join(f"{k} {v}" for k, v in item.items() if k not in {"melding"} and v
-                              is not None)
+            where = ", ".join(f"{k} {v}" for k, v in item.items() if k not in {"melding"} and v is not None)
             print(f"  - {item.get('melding')} ({where})", file=sys.stderr)
         return 2
     except SiaError as exc:

@@ -40,8 +40,10 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("Unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     return JSONResponse(
         status_code=500,
-        content={"fout": "InternalError",
-                 "melding": "Er ging onverwacht iets mis op de server. De fout is gelogd."},
+        content={
+            "fout": "InternalError",
+            "melding": "Er ging onverwacht iets mis op de server. De fout is gelogd.",
+        },
     )
 
 

@@ -30,8 +30,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        url = resolve_url(settings.database_url, home=settings.home, port=settings.pg_port,
-                          start=False)
+        url = resolve_url(settings.database_url, home=settings.home, port=settings.pg_port, start=False)
         engine = make_engine(url)
         app.state.engine = engine
         try:

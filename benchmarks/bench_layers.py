@@ -49,27 +49,42 @@ def main() -> int:
         assert jaar is not None
         agg = partner_store.aggregate(conn, gemeente=gm, jaar=jaar, periode=periode)
         table = queries.indicator_table(conn, gemeente=gm, periode=periode)
-        households = sum(r.get("aantal_huishoudens") or 0 for r in conn.execute(
-            text("SELECT aantal_huishoudens FROM buurten WHERE gemeentecode = :gm "
-                         "AND jaar = :j"), {"gm": gm, "j": jaar}).mappings())
+        households = sum(
+            r.get("aantal_huishoudens") or 0
+            for r in conn.execute(
+                text("SELECT aantal_huishoudens FROM buurten WHERE gemeentecode = :gm AND jaar = :j"),
+                {"gm": gm, "j": jaar},
+            ).mappings()
+        )
         sales = partner_store.sales_check(conn, periode=periode, gemeente=gm)
-        rows = conn.execute(text(
-            "SELECT (SELECT count(*) FROM bezit x JOIN leveringen l ON l.id = x.levering_id AND l.actief) b, "
-            "(SELECT count(*) FROM projecten x JOIN leveringen l ON l.id = x.levering_id AND l.actief) p, "
-            "(SELECT count(*) FROM verkoop x JOIN leveringen l ON l.id = x.levering_id AND l.actief) v"
-        )).one()
+        active = "x JOIN leveringen l ON l.id = x.levering_id AND l.actief"
+        rows = conn.execute(
+            text(
+                f"SELECT (SELECT count(*) FROM bezit {active}) b, "
+                f"(SELECT count(*) FROM projecten {active}) p, "
+                f"(SELECT count(*) FROM verkoop {active}) v"
+            )
+        ).one()
         print(f"gemeente {gm}, buurten {jaar}, period {periode}: {len(agg)} buurten aggregated")
         print(f"  records: {rows.b} holdings rows, {rows.p} projects, {rows.v} planned sales")
-        print(f"  dwellings held: {int(agg['bezit_woningen'].sum()):,} of {households:,} households "
-              f"({100 * agg['bezit_woningen'].sum() / max(households, 1):.0f} %)")
-        print(f"  corporations per buurt: mean {agg['n_corporaties'].mean():.2f}, "
-              f"max {int(agg['n_corporaties'].max())}")
-        print(f"  mean condition: {agg['gem_conditie'].min():.2f}–{agg['gem_conditie'].max():.2f}; "
-              f"share label E/F/G: {agg['aandeel_label_efg'].min():.1f}–"
-              f"{agg['aandeel_label_efg'].max():.1f} %")
-        print(f"  planned investment: € {agg['geplande_investering'].sum() / 1e6:.1f} M, "
-              f"max per buurt € {agg['geplande_investering'].max() / 1e6:.1f} M; planned dwellings "
-              f"{agg['geplande_woningen'].sum():.0f}")
+        print(
+            f"  dwellings held: {int(agg['bezit_woningen'].sum()):,} of {households:,} households "
+            f"({100 * agg['bezit_woningen'].sum() / max(households, 1):.0f} %)"
+        )
+        print(
+            f"  corporations per buurt: mean {agg['n_corporaties'].mean():.2f}, "
+            f"max {int(agg['n_corporaties'].max())}"
+        )
+        print(
+            f"  mean condition: {agg['gem_conditie'].min():.2f}–{agg['gem_conditie'].max():.2f}; "
+            f"share label E/F/G: {agg['aandeel_label_efg'].min():.1f}–"
+            f"{agg['aandeel_label_efg'].max():.1f} %"
+        )
+        print(
+            f"  planned investment: € {agg['geplande_investering'].sum() / 1e6:.1f} M, "
+            f"max per buurt € {agg['geplande_investering'].max() / 1e6:.1f} M; planned dwellings "
+            f"{agg['geplande_woningen'].sum():.0f}"
+        )
         print(f"  buurten with >= 2 partners with plans: {int((agg['n_partners_plannen'] >= 2).sum())}")
         print(f"  planned sales: {len(sales)}, against agreement 4.1: {int(sales['overtreding'].sum())}")
         raster_ids = [i for i in table["indicatoren"] if i not in agg.columns and i.startswith("hitte")]
@@ -77,13 +92,25 @@ def main() -> int:
             vals = [r[rid] for r in table["rijen"] if r[rid] is not None]
             print(f"  raster {rid}: {len(vals)} buurten, {min(vals):.1f}–{max(vals):.1f}")
         print("timings (median of 5):")
-        print(f"  aggregate() (partner SQL): {1000 * _timed(lambda: partner_store.aggregate(conn, gemeente=gm, jaar=jaar, periode=periode)):.0f} ms")  # noqa: E501
-        print(f"  indicator_table() (all layers): {1000 * _timed(lambda: queries.indicator_table(conn, gemeente=gm, periode=periode)):.0f} ms")  # noqa: E501
-        print(f"  partner_features(bezit): {1000 * _timed(lambda: partner_store.partner_features(conn, 'bezit', periode=periode, gemeente=gm)):.0f} ms")  # noqa: E501
+        steps: dict[str, Callable[[], object]] = {
+            "aggregate() (partner SQL)": lambda: partner_store.aggregate(
+                conn, gemeente=gm, jaar=jaar, periode=periode
+            ),
+            "indicator_table() (all layers)": lambda: queries.indicator_table(
+                conn, gemeente=gm, periode=periode
+            ),
+            "partner_features(bezit)": lambda: partner_store.partner_features(
+                conn, "bezit", periode=periode, gemeente=gm
+            ),
+        }
+        for name, step in steps.items():
+            print(f"  {name}: {1000 * _timed(step):.0f} ms")
         buurten = _buurten(conn, gm)
     tif = write_heat_raster(Path("/tmp/sia-bench-heat.tif"))
-    print(f"  zonal_stats 25 m raster x {len(buurten)} buurten: "
-          f"{1000 * _timed(lambda: zonal_stats(tif, buurten, threshold=32.0)):.0f} ms")
+    print(
+        f"  zonal_stats 25 m raster x {len(buurten)} buurten: "
+        f"{1000 * _timed(lambda: zonal_stats(tif, buurten, threshold=32.0)):.0f} ms"
+    )
     engine.dispose()
     return 0
 

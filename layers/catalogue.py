@@ -52,11 +52,21 @@ _CODES = (
 )
 
 LBM_FIELDS = (
-    Field("lbm_score", "Leefbaarometer totaalscore", "afwijking t.o.v. NL-gemiddelde",
-          description="Totaalscore: afwijking van het landelijk gemiddelde; hoger is beter.",
-          indicator=True),
-    Field("lbm_klasse", "Leefbaarometer klasse", "klasse 1–9", type="integer",
-          description="1 = zeer onvoldoende … 9 = uitstekend.", indicator=True),
+    Field(
+        "lbm_score",
+        "Leefbaarometer totaalscore",
+        "afwijking t.o.v. NL-gemiddelde",
+        description="Totaalscore: afwijking van het landelijk gemiddelde; hoger is beter.",
+        indicator=True,
+    ),
+    Field(
+        "lbm_klasse",
+        "Leefbaarometer klasse",
+        "klasse 1–9",
+        type="integer",
+        description="1 = zeer onvoldoende … 9 = uitstekend.",
+        indicator=True,
+    ),
     Field("lbm_won", "Leefbaarometer: woningvoorraad", "score", indicator=True),
     Field("lbm_fys", "Leefbaarometer: fysieke omgeving", "score", indicator=True),
     Field("lbm_vrz", "Leefbaarometer: voorzieningen", "score", indicator=True),
@@ -132,21 +142,40 @@ PARTNER_AGGREGATES = Layer(
     key="buurtcode",
     fields=(
         Field("bezit_woningen", "Corporatiewoningen", "woningen", "integer", indicator=True),
-        Field("n_corporaties", "Aantal corporaties met bezit", "corporaties", "integer",
-              description="Gezamenlijk bezit: hoeveel corporaties woningen hebben in de buurt.",
-              indicator=True),
+        Field(
+            "n_corporaties",
+            "Aantal corporaties met bezit",
+            "corporaties",
+            "integer",
+            description="Gezamenlijk bezit: hoeveel corporaties woningen hebben in de buurt.",
+            indicator=True,
+        ),
         Field("aandeel_label_efg", "Aandeel energielabel E, F of G", "%", indicator=True),
-        Field("gem_conditie", "Gemiddelde conditie (NEN 2767)", "score 1–6",
-              description="1 = uitstekend … 6 = zeer slecht, gewogen naar woningen.", indicator=True),
+        Field(
+            "gem_conditie",
+            "Gemiddelde conditie (NEN 2767)",
+            "score 1–6",
+            description="1 = uitstekend … 6 = zeer slecht, gewogen naar woningen.",
+            indicator=True,
+        ),
         Field("geplande_investering", "Geplande investering", "€", indicator=True),
-        Field("investering_per_woning", "Geplande investering per huishouden", "€ per huishouden",
-              description="Geplande investering gedeeld door het aantal huishoudens (CBS).",
-              indicator=True),
+        Field(
+            "investering_per_woning",
+            "Geplande investering per huishouden",
+            "€ per huishouden",
+            description="Geplande investering gedeeld door het aantal huishoudens (CBS).",
+            indicator=True,
+        ),
         Field("geplande_woningen", "Geplande woningen erbij", "woningen", indicator=True),
         Field("geplande_verkoop", "Geplande verkoop", "woningen", "integer", indicator=True),
-        Field("n_partners_plannen", "Aantal partners met plannen", "partners", "integer",
-              description="Partners met projecten of verkoop in de buurt (kans op bundeling).",
-              indicator=True),
+        Field(
+            "n_partners_plannen",
+            "Aantal partners met plannen",
+            "partners",
+            "integer",
+            description="Partners met projecten of verkoop in de buurt (kans op bundeling).",
+            indicator=True,
+        ),
     ),
     notes=("Periode kiesbaar; eerdere leveringen blijven bewaard.",),
 )
@@ -154,12 +183,18 @@ PARTNER_AGGREGATES = Layer(
 _RECORD = (
     Field("partner", "Leverende partner", type="text"),
     Field("periode", "Periode", type="text"),
-    Field("vertrouwelijkheid", "Vertrouwelijkheid", type="text",
-          description="openbaar, partners of eigen (alleen de eigen organisatie)."),
+    Field(
+        "vertrouwelijkheid",
+        "Vertrouwelijkheid",
+        type="text",
+        description="openbaar, partners of eigen (alleen de eigen organisatie).",
+    ),
     Field("synthetisch", "Synthetisch", type="boolean"),
 )
-_PARTNER_NOTE = ("Zonder aanmelding toont de kaart alleen openbare en synthetische records; "
-                 "vertrouwelijke records tellen mee in de buurtcijfers.",)
+_PARTNER_NOTE = (
+    "Zonder aanmelding toont de kaart alleen openbare en synthetische records; "
+    "vertrouwelijke records tellen mee in de buurtcijfers.",
+)
 
 BEZIT = Layer(
     id="corporatiebezit",
@@ -171,15 +206,17 @@ BEZIT = Layer(
     table="bezit",
     year_column="periode",
     key="id",
-    fields=(*_RECORD,
-            Field("corporatie", "Corporatie", type="text"),
-            Field("adres", "Adres", type="text"),
-            Field("aantal_woningen", "Woningen", "woningen", "integer"),
-            Field("daeb", "DAEB", type="boolean"),
-            Field("huurklasse", "Huurklasse", type="text"),
-            Field("energielabel", "Energielabel", type="text"),
-            Field("bouwjaar", "Bouwjaar", type="integer"),
-            Field("conditie", "Conditie (NEN 2767)", "score 1–6", "integer")),
+    fields=(
+        *_RECORD,
+        Field("corporatie", "Corporatie", type="text"),
+        Field("adres", "Adres", type="text"),
+        Field("aantal_woningen", "Woningen", "woningen", "integer"),
+        Field("daeb", "DAEB", type="boolean"),
+        Field("huurklasse", "Huurklasse", type="text"),
+        Field("energielabel", "Energielabel", type="text"),
+        Field("bouwjaar", "Bouwjaar", type="integer"),
+        Field("conditie", "Conditie (NEN 2767)", "score 1–6", "integer"),
+    ),
     notes=_PARTNER_NOTE,
 )
 
@@ -194,16 +231,18 @@ PROJECTEN = Layer(
     table="projecten",
     year_column="periode",
     key="id",
-    fields=(*_RECORD,
-            Field("projectnaam", "Project", type="text"),
-            Field("partij", "Partij", type="text"),
-            Field("type", "Type", type="text"),
-            Field("woningen_erbij", "Woningen erbij", "woningen", "integer"),
-            Field("woningen_eraf", "Woningen eraf", "woningen", "integer"),
-            Field("startjaar", "Startjaar", type="integer"),
-            Field("eindjaar", "Eindjaar", type="integer"),
-            Field("investering_eur", "Investering", "€"),
-            Field("status", "Status", type="text")),
+    fields=(
+        *_RECORD,
+        Field("projectnaam", "Project", type="text"),
+        Field("partij", "Partij", type="text"),
+        Field("type", "Type", type="text"),
+        Field("woningen_erbij", "Woningen erbij", "woningen", "integer"),
+        Field("woningen_eraf", "Woningen eraf", "woningen", "integer"),
+        Field("startjaar", "Startjaar", type="integer"),
+        Field("eindjaar", "Eindjaar", type="integer"),
+        Field("investering_eur", "Investering", "€"),
+        Field("status", "Status", type="text"),
+    ),
     notes=_PARTNER_NOTE,
 )
 
@@ -218,14 +257,16 @@ VERKOOP = Layer(
     table="verkoop",
     year_column="periode",
     key="id",
-    fields=(*_RECORD,
-            Field("corporatie", "Corporatie", type="text"),
-            Field("adres", "Adres", type="text"),
-            Field("energielabel", "Energielabel", type="text"),
-            Field("conditie", "Conditie (NEN 2767)", "score 1–6", "integer"),
-            Field("kluswoning", "Kluswoning", type="boolean"),
-            Field("gemeld_aan_gemeente", "Gemeld aan de gemeente", type="boolean"),
-            Field("gepland_jaar", "Gepland jaar", type="integer")),
+    fields=(
+        *_RECORD,
+        Field("corporatie", "Corporatie", type="text"),
+        Field("adres", "Adres", type="text"),
+        Field("energielabel", "Energielabel", type="text"),
+        Field("conditie", "Conditie (NEN 2767)", "score 1–6", "integer"),
+        Field("kluswoning", "Kluswoning", type="boolean"),
+        Field("gemeld_aan_gemeente", "Gemeld aan de gemeente", type="boolean"),
+        Field("gepland_jaar", "Gepland jaar", type="integer"),
+    ),
     notes=_PARTNER_NOTE,
 )
 
@@ -248,8 +289,8 @@ RASTER = Layer(
 )
 
 LAYERS: dict[str, Layer] = {
-    layer.id: layer for layer in (BUURTEN, WIJKEN, LEEFBAAROMETER, PARTNER_AGGREGATES, BEZIT,
-                                  PROJECTEN, VERKOOP, RASTER)
+    layer.id: layer
+    for layer in (BUURTEN, WIJKEN, LEEFBAAROMETER, PARTNER_AGGREGATES, BEZIT, PROJECTEN, VERKOOP, RASTER)
 }
 
 

@@ -47,15 +47,33 @@ ALIASES: dict[str, list[str]] = {
     "aantal_inwoners": ["aantal_inwoners", "aant_inw", "aantal_inw"],
     "aantal_huishoudens": ["aantal_huishoudens", "aantal_hh", "aant_hh", "aantal_hui"],
     "bevolkingsdichtheid": [
-        "bevolkingsdichtheid_inwoners_per_km2", "bevolkingsdichtheid", "bev_dichth", "bevolkings",
+        "bevolkingsdichtheid_inwoners_per_km2",
+        "bevolkingsdichtheid",
+        "bev_dichth",
+        "bevolkings",
     ],
     "oppervlakte_land_ha": ["oppervlakte_land_in_ha", "opp_land", "oppervla_1"],
     "water": ["water"],
 }
 _TEXT_COLUMNS = {
-    "buurtcode", "buurtnaam", "wijkcode", "gemeentecode", "gemeentenaam", "jaarstatcode", "water",
-    "jaar", "gml_id", "id", "fid", "meest_voorkomende_postcode", "meest_voor", "pc4", "postcode",
-    "indelingswijziging_wijken_en_buurten", "ind_wbi", "indelingsw",
+    "buurtcode",
+    "buurtnaam",
+    "wijkcode",
+    "gemeentecode",
+    "gemeentenaam",
+    "jaarstatcode",
+    "water",
+    "jaar",
+    "gml_id",
+    "id",
+    "fid",
+    "meest_voorkomende_postcode",
+    "meest_voor",
+    "pc4",
+    "postcode",
+    "indelingswijziging_wijken_en_buurten",
+    "ind_wbi",
+    "indelingsw",
 }
 _CORE_NUMERIC = ["aantal_inwoners", "aantal_huishoudens", "bevolkingsdichtheid", "oppervlakte_land_ha"]
 
@@ -90,8 +108,10 @@ def prepare_buurten(
             details=[problem(path, "geen geometriekolom", verwacht="polygonen van buurten")],
         )
     if raw.empty:
-        raise InvalidUpload(f"{path.name} bevat geen enkele buurt.",
-                            details=[problem(path, "leeg bestand", verwacht="minstens één buurt")])
+        raise InvalidUpload(
+            f"{path.name} bevat geen enkele buurt.",
+            details=[problem(path, "leeg bestand", verwacht="minstens één buurt")],
+        )
     frame = rename_aliases(raw, ALIASES)
     _check_columns(frame, path)
     problems = check_codes(frame, path, "buurtcode")
@@ -114,15 +134,20 @@ def prepare_buurten(
         if missing:
             raise InvalidUpload(
                 f"{path.name} bevat geen buurten van gemeente {', '.join(missing)}.",
-                details=[problem(path, f"geen buurten voor {g}", kolom="gemeentecode", waarde=g)
-                         for g in missing],
+                details=[
+                    problem(path, f"geen buurten voor {g}", kolom="gemeentecode", waarde=g) for g in missing
+                ],
             )
     gdf = gpd.GeoDataFrame(frame, geometry="geometry").to_crs(RD_NEW)
     gdf, repaired = _repair(gdf)
     gdf = _with_kerncijfers(gdf)
     return PreparedBuurten(
-        path=path, sha256=file_sha256(path), year=file_year, frame=gdf,
-        gemeenten=sorted(gdf["gemeentecode"].unique()), repaired=repaired,
+        path=path,
+        sha256=file_sha256(path),
+        year=file_year,
+        frame=gdf,
+        gemeenten=sorted(gdf["gemeentecode"].unique()),
+        repaired=repaired,
     )
 
 
@@ -132,22 +157,37 @@ def _check_columns(frame: pd.DataFrame, path: Path) -> None:
         raise InvalidUpload(
             f"{path.name} heeft geen kolom met buurtcodes. Verwacht een kolom 'buurtcode' (PDOK) "
             f"of 'BU_CODE' (CBS-shapefile); gevonden kolommen: {found}.",
-            details=[problem(path, "kolom met buurtcodes ontbreekt", kolom="buurtcode",
-                             verwacht="buurtcode of BU_CODE", waarde=found)],
+            details=[
+                problem(
+                    path,
+                    "kolom met buurtcodes ontbreekt",
+                    kolom="buurtcode",
+                    verwacht="buurtcode of BU_CODE",
+                    waarde=found,
+                )
+            ],
         )
 
 
 def _check_crs(frame: gpd.GeoDataFrame, path: Path) -> list[dict[str, Any]]:
     if frame.crs is None:
-        return [problem(path, "het coördinatenstelsel is onbekend (geen .prj of CRS in het bestand)",
-                        verwacht="een bekend stelsel, bij voorkeur EPSG:28992 (RD New)")]
+        return [
+            problem(
+                path,
+                "het coördinatenstelsel is onbekend (geen .prj of CRS in het bestand)",
+                verwacht="een bekend stelsel, bij voorkeur EPSG:28992 (RD New)",
+            )
+        ]
     bounds = frame.to_crs(4326).total_bounds
     if not (bounds[0] >= 2.5 and bounds[2] <= 7.5 and bounds[1] >= 50.5 and bounds[3] <= 54.0):
-        return [problem(
-            path, f"de coördinaten liggen niet in Nederland volgens het opgegeven stelsel "
-            f"{frame.crs.to_string()} (omhullende {[round(b, 3) for b in bounds]})",
-            verwacht="buurten in Nederland; klopt het coördinatenstelsel?",
-        )]
+        return [
+            problem(
+                path,
+                f"de coördinaten liggen niet in Nederland volgens het opgegeven stelsel "
+                f"{frame.crs.to_string()} (omhullende {[round(b, 3) for b in bounds]})",
+                verwacht="buurten in Nederland; klopt het coördinatenstelsel?",
+            )
+        ]
     return []
 
 
@@ -157,12 +197,27 @@ def _check_geometry(frame: gpd.GeoDataFrame, path: Path) -> list[dict[str, Any]]
     bad = geoms.isna() | geoms.is_empty
     wrong_type = ~geoms.geom_type.isin(["Polygon", "MultiPolygon"]) & ~bad
     for idx in frame.index[bad]:
-        problems.append(problem(path, "buurt zonder geometrie", rij=int(idx) + 1, kolom="geometry",
-                                waarde=str(frame.at[idx, "buurtcode"]), verwacht="een vlak"))
+        problems.append(
+            problem(
+                path,
+                "buurt zonder geometrie",
+                rij=int(idx) + 1,
+                kolom="geometry",
+                waarde=str(frame.at[idx, "buurtcode"]),
+                verwacht="een vlak",
+            )
+        )
     for idx in frame.index[wrong_type]:
-        problems.append(problem(path, f"geometrie is {geoms[idx].geom_type}", rij=int(idx) + 1,
-                                kolom="geometry", waarde=str(frame.at[idx, "buurtcode"]),
-                                verwacht="Polygon of MultiPolygon"))
+        problems.append(
+            problem(
+                path,
+                f"geometrie is {geoms[idx].geom_type}",
+                rij=int(idx) + 1,
+                kolom="geometry",
+                waarde=str(frame.at[idx, "buurtcode"]),
+                verwacht="Polygon of MultiPolygon",
+            )
+        )
     return problems
 
 
@@ -173,22 +228,48 @@ def _resolve_year(
     if "jaar" in frame.columns:
         years |= set(pd.to_numeric(frame["jaar"], errors="coerce").dropna().astype(int))
     elif "jaarstatcode" in frame.columns:
-        years |= set(pd.to_numeric(frame["jaarstatcode"].astype(str).str[:4], errors="coerce")
-                     .dropna().astype(int))
+        years |= set(
+            pd.to_numeric(frame["jaarstatcode"].astype(str).str[:4], errors="coerce").dropna().astype(int)
+        )
     if len(years) > 1:
-        return None, [problem(path, f"het bestand bevat meerdere jaren {sorted(years)}",
-                              kolom="jaar", verwacht="één jaargang per bestand")]
+        return None, [
+            problem(
+                path,
+                f"het bestand bevat meerdere jaren {sorted(years)}",
+                kolom="jaar",
+                verwacht="één jaargang per bestand",
+            )
+        ]
     if year is not None and years and year not in years:
-        return None, [problem(path, f"opgegeven jaar {year} wijkt af van het jaar in het bestand "
-                              f"({years.pop()})", kolom="jaar", verwacht="hetzelfde jaar")]
+        return None, [
+            problem(
+                path,
+                f"opgegeven jaar {year} wijkt af van het jaar in het bestand ({years.pop()})",
+                kolom="jaar",
+                verwacht="hetzelfde jaar",
+            )
+        ]
     if year is None and not years:
-        return None, [problem(path, "het bestand heeft geen kolom 'jaar'; geef het jaar op "
-                              "(sia load buurten BESTAND --year 2021)", kolom="jaar",
-                              verwacht="jaar van de buurtindeling")]
+        return None, [
+            problem(
+                path,
+                "het bestand heeft geen kolom 'jaar'; geef het jaar op "
+                "(sia load buurten BESTAND --year 2021)",
+                kolom="jaar",
+                verwacht="jaar van de buurtindeling",
+            )
+        ]
     resolved = year if year is not None else next(iter(years))
     if not 1990 <= resolved <= 2100:
-        return None, [problem(path, f"jaar {resolved} is niet plausibel", kolom="jaar",
-                              waarde=resolved, verwacht="een jaar tussen 1990 en 2100")]
+        return None, [
+            problem(
+                path,
+                f"jaar {resolved} is niet plausibel",
+                kolom="jaar",
+                waarde=resolved,
+                verwacht="een jaar tussen 1990 en 2100",
+            )
+        ]
     return resolved, []
 
 
@@ -296,61 +377,106 @@ class LoadResult:
 def already_loaded(conn: Connection, layer: str, sha256: str, year: int, gemeenten: list[str]) -> bool:
     """Whether this exact file was loaded before for the same year and gemeenten."""
     row = conn.execute(
-        text("SELECT 1 FROM load_log WHERE layer = :layer AND sha256 = :sha AND year = :year "
-             "AND gemeenten @> CAST(:gm AS text[]) ORDER BY id DESC LIMIT 1"),
+        text(
+            "SELECT 1 FROM load_log WHERE layer = :layer AND sha256 = :sha AND year = :year "
+            "AND gemeenten @> CAST(:gm AS text[]) ORDER BY id DESC LIMIT 1"
+        ),
         {"layer": layer, "sha": sha256, "year": year, "gm": gemeenten},
     ).first()
     return row is not None
 
 
-def log_load(conn: Connection, *, layer: str, prepared_path: Path, sha256: str, year: int,
-             gemeenten: list[str], rows: int, report: dict[str, Any]) -> int:
+def log_load(
+    conn: Connection,
+    *,
+    layer: str,
+    prepared_path: Path,
+    sha256: str,
+    year: int,
+    gemeenten: list[str],
+    rows: int,
+    report: dict[str, Any],
+) -> int:
     import json
 
-    return int(conn.execute(
-        text("INSERT INTO load_log (layer, source_file, sha256, year, gemeenten, rows_loaded, report)"
-             " VALUES (:layer, :file, :sha, :year, :gm, :rows, CAST(:report AS jsonb)) RETURNING id"),
-        {"layer": layer, "file": prepared_path.name, "sha": sha256, "year": year, "gm": gemeenten,
-         "rows": rows, "report": json.dumps(report)},
-    ).scalar_one())
+    return int(
+        conn.execute(
+            text(
+                "INSERT INTO load_log (layer, source_file, sha256, year, gemeenten, rows_loaded, report)"
+                " VALUES (:layer, :file, :sha, :year, :gm, :rows, CAST(:report AS jsonb)) RETURNING id"
+            ),
+            {
+                "layer": layer,
+                "file": prepared_path.name,
+                "sha": sha256,
+                "year": year,
+                "gm": gemeenten,
+                "rows": rows,
+                "report": json.dumps(report),
+            },
+        ).scalar_one()
+    )
 
 
-def store_buurten(conn: Connection, prepared: PreparedBuurten, *,
-                  progress: Progress | None = None) -> LoadResult:
+def store_buurten(
+    conn: Connection, prepared: PreparedBuurten, *, progress: Progress | None = None
+) -> LoadResult:
     """Store a prepared file inside the caller's transaction (roll back to store nothing)."""
     import json
 
     p = prepared
     if already_loaded(conn, "buurten", p.sha256, p.year, p.gemeenten):
-        return LoadResult("buurten", p.path.name, p.year, 0, True,
-                          [f"{p.path.name} ({p.year}) was al geladen; niets veranderd."])
+        return LoadResult(
+            "buurten",
+            p.path.name,
+            p.year,
+            0,
+            True,
+            [f"{p.path.name} ({p.year}) was al geladen; niets veranderd."],
+        )
     messages = []
     if p.repaired:
         messages.append(f"{len(p.repaired)} ongeldige geometrieën hersteld: {', '.join(p.repaired[:10])}")
-    load_id = log_load(conn, layer="buurten", prepared_path=p.path, sha256=p.sha256, year=p.year,
-                       gemeenten=p.gemeenten, rows=len(p.frame), report={"hersteld": p.repaired})
+    load_id = log_load(
+        conn,
+        layer="buurten",
+        prepared_path=p.path,
+        sha256=p.sha256,
+        year=p.year,
+        gemeenten=p.gemeenten,
+        rows=len(p.frame),
+        report={"hersteld": p.repaired},
+    )
     rows = []
-    for rec, geom in zip(p.frame.drop(columns="geometry").to_dict("records"), p.frame.geometry,
-                         strict=True):
-        rows.append({
-            "jaar": p.year, "buurtcode": rec["buurtcode"], "buurtnaam": to_python(rec["buurtnaam"]),
-            "wijkcode": rec["wijkcode"], "gemeentecode": rec["gemeentecode"],
-            "gemeentenaam": to_python(rec["gemeentenaam"]),
-            "aantal_inwoners": _as_int(rec["aantal_inwoners"]),
-            "aantal_huishoudens": _as_int(rec["aantal_huishoudens"]),
-            "bevolkingsdichtheid": to_python(rec["bevolkingsdichtheid"]),
-            "oppervlakte_land_ha": to_python(rec["oppervlakte_land_ha"]),
-            "kerncijfers": json.dumps(rec["kerncijfers"]), "load_id": load_id,
-            "wkb": shapely.to_wkb(geom),
-        })
+    for rec, geom in zip(p.frame.drop(columns="geometry").to_dict("records"), p.frame.geometry, strict=True):
+        rows.append(
+            {
+                "jaar": p.year,
+                "buurtcode": rec["buurtcode"],
+                "buurtnaam": to_python(rec["buurtnaam"]),
+                "wijkcode": rec["wijkcode"],
+                "gemeentecode": rec["gemeentecode"],
+                "gemeentenaam": to_python(rec["gemeentenaam"]),
+                "aantal_inwoners": _as_int(rec["aantal_inwoners"]),
+                "aantal_huishoudens": _as_int(rec["aantal_huishoudens"]),
+                "bevolkingsdichtheid": to_python(rec["bevolkingsdichtheid"]),
+                "oppervlakte_land_ha": to_python(rec["oppervlakte_land_ha"]),
+                "kerncijfers": json.dumps(rec["kerncijfers"]),
+                "load_id": load_id,
+                "wkb": shapely.to_wkb(geom),
+            }
+        )
     batch = 1000
     for start in range(0, len(rows), batch):
-        conn.execute(_UPSERT, rows[start:start + batch])
+        conn.execute(_UPSERT, rows[start : start + batch])
         if progress and len(rows) > batch:
             progress(f"{min(start + batch, len(rows)):,} van {len(rows):,} buurten opgeslagen")
     conn.execute(_DERIVE_WIJKEN, {"jaar": p.year, "gemeenten": p.gemeenten, "load_id": load_id})
-    messages.insert(0, f"{len(rows)} buurten ({p.year}) geladen voor {', '.join(p.gemeenten[:8])}"
-                    + (" …" if len(p.gemeenten) > 8 else ""))
+    messages.insert(
+        0,
+        f"{len(rows)} buurten ({p.year}) geladen voor {', '.join(p.gemeenten[:8])}"
+        + (" …" if len(p.gemeenten) > 8 else ""),
+    )
     return LoadResult("buurten", p.path.name, p.year, len(rows), False, messages)
 
 

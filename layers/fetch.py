@@ -49,9 +49,14 @@ def fetch_buurten(
     start = 0
     while True:
         params = {
-            "service": "WFS", "version": "2.0.0", "request": "GetFeature",
-            "typeNames": "wijkenbuurten:buurten", "outputFormat": "application/json",
-            "srsName": "EPSG:28992", "count": str(_PAGE), "startIndex": str(start),
+            "service": "WFS",
+            "version": "2.0.0",
+            "request": "GetFeature",
+            "typeNames": "wijkenbuurten:buurten",
+            "outputFormat": "application/json",
+            "srsName": "EPSG:28992",
+            "count": str(_PAGE),
+            "startIndex": str(start),
         }
         if gemeenten:
             params["filter"] = _filter(gemeenten)
@@ -67,14 +72,14 @@ def fetch_buurten(
     if not features:
         raise InvalidInput(
             f"PDOK gaf geen buurten voor {year}"
-            + (f" en gemeente {', '.join(gemeenten)}" if gemeenten else "") + "."
+            + (f" en gemeente {', '.join(gemeenten)}" if gemeenten else "")
+            + "."
         )
     out_dir.mkdir(parents=True, exist_ok=True)
     suffix = "_".join(gemeenten) if gemeenten else "nl"
     out = out_dir / f"cbs_buurten_{year}_{suffix}.geojson"
     collection: dict[str, Any] = {"type": "FeatureCollection", "features": features}
-    collection["crs"] = crs or {"type": "name",
-                                "properties": {"name": "urn:ogc:def:crs:EPSG::28992"}}
+    collection["crs"] = crs or {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::28992"}}
     for feature in features:
         feature.setdefault("properties", {}).setdefault("jaar", year)
     out.write_text(json.dumps(collection))

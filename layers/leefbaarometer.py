@@ -64,11 +64,18 @@ def prepare_leefbaarometer(
     missing = [c for c in ("buurtcode", "score") if c not in frame.columns]
     if missing:
         found = ", ".join(map(str, frame.columns))
-        raise_if_problems(path, [problem(
-            path, f"kolom(men) {', '.join(missing)} ontbreken; gevonden: {found}",
-            kolom=", ".join(missing),
-            verwacht="buurtcode (of bu_code) en de totaalscore afw (of lbm_afw)",
-        )], "Leefbaarometer")
+        raise_if_problems(
+            path,
+            [
+                problem(
+                    path,
+                    f"kolom(men) {', '.join(missing)} ontbreken; gevonden: {found}",
+                    kolom=", ".join(missing),
+                    verwacht="buurtcode (of bu_code) en de totaalscore afw (of lbm_afw)",
+                )
+            ],
+            "Leefbaarometer",
+        )
     problems += check_codes(frame, path, "buurtcode", first_row=first_row)
     resolved, year_problems = _resolve_editie(frame, path, editie)
     problems += year_problems
@@ -80,15 +87,29 @@ def prepare_leefbaarometer(
         not_numeric = frame[col].notna() & values.isna() & (frame[col].astype(str).str.strip() != "")
         not_numeric &= pd.to_numeric(frame[col], errors="coerce").isna()
         for idx in frame.index[not_numeric][:20]:
-            problems.append(problem(path, f"'{frame.at[idx, col]}' is geen getal",
-                                    rij=int(idx) + first_row, kolom=col,
-                                    waarde=str(frame.at[idx, col]), verwacht="een getal"))
+            problems.append(
+                problem(
+                    path,
+                    f"'{frame.at[idx, col]}' is geen getal",
+                    rij=int(idx) + first_row,
+                    kolom=col,
+                    waarde=str(frame.at[idx, col]),
+                    verwacht="een getal",
+                )
+            )
         if (col.startswith("k") and col != "klasse") or col == "klasse":
             out_of_range = values.notna() & ~values.between(1, 9)
             for idx in frame.index[out_of_range][:20]:
-                problems.append(problem(path, f"klasse {values[idx]} bestaat niet",
-                                        rij=int(idx) + first_row, kolom=col,
-                                        waarde=to_python(values[idx]), verwacht="een klasse 1 t/m 9"))
+                problems.append(
+                    problem(
+                        path,
+                        f"klasse {values[idx]} bestaat niet",
+                        rij=int(idx) + first_row,
+                        kolom=col,
+                        waarde=to_python(values[idx]),
+                        verwacht="een klasse 1 t/m 9",
+                    )
+                )
         frame[col] = values
     raise_if_problems(path, problems, "Leefbaarometer")
     assert resolved is not None
@@ -97,8 +118,9 @@ def prepare_leefbaarometer(
     frame["buurtcode"] = frame["buurtcode"].astype(str).str.strip()
     out = frame[["buurtcode", "buurtnaam", *VALUE_COLUMNS]].copy()
     without = out.loc[out["score"].isna(), "buurtcode"].tolist()
-    return PreparedLeefbaarometer(path=path, sha256=file_sha256(path), editie=resolved, frame=out,
-                                  without_score=without)
+    return PreparedLeefbaarometer(
+        path=path, sha256=file_sha256(path), editie=resolved, frame=out, without_score=without
+    )
 
 
 def _resolve_editie(
@@ -113,13 +135,24 @@ def _resolve_editie(
             found = {int(match.group(1))}
     if editie is not None:
         if found and editie not in found:
-            return None, [problem(path, f"opgegeven editie {editie} wijkt af van het bestand "
-                                  f"({sorted(found)})", kolom="lbm_year", verwacht="dezelfde editie")]
+            return None, [
+                problem(
+                    path,
+                    f"opgegeven editie {editie} wijkt af van het bestand ({sorted(found)})",
+                    kolom="lbm_year",
+                    verwacht="dezelfde editie",
+                )
+            ]
         return editie, []
     if len(found) != 1:
-        return None, [problem(path, "de editie (jaar) van de Leefbaarometer is niet te bepalen; geef "
-                              "haar op met --editie 2024", kolom="lbm_year",
-                              verwacht="één editie per bestand")]
+        return None, [
+            problem(
+                path,
+                "de editie (jaar) van de Leefbaarometer is niet te bepalen; geef haar op met --editie 2024",
+                kolom="lbm_year",
+                verwacht="één editie per bestand",
+            )
+        ]
     return found.pop(), []
 
 
@@ -149,19 +182,35 @@ def store_leefbaarometer(
         frame = frame[frame["buurtcode"].str.startswith(prefixes)]
     gms = sorted({"GM" + c[2:6] for c in frame["buurtcode"]})
     if already_loaded(conn, "leefbaarometer", p.sha256, p.editie, gms):
-        return LoadResult("leefbaarometer", p.path.name, p.editie, 0, True,
-                          [f"{p.path.name} (editie {p.editie}) was al geladen; niets veranderd."])
+        return LoadResult(
+            "leefbaarometer",
+            p.path.name,
+            p.editie,
+            0,
+            True,
+            [f"{p.path.name} (editie {p.editie}) was al geladen; niets veranderd."],
+        )
     # buurten of the loaded gemeenten (latest year) that get no score from this file
     scored = set(frame.loc[frame["score"].notna(), "buurtcode"])
     known = conn.execute(
-        text("SELECT DISTINCT ON (buurtcode) buurtcode, buurtnaam FROM buurten "
-             "WHERE gemeentecode = ANY(:gm) ORDER BY buurtcode, jaar DESC"), {"gm": gms},
+        text(
+            "SELECT DISTINCT ON (buurtcode) buurtcode, buurtnaam FROM buurten "
+            "WHERE gemeentecode = ANY(:gm) ORDER BY buurtcode, jaar DESC"
+        ),
+        {"gm": gms},
     ).all()
     unscored = [f"{code} {name or ''}".strip() for code, name in known if code not in scored]
     unknown = sorted(set(frame["buurtcode"]) - {code for code, _ in known}) if known else []
-    load_id = log_load(conn, layer="leefbaarometer", prepared_path=p.path, sha256=p.sha256,
-                       year=p.editie, gemeenten=gms, rows=len(frame),
-                       report={"zonder_score": unscored, "onbekende_buurten": unknown})
+    load_id = log_load(
+        conn,
+        layer="leefbaarometer",
+        prepared_path=p.path,
+        sha256=p.sha256,
+        year=p.editie,
+        gemeenten=gms,
+        rows=len(frame),
+        report={"zonder_score": unscored, "onbekende_buurten": unknown},
+    )
     rows = []
     for rec in frame.to_dict("records"):
         row = {k: to_python(v) for k, v in rec.items()}
@@ -175,6 +224,8 @@ def store_leefbaarometer(
     if unscored:
         messages.append(f"{len(unscored)} buurten zonder Leefbaarometer-score: {', '.join(unscored)}")
     if unknown:
-        messages.append(f"{len(unknown)} codes niet in de geladen buurtenkaart: "
-                        f"{', '.join(unknown[:10])}{' …' if len(unknown) > 10 else ''}")
+        messages.append(
+            f"{len(unknown)} codes niet in de geladen buurtenkaart: "
+            f"{', '.join(unknown[:10])}{' …' if len(unknown) > 10 else ''}"
+        )
     return LoadResult("leefbaarometer", p.path.name, p.editie, len(rows), False, messages)

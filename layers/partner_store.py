@@ -21,12 +21,45 @@ from layers.partners.validate import Delivery
 from layers.readers import to_python
 
 _TABLE_COLUMNS: dict[str, list[str]] = {
-    "bezit": ["corporatie", "adres", "postcode", "huisnummer", "toevoeging", "buurtcode",
-              "aantal_woningen", "daeb", "huurklasse", "energielabel", "bouwjaar", "conditie"],
-    "projecten": ["projectnaam", "partij", "type", "woningen_erbij", "woningen_eraf", "startjaar",
-                  "eindjaar", "investering_eur", "status", "toelichting"],
-    "verkoop": ["corporatie", "adres", "postcode", "huisnummer", "toevoeging", "buurtcode",
-                "energielabel", "conditie", "kluswoning", "gemeld_aan_gemeente", "gepland_jaar"],
+    "bezit": [
+        "corporatie",
+        "adres",
+        "postcode",
+        "huisnummer",
+        "toevoeging",
+        "buurtcode",
+        "aantal_woningen",
+        "daeb",
+        "huurklasse",
+        "energielabel",
+        "bouwjaar",
+        "conditie",
+    ],
+    "projecten": [
+        "projectnaam",
+        "partij",
+        "type",
+        "woningen_erbij",
+        "woningen_eraf",
+        "startjaar",
+        "eindjaar",
+        "investering_eur",
+        "status",
+        "toelichting",
+    ],
+    "verkoop": [
+        "corporatie",
+        "adres",
+        "postcode",
+        "huisnummer",
+        "toevoeging",
+        "buurtcode",
+        "energielabel",
+        "conditie",
+        "kluswoning",
+        "gemeld_aan_gemeente",
+        "gepland_jaar",
+    ],
 }
 _COMMON = ["partner", "periode", "vertrouwelijkheid", "synthetisch", "bron_rij"]
 
@@ -45,32 +78,50 @@ class StoredDelivery:
 def store_delivery(conn: Connection, delivery: Delivery, *, sha256: str) -> StoredDelivery:
     """Store a validated delivery as the new active version for its partner and period."""
     prev = conn.execute(
-        text("SELECT id, versie, sha256 FROM leveringen WHERE partner = :p AND periode = :per "
-             "AND actief FOR UPDATE"),
+        text(
+            "SELECT id, versie, sha256 FROM leveringen WHERE partner = :p AND periode = :per "
+            "AND actief FOR UPDATE"
+        ),
         {"p": delivery.partner, "per": delivery.period},
     ).first()
     counts = {kind: len(frame) for kind, frame in delivery.frames().items()}
     if prev is not None and prev.sha256 == sha256:
-        return StoredDelivery(prev.id, delivery.partner, delivery.period, prev.versie, counts,
-                              None, unchanged=True)
+        return StoredDelivery(
+            prev.id, delivery.partner, delivery.period, prev.versie, counts, None, unchanged=True
+        )
     if prev is not None:
         conn.execute(text("UPDATE leveringen SET actief = false WHERE id = :id"), {"id": prev.id})
-    versie = int(conn.execute(
-        text("SELECT coalesce(max(versie), 0) + 1 FROM leveringen WHERE partner = :p "
-             "AND periode = :per"), {"p": delivery.partner, "per": delivery.period},
-    ).scalar_one())
-    levering_id = int(conn.execute(
-        text("INSERT INTO leveringen (partner, periode, versie, vertrouwelijkheid, synthetisch, "
-             "bron_bestand, sha256, contact, aantallen) VALUES (:p, :per, :v, :vt, :s, :bron, "
-             ":sha, :contact, CAST(:n AS jsonb)) RETURNING id"),
-        {"p": delivery.partner, "per": delivery.period, "v": versie,
-         "vt": delivery.confidentiality, "s": delivery.synthetic, "bron": delivery.source,
-         "sha": sha256, "contact": delivery.contact, "n": json.dumps(counts)},
-    ).scalar_one())
+    versie = int(
+        conn.execute(
+            text("SELECT coalesce(max(versie), 0) + 1 FROM leveringen WHERE partner = :p AND periode = :per"),
+            {"p": delivery.partner, "per": delivery.period},
+        ).scalar_one()
+    )
+    levering_id = int(
+        conn.execute(
+            text(
+                "INSERT INTO leveringen (partner, periode, versie, vertrouwelijkheid, synthetisch, "
+                "bron_bestand, sha256, contact, aantallen) VALUES (:p, :per, :v, :vt, :s, :bron, "
+                ":sha, :contact, CAST(:n AS jsonb)) RETURNING id"
+            ),
+            {
+                "p": delivery.partner,
+                "per": delivery.period,
+                "v": versie,
+                "vt": delivery.confidentiality,
+                "s": delivery.synthetic,
+                "bron": delivery.source,
+                "sha": sha256,
+                "contact": delivery.contact,
+                "n": json.dumps(counts),
+            },
+        ).scalar_one()
+    )
     for kind, frame in delivery.frames().items():
         _insert(conn, kind, frame, levering_id)
-    return StoredDelivery(levering_id, delivery.partner, delivery.period, versie, counts,
-                          prev.id if prev is not None else None)
+    return StoredDelivery(
+        levering_id, delivery.partner, delivery.period, versie, counts, prev.id if prev is not None else None
+    )
 
 
 def _insert(conn: Connection, kind: str, frame: pd.DataFrame, levering_id: int) -> None:
@@ -93,20 +144,29 @@ def _insert(conn: Connection, kind: str, frame: pd.DataFrame, levering_id: int) 
 
 def periods(conn: Connection) -> list[str]:
     """Periods with at least one active delivery, newest first."""
-    values = conn.execute(text(
-        "SELECT DISTINCT periode FROM leveringen WHERE actief ORDER BY periode DESC"
-    )).scalars().all()
+    values = (
+        conn.execute(text("SELECT DISTINCT periode FROM leveringen WHERE actief ORDER BY periode DESC"))
+        .scalars()
+        .all()
+    )
     return sorted(values, key=lambda p: (p[:4], p.endswith("najaar")), reverse=True)
 
 
 def deliveries(conn: Connection, *, periode: str | None = None) -> list[dict[str, Any]]:
     """Every delivery (all versions), newest first."""
-    rows = conn.execute(
-        text("SELECT id, partner, periode, versie, actief, vertrouwelijkheid, synthetisch, "
-             "bron_bestand, aantallen, geladen_op FROM leveringen "
-             "WHERE CAST(:per AS text) IS NULL OR periode = :per ORDER BY periode DESC, partner, "
-             "versie DESC"), {"per": periode},
-    ).mappings().all()
+    rows = (
+        conn.execute(
+            text(
+                "SELECT id, partner, periode, versie, actief, vertrouwelijkheid, synthetisch, "
+                "bron_bestand, aantallen, geladen_op FROM leveringen "
+                "WHERE CAST(:per AS text) IS NULL OR periode = :per ORDER BY periode DESC, partner, "
+                "versie DESC"
+            ),
+            {"per": periode},
+        )
+        .mappings()
+        .all()
+    )
     return [{**r, "geladen_op": r["geladen_op"].isoformat()} for r in rows]
 
 
@@ -119,28 +179,36 @@ def aggregate(conn: Connection, *, gemeente: str | None, jaar: int, periode: str
 
 
 def synthetic_in_period(conn: Connection, periode: str) -> bool:
-    return bool(conn.execute(
-        text("SELECT bool_or(synthetisch) FROM leveringen WHERE periode = :p AND actief"),
-        {"p": periode},
-    ).scalar())
+    return bool(
+        conn.execute(
+            text("SELECT bool_or(synthetisch) FROM leveringen WHERE periode = :p AND actief"),
+            {"p": periode},
+        ).scalar()
+    )
 
 
 def sales_check(conn: Connection, *, periode: str, gemeente: str | None = None) -> pd.DataFrame:
     """Planned sales of the period with the agreement 4.1 assessment (overtreding, reden)."""
-    rows = conn.execute(
-        text("SELECT v.id, v.partner, v.corporatie, v.adres, v.postcode, v.huisnummer, "
-             "v.toevoeging, coalesce(b.buurtcode, v.buurtcode) AS buurtcode, b.buurtnaam, "
-             "v.energielabel, v.conditie, v.kluswoning, v.gemeld_aan_gemeente, v.gepland_jaar, "
-             "v.synthetisch, v.vertrouwelijkheid, ST_X(ST_Transform(v.geom, 4326)) AS lon, "
-             "ST_Y(ST_Transform(v.geom, 4326)) AS lat "
-             "FROM verkoop v JOIN leveringen l ON l.id = v.levering_id AND l.actief "
-             "LEFT JOIN LATERAL (SELECT buurtcode, buurtnaam FROM buurten x "
-             "  WHERE ST_Intersects(x.geom, v.geom) ORDER BY jaar DESC LIMIT 1) b ON true "
-             "WHERE v.periode = :p AND (CAST(:gm AS text) IS NULL OR "
-             "  coalesce(b.buurtcode, v.buurtcode) LIKE 'BU' || substr(:gm, 3) || '%') "
-             "ORDER BY v.corporatie, v.adres"),
-        {"p": periode, "gm": gemeente},
-    ).mappings().all()
+    rows = (
+        conn.execute(
+            text(
+                "SELECT v.id, v.partner, v.corporatie, v.adres, v.postcode, v.huisnummer, "
+                "v.toevoeging, coalesce(b.buurtcode, v.buurtcode) AS buurtcode, b.buurtnaam, "
+                "v.energielabel, v.conditie, v.kluswoning, v.gemeld_aan_gemeente, v.gepland_jaar, "
+                "v.synthetisch, v.vertrouwelijkheid, ST_X(ST_Transform(v.geom, 4326)) AS lon, "
+                "ST_Y(ST_Transform(v.geom, 4326)) AS lat "
+                "FROM verkoop v JOIN leveringen l ON l.id = v.levering_id AND l.actief "
+                "LEFT JOIN LATERAL (SELECT buurtcode, buurtnaam FROM buurten x "
+                "  WHERE ST_Intersects(x.geom, v.geom) ORDER BY jaar DESC LIMIT 1) b ON true "
+                "WHERE v.periode = :p AND (CAST(:gm AS text) IS NULL OR "
+                "  coalesce(b.buurtcode, v.buurtcode) LIKE 'BU' || substr(:gm, 3) || '%') "
+                "ORDER BY v.corporatie, v.adres"
+            ),
+            {"p": periode, "gm": gemeente},
+        )
+        .mappings()
+        .all()
+    )
     frame = pd.DataFrame(rows)
     if frame.empty:
         return frame
@@ -150,20 +218,25 @@ def sales_check(conn: Connection, *, periode: str, gemeente: str | None = None) 
 def municipality_context(conn: Connection, gemeente: str) -> tuple[Any, set[str]]:
     """The gemeente's outline (EPSG:28992, with 100 m tolerance) and its known buurtcodes."""
     row = conn.execute(
-        text("SELECT ST_AsBinary(ST_Buffer(ST_Union(geom), 100)), array_agg(buurtcode) "
-             "FROM buurten WHERE gemeentecode = :gm AND jaar = "
-             "(SELECT max(jaar) FROM buurten WHERE gemeentecode = :gm)"), {"gm": gemeente},
+        text(
+            "SELECT ST_AsBinary(ST_Buffer(ST_Union(geom), 100)), array_agg(buurtcode) "
+            "FROM buurten WHERE gemeentecode = :gm AND jaar = "
+            "(SELECT max(jaar) FROM buurten WHERE gemeentecode = :gm)"
+        ),
+        {"gm": gemeente},
     ).one()
     if row[0] is None:
         from layers.errors import SetupError
 
-        raise SetupError(f"Er zijn nog geen buurten van {gemeente} geladen; laad eerst de "
-                         "buurtenkaart (sia load buurten).")
+        raise SetupError(
+            f"Er zijn nog geen buurten van {gemeente} geladen; laad eerst de buurtenkaart (sia load buurten)."
+        )
     return shapely.from_wkb(bytes(row[0])), set(row[1])
 
 
-def load_delivery_file(conn: Connection, path: Any, *, gemeente: str, filename: str | None = None,
-                       **options: Any) -> StoredDelivery:
+def load_delivery_file(
+    conn: Connection, path: Any, *, gemeente: str, filename: str | None = None, **options: Any
+) -> StoredDelivery:
     """Validate a delivery file against the gemeente and store it (all or nothing)."""
     from pathlib import Path
 
@@ -182,8 +255,9 @@ def content_hash(delivery: Delivery) -> str:
     for kind, frame in delivery.frames().items():
         body = frame.drop(columns=["bron_bestand"], errors="ignore")
         digest.update(kind.encode())
-        digest.update(pd.util.hash_pandas_object(body.drop(columns="geometry"), index=False)
-                      .to_numpy().tobytes())
+        digest.update(
+            pd.util.hash_pandas_object(body.drop(columns="geometry"), index=False).to_numpy().tobytes()
+        )
         digest.update(b"".join(g.wkb if g is not None else b"-" for g in frame.geometry))
     return digest.hexdigest()
 
@@ -192,12 +266,43 @@ def content_hash(delivery: Delivery) -> str:
 
 # What each partner layer shows per record on the map (besides partner, periode, synthetisch).
 _FEATURE_COLUMNS: dict[str, list[str]] = {
-    "bezit": ["corporatie", "adres", "postcode", "huisnummer", "toevoeging", "aantal_woningen",
-              "daeb", "huurklasse", "energielabel", "bouwjaar", "conditie"],
-    "projecten": ["projectnaam", "partij", "type", "woningen_erbij", "woningen_eraf", "startjaar",
-                  "eindjaar", "investering_eur", "status", "toelichting"],
-    "verkoop": ["corporatie", "adres", "postcode", "huisnummer", "toevoeging", "energielabel",
-                "conditie", "kluswoning", "gemeld_aan_gemeente", "gepland_jaar"],
+    "bezit": [
+        "corporatie",
+        "adres",
+        "postcode",
+        "huisnummer",
+        "toevoeging",
+        "aantal_woningen",
+        "daeb",
+        "huurklasse",
+        "energielabel",
+        "bouwjaar",
+        "conditie",
+    ],
+    "projecten": [
+        "projectnaam",
+        "partij",
+        "type",
+        "woningen_erbij",
+        "woningen_eraf",
+        "startjaar",
+        "eindjaar",
+        "investering_eur",
+        "status",
+        "toelichting",
+    ],
+    "verkoop": [
+        "corporatie",
+        "adres",
+        "postcode",
+        "huisnummer",
+        "toevoeging",
+        "energielabel",
+        "conditie",
+        "kluswoning",
+        "gemeld_aan_gemeente",
+        "gepland_jaar",
+    ],
 }
 
 # Who may see a record (DESIGN.md, "openbaar, tenzij"). There is no sign-in yet, so every viewer
@@ -207,8 +312,9 @@ _FEATURE_COLUMNS: dict[str, list[str]] = {
 PUBLIC_RECORDS = "(x.vertrouwelijkheid = 'openbaar' OR x.synthetisch)"
 
 
-def partner_features(conn: Connection, kind: str, *, periode: str,
-                     gemeente: str | None = None) -> dict[str, Any]:
+def partner_features(
+    conn: Connection, kind: str, *, periode: str, gemeente: str | None = None
+) -> dict[str, Any]:
     """Address points (and project polygons) of one partner layer and period as GeoJSON (EPSG:4326).
 
     Only records the public may see are returned; ``verborgen`` counts the records withheld.
@@ -219,28 +325,57 @@ def partner_features(conn: Connection, kind: str, *, periode: str,
 
         raise InvalidInput(f"Onbekende partnerlaag '{kind}'; kies uit: {', '.join(_FEATURE_COLUMNS)}.")
     cols = ", ".join(f"x.{c}" for c in _FEATURE_COLUMNS[kind])
-    in_gemeente = ("(CAST(:gm AS text) IS NULL OR EXISTS (SELECT 1 FROM buurten b WHERE "
-                   "b.gemeentecode = :gm AND ST_Intersects(b.geom, x.geom)))")
-    base = (f"FROM {kind} x JOIN leveringen l ON l.id = x.levering_id AND l.actief "  # kind checked
-            "WHERE x.periode = :p")
+    in_gemeente = (
+        "(CAST(:gm AS text) IS NULL OR EXISTS (SELECT 1 FROM buurten b WHERE "
+        "b.gemeentecode = :gm AND ST_Intersects(b.geom, x.geom)))"
+    )
+    base = (
+        f"FROM {kind} x JOIN leveringen l ON l.id = x.levering_id AND l.actief "  # kind checked
+        "WHERE x.periode = :p"
+    )
     params = {"p": periode, "gm": gemeente}
-    rows = conn.execute(text(
-        f"SELECT x.id, x.partner, x.periode, x.synthetisch, x.vertrouwelijkheid, {cols}, "
-        "ST_AsGeoJSON(ST_Transform(x.geom, 4326), 6) AS g "
-        f"{base} AND x.geom IS NOT NULL AND {PUBLIC_RECORDS} AND {in_gemeente} ORDER BY x.id"
-    ), params).mappings().all()
-    counts = conn.execute(text(
-        f"SELECT count(*) FILTER (WHERE NOT {PUBLIC_RECORDS}) AS verborgen, "
-        f"count(*) FILTER (WHERE x.geom IS NULL AND {PUBLIC_RECORDS}) AS zonder_locatie {base}"
-    ), params).one()
-    feats = [{"type": "Feature", "id": r["id"],
-              "properties": {k: to_python(v) for k, v in r.items() if k != "g"},
-              "geometry": json.loads(r["g"])} for r in rows]
+    rows = (
+        conn.execute(
+            text(
+                f"SELECT x.id, x.partner, x.periode, x.synthetisch, x.vertrouwelijkheid, {cols}, "
+                "ST_AsGeoJSON(ST_Transform(x.geom, 4326), 6) AS g "
+                f"{base} AND x.geom IS NOT NULL AND {PUBLIC_RECORDS} AND {in_gemeente} ORDER BY x.id"
+            ),
+            params,
+        )
+        .mappings()
+        .all()
+    )
+    counts = conn.execute(
+        text(
+            f"SELECT count(*) FILTER (WHERE NOT {PUBLIC_RECORDS}) AS verborgen, "
+            f"count(*) FILTER (WHERE x.geom IS NULL AND {PUBLIC_RECORDS}) AS zonder_locatie {base}"
+        ),
+        params,
+    ).one()
+    feats = [
+        {
+            "type": "Feature",
+            "id": r["id"],
+            "properties": {k: to_python(v) for k, v in r.items() if k != "g"},
+            "geometry": json.loads(r["g"]),
+        }
+        for r in rows
+    ]
     hidden = int(counts.verborgen)
     return {
-        "type": "FeatureCollection", "laag": kind, "periode": periode, "features": feats,
-        "aantal": len(feats), "verborgen": hidden, "zonder_locatie": int(counts.zonder_locatie),
+        "type": "FeatureCollection",
+        "laag": kind,
+        "periode": periode,
+        "features": feats,
+        "aantal": len(feats),
+        "verborgen": hidden,
+        "zonder_locatie": int(counts.zonder_locatie),
         "synthetisch": any(f["properties"]["synthetisch"] for f in feats),
-        "melding": (f"{hidden} record(s) zijn vertrouwelijk (partners of eigen organisatie) en "
-                    "worden alleen per buurt samengevat getoond." if hidden else None),
+        "melding": (
+            f"{hidden} record(s) zijn vertrouwelijk (partners of eigen organisatie) en "
+            "worden alleen per buurt samengevat getoond."
+            if hidden
+            else None
+        ),
     }

@@ -69,21 +69,32 @@ def available_years(conn: Connection, layer: Layer) -> list[int | str]:
         from layers import raster_store
 
         return sorted({r["periode"] for r in raster_store.active_rasters(conn)}, reverse=True)
-    return [int(y) for y in conn.execute(text(
-        f"SELECT DISTINCT {layer.year_column} FROM {layer.table} ORDER BY 1"  # names from catalogue
-    )).scalars()]
+    return [
+        int(y)
+        for y in conn.execute(
+            text(
+                f"SELECT DISTINCT {layer.year_column} FROM {layer.table} ORDER BY 1"  # names from catalogue
+            )
+        ).scalars()
+    ]
 
 
 def layer_is_synthetic(conn: Connection, layer: Layer) -> bool:
     """Whether what the layer shows now comes (partly) from the synthetic generator."""
     if layer.id == "raster":
-        return bool(conn.execute(text(
-            "SELECT bool_or(synthetisch) FROM raster_leveringen WHERE actief")).scalar())
+        return bool(
+            conn.execute(text("SELECT bool_or(synthetisch) FROM raster_leveringen WHERE actief")).scalar()
+        )
     if layer.id in PARTNER_RECORD_LAYERS:
         table = PARTNER_RECORD_LAYERS[layer.id]  # from the catalogue, not from the request
-        return bool(conn.execute(text(
-            f"SELECT bool_or(x.synthetisch) FROM {table} x JOIN leveringen l "
-            "ON l.id = x.levering_id AND l.actief")).scalar())
+        return bool(
+            conn.execute(
+                text(
+                    f"SELECT bool_or(x.synthetisch) FROM {table} x JOIN leveringen l "
+                    "ON l.id = x.levering_id AND l.actief"
+                )
+            ).scalar()
+        )
     if layer.id != "partnerdata":
         return layer.synthetic
     return bool(conn.execute(text("SELECT bool_or(synthetisch) FROM leveringen WHERE actief")).scalar())
@@ -117,11 +128,20 @@ def features(
         periods = partner_store.periods(conn)
         if periode is None and not periods:
             raise NotFound("Er zijn nog geen partnerleveringen geladen.")
-        return partner_store.partner_features(conn, PARTNER_RECORD_LAYERS[layer.id],
-                                              periode=periode or periods[0], gemeente=gemeente)
+        return partner_store.partner_features(
+            conn, PARTNER_RECORD_LAYERS[layer.id], periode=periode or periods[0], gemeente=gemeente
+        )
     if layer.id in ("partnerdata", "raster"):
-        return _partner_features(conn, layer, gemeente=gemeente, year=year, bbox=bbox,
-                                 properties=properties, limit=limit, periode=periode)
+        return _partner_features(
+            conn,
+            layer,
+            gemeente=gemeente,
+            year=year,
+            bbox=bbox,
+            properties=properties,
+            limit=limit,
+            periode=periode,
+        )
     if properties is not None:
         unknown = [p for p in properties if p not in layer.field_ids()]
         if unknown:
@@ -131,11 +151,9 @@ def features(
             )
     if bbox is not None:
         minx, miny, maxx, maxy = bbox
-        if not (minx < maxx and miny < maxy and minx >= -180 and maxx <= 180
-                and miny >= -90 and maxy <= 90):
+        if not (minx < maxx and miny < maxy and minx >= -180 and maxx <= 180 and miny >= -90 and maxy <= 90):
             raise InvalidInput(
-                "bbox moet minLon,minLat,maxLon,maxLat zijn (WGS84), met min < max; "
-                f"gekregen {bbox}."
+                f"bbox moet minLon,minLat,maxLon,maxLat zijn (WGS84), met min < max; gekregen {bbox}."
             )
     if year is None:
         year = latest_year(conn, gemeente)
@@ -147,39 +165,66 @@ def features(
         "ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326), 28992)) "
         f"ORDER BY 1 LIMIT :limit"
     )
-    params = {"year": year, "gm": gemeente, "editie": editie, "limit": limit,
-              **dict(zip(("minx", "miny", "maxx", "maxy"), bbox or (None,) * 4, strict=True))}
+    params = {
+        "year": year,
+        "gm": gemeente,
+        "editie": editie,
+        "limit": limit,
+        **dict(zip(("minx", "miny", "maxx", "maxy"), bbox or (None,) * 4, strict=True)),
+    }
     rows = conn.execute(text(sql), params).mappings().all()
     feats = []
     for row in rows:
         props = {k: v for k, v in row.items() if k != "g"}
         if properties is not None:
             props = {k: props[k] for k in properties if k in props}
-        feats.append({"type": "Feature", "id": row[layer.key], "properties": props,
-                      "geometry": json.loads(row["g"])})
-    return {"type": "FeatureCollection", "features": feats,
-            "layer": layer.id, "jaar": year, "aantal": len(feats)}
+        feats.append(
+            {"type": "Feature", "id": row[layer.key], "properties": props, "geometry": json.loads(row["g"])}
+        )
+    return {
+        "type": "FeatureCollection",
+        "features": feats,
+        "layer": layer.id,
+        "jaar": year,
+        "aantal": len(feats),
+    }
 
 
-def _partner_features(conn: Connection, layer: Layer, *, gemeente: str | None, year: int | None,
-                      bbox: tuple[float, float, float, float] | None, properties: list[str] | None,
-                      limit: int, periode: str | None) -> dict[str, Any]:
+def _partner_features(
+    conn: Connection,
+    layer: Layer,
+    *,
+    gemeente: str | None,
+    year: int | None,
+    bbox: tuple[float, float, float, float] | None,
+    properties: list[str] | None,
+    limit: int,
+    periode: str | None,
+) -> dict[str, Any]:
     """Buurt polygons carrying the partner (or raster) aggregates of one period."""
     field_ids = [f.id for f in layer_fields(conn, layer)]
     wanted = properties if properties is not None else field_ids
     unknown = [p for p in wanted if p not in field_ids and p not in ("buurtcode", "buurtnaam")]
     if unknown:
-        raise InvalidInput(f"Onbekende eigenschap(pen) {', '.join(unknown)} voor laag '{layer.id}'; "
-                           f"kies uit: {', '.join(field_ids) or 'geen'}.")
-    base = features(conn, "buurten", gemeente=gemeente, year=year, bbox=bbox,
-                    properties=["buurtcode", "buurtnaam"], limit=limit)
+        raise InvalidInput(
+            f"Onbekende eigenschap(pen) {', '.join(unknown)} voor laag '{layer.id}'; "
+            f"kies uit: {', '.join(field_ids) or 'geen'}."
+        )
+    base = features(
+        conn,
+        "buurten",
+        gemeente=gemeente,
+        year=year,
+        bbox=bbox,
+        properties=["buurtcode", "buurtnaam"],
+        limit=limit,
+    )
     table = indicator_table(conn, gemeente=gemeente, year=base["jaar"], periode=periode)
     rows = {r["buurtcode"]: r for r in table["rijen"]}
     for feat in base["features"]:
         row = rows.get(feat["properties"]["buurtcode"], {})
         feat["properties"].update({p: row.get(p) for p in wanted if p in field_ids})
-    synthetic = (table["synthetisch"] if layer.id == "partnerdata"
-                 else layer_is_synthetic(conn, layer))
+    synthetic = table["synthetisch"] if layer.id == "partnerdata" else layer_is_synthetic(conn, layer)
     for feat in base["features"]:
         feat["properties"]["synthetisch"] = synthetic
     return {**base, "layer": layer.id, "periode": table["periode"], "synthetisch": synthetic}
@@ -187,17 +232,21 @@ def _partner_features(conn: Connection, layer: Layer, *, gemeente: str | None, y
 
 def buurt(conn: Connection, code: str, *, year: int | None = None) -> dict[str, Any]:
     """Every value of one buurt: codes, kerncijfers and the latest Leefbaarometer scores."""
-    row = conn.execute(
-        text(
-            "SELECT b.*, ST_AsGeoJSON(ST_Transform(b.geom, 4326), 6) AS g, "
-            f"ST_Area(b.geom) / 10000.0 AS oppervlakte_geometrie_ha, {_LBM_COLUMNS}, "
-            "ll.source_file AS bron_bestand, ll.loaded_at AS geladen_op "
-            f"FROM buurten b {_LATEST_LBM} LEFT JOIN load_log ll ON ll.id = b.load_id "
-            "WHERE b.buurtcode = :code AND (CAST(:year AS integer) IS NULL OR b.jaar = :year) "
-            "ORDER BY b.jaar DESC LIMIT 1"
-        ),
-        {"code": code, "year": year, "editie": None},
-    ).mappings().first()
+    row = (
+        conn.execute(
+            text(
+                "SELECT b.*, ST_AsGeoJSON(ST_Transform(b.geom, 4326), 6) AS g, "
+                f"ST_Area(b.geom) / 10000.0 AS oppervlakte_geometrie_ha, {_LBM_COLUMNS}, "
+                "ll.source_file AS bron_bestand, ll.loaded_at AS geladen_op "
+                f"FROM buurten b {_LATEST_LBM} LEFT JOIN load_log ll ON ll.id = b.load_id "
+                "WHERE b.buurtcode = :code AND (CAST(:year AS integer) IS NULL OR b.jaar = :year) "
+                "ORDER BY b.jaar DESC LIMIT 1"
+            ),
+            {"code": code, "year": year, "editie": None},
+        )
+        .mappings()
+        .first()
+    )
     if row is None:
         raise NotFound(f"Buurt {code} is niet gevonden" + (f" voor jaar {year}." if year else "."))
     values = dict(row)
@@ -205,8 +254,11 @@ def buurt(conn: Connection, code: str, *, year: int | None = None) -> dict[str, 
     values.pop("geom", None)
     for key in ("id", "load_id"):
         values.pop(key, None)
-    years = conn.execute(text("SELECT jaar FROM buurten WHERE buurtcode = :c ORDER BY jaar"),
-                         {"c": code}).scalars().all()
+    years = (
+        conn.execute(text("SELECT jaar FROM buurten WHERE buurtcode = :c ORDER BY jaar"), {"c": code})
+        .scalars()
+        .all()
+    )
     values["jaren"] = list(years)
     values["geladen_op"] = values["geladen_op"].isoformat() if values["geladen_op"] else None
     values["bronnen"] = {
@@ -229,25 +281,33 @@ def indicator_table(
     if periode is None and periods:
         periode = periods[0]
     elif periode is not None and periode not in periods:
-        raise NotFound(f"Geen partnerleveringen voor periode {periode}; beschikbaar: "
-                       f"{', '.join(periods) or 'geen'}.")
-    partner = (partner_store.aggregate(conn, gemeente=gemeente, jaar=year, periode=periode)
-               if periode and year else None)
+        raise NotFound(
+            f"Geen partnerleveringen voor periode {periode}; beschikbaar: {', '.join(periods) or 'geen'}."
+        )
+    partner = (
+        partner_store.aggregate(conn, gemeente=gemeente, jaar=year, periode=periode)
+        if periode and year
+        else None
+    )
     from layers import raster_store
 
     raster_ids = [f.id for f, _ in raster_store.raster_fields(conn, periode)]
     raster = raster_store.raster_values(conn, periode) if raster_ids else {}
     ids = [f.id for _, f in indicator_fields()] + raster_ids
-    rows = conn.execute(
-        text(
-            f"SELECT b.buurtcode, b.buurtnaam, b.wijkcode, b.aantal_inwoners, b.aantal_huishoudens, "
-            f"b.bevolkingsdichtheid, "
-            f"{_LBM_COLUMNS} FROM buurten b {_LATEST_LBM} "
-            "WHERE b.jaar = :year AND (CAST(:gm AS text) IS NULL OR b.gemeentecode = :gm) "
-            "ORDER BY b.buurtcode"
-        ),
-        {"year": year, "gm": gemeente, "editie": None},
-    ).mappings().all()
+    rows = (
+        conn.execute(
+            text(
+                f"SELECT b.buurtcode, b.buurtnaam, b.wijkcode, b.aantal_inwoners, b.aantal_huishoudens, "
+                f"b.bevolkingsdichtheid, "
+                f"{_LBM_COLUMNS} FROM buurten b {_LATEST_LBM} "
+                "WHERE b.jaar = :year AND (CAST(:gm AS text) IS NULL OR b.gemeentecode = :gm) "
+                "ORDER BY b.buurtcode"
+            ),
+            {"year": year, "gm": gemeente, "editie": None},
+        )
+        .mappings()
+        .all()
+    )
     out = []
     for r in rows:
         rec = {"buurtcode": r["buurtcode"], "buurtnaam": r["buurtnaam"], "wijkcode": r["wijkcode"]}

@@ -43,50 +43,103 @@ class StoredRaster:
 
 def _problem(name: str, kolom: str, waarde: Any, core: str, expected: str) -> InvalidUpload:
     text_ = f"Raster '{name}': {core}; verwacht {expected}."
-    return InvalidUpload(text_, details=[{
-        "bestand": name, "blad": None, "rij": None, "kolom": kolom, "waarde": waarde,
-        "verwacht": expected, "melding": text_,
-    }])
+    return InvalidUpload(
+        text_,
+        details=[
+            {
+                "bestand": name,
+                "blad": None,
+                "rij": None,
+                "kolom": kolom,
+                "waarde": waarde,
+                "verwacht": expected,
+                "melding": text_,
+            }
+        ],
+    )
 
 
-def _check(name: str, *, indicator: str, label: str, periode: str, partner: str,
-           drempel: float | None, vertrouwelijkheid: str) -> None:
+def _check(
+    name: str,
+    *,
+    indicator: str,
+    label: str,
+    periode: str,
+    partner: str,
+    drempel: float | None,
+    vertrouwelijkheid: str,
+) -> None:
     if not _ID.match(indicator or ""):
-        raise _problem(name, "indicator", indicator, f"de indicatornaam '{indicator}' is ongeldig",
-                       "kleine letters, cijfers en _, beginnend met een letter (bijv. hittestress)")
+        raise _problem(
+            name,
+            "indicator",
+            indicator,
+            f"de indicatornaam '{indicator}' is ongeldig",
+            "kleine letters, cijfers en _, beginnend met een letter (bijv. hittestress)",
+        )
     taken = {f.id for _, f in indicator_fields()}
     if indicator in taken or indicator.removesuffix(SHARE_SUFFIX) in taken:
-        raise _problem(name, "indicator", indicator,
-                       f"de naam '{indicator}' is al een vaste indicator van de kaart",
-                       "een eigen naam voor deze rasterindicator")
+        raise _problem(
+            name,
+            "indicator",
+            indicator,
+            f"de naam '{indicator}' is al een vaste indicator van de kaart",
+            "een eigen naam voor deze rasterindicator",
+        )
     if indicator.endswith(SHARE_SUFFIX):
-        raise _problem(name, "indicator", indicator, f"namen op '{SHARE_SUFFIX}' zijn gereserveerd",
-                       "een naam zonder dat achtervoegsel")
+        raise _problem(
+            name,
+            "indicator",
+            indicator,
+            f"namen op '{SHARE_SUFFIX}' zijn gereserveerd",
+            "een naam zonder dat achtervoegsel",
+        )
     if not (label or "").strip():
-        raise _problem(name, "label", label, "het label ontbreekt",
-                       "een leesbare naam, bijv. 'Hittestress (gevoelstemperatuur)'")
+        raise _problem(
+            name,
+            "label",
+            label,
+            "het label ontbreekt",
+            "een leesbare naam, bijv. 'Hittestress (gevoelstemperatuur)'",
+        )
     if not _PERIOD.match(periode or ""):
-        raise _problem(name, "periode", periode, f"de periode '{periode}' is ongeldig",
-                       "jaar-voorjaar of jaar-najaar, bijv. 2026-najaar")
+        raise _problem(
+            name,
+            "periode",
+            periode,
+            f"de periode '{periode}' is ongeldig",
+            "jaar-voorjaar of jaar-najaar, bijv. 2026-najaar",
+        )
     if not (partner or "").strip():
-        raise _problem(name, "partner", partner, "de leverende partner ontbreekt",
-                       "de naam van de partner, bijv. gemeente")
+        raise _problem(
+            name,
+            "partner",
+            partner,
+            "de leverende partner ontbreekt",
+            "de naam van de partner, bijv. gemeente",
+        )
     if drempel is not None and not np.isfinite(drempel):
         raise _problem(name, "drempel", drempel, "de drempel is geen getal", "een eindig getal")
     if vertrouwelijkheid not in ("openbaar", "partners", "eigen"):
-        raise _problem(name, "vertrouwelijkheid", vertrouwelijkheid, "onbekende klasse",
-                       "openbaar, partners of eigen")
+        raise _problem(
+            name, "vertrouwelijkheid", vertrouwelijkheid, "onbekende klasse", "openbaar, partners of eigen"
+        )
 
 
 def _buurten(conn: Connection, gemeente: str) -> gpd.GeoDataFrame:
     frame = gpd.read_postgis(
-        text("SELECT buurtcode, geom FROM buurten WHERE gemeentecode = :gm AND jaar = "
-             "(SELECT max(jaar) FROM buurten WHERE gemeentecode = :gm) ORDER BY buurtcode"),
-        conn, geom_col="geom", params={"gm": gemeente},
+        text(
+            "SELECT buurtcode, geom FROM buurten WHERE gemeentecode = :gm AND jaar = "
+            "(SELECT max(jaar) FROM buurten WHERE gemeentecode = :gm) ORDER BY buurtcode"
+        ),
+        conn,
+        geom_col="geom",
+        params={"gm": gemeente},
     )
     if frame.empty:
-        raise SetupError(f"Er zijn nog geen buurten van {gemeente} geladen; laad eerst de "
-                         "buurtenkaart (sia load buurten).")
+        raise SetupError(
+            f"Er zijn nog geen buurten van {gemeente} geladen; laad eerst de buurtenkaart (sia load buurten)."
+        )
     return frame
 
 
@@ -109,58 +162,110 @@ def store_raster(
     """Summarise a raster per buurt of ``gemeente`` and store it as the active version."""
     path = Path(path)
     name = filename or path.name
-    _check(name, indicator=indicator, label=label, periode=periode, partner=partner,
-           drempel=drempel, vertrouwelijkheid=vertrouwelijkheid)
+    _check(
+        name,
+        indicator=indicator,
+        label=label,
+        periode=periode,
+        partner=partner,
+        drempel=drempel,
+        vertrouwelijkheid=vertrouwelijkheid,
+    )
     if not path.is_file() or path.stat().st_size == 0:
         raise _problem(name, "bestand", None, "het bestand is leeg of ontbreekt", "een GeoTIFF")
     buurten = _buurten(conn, gemeente)
     stats = zonal_stats(path, buurten, threshold=drempel, band=band)
     covered = stats["aantal_cellen"] > 0
     if not covered.any():
-        raise _problem(name, "bestand", None,
-                       f"het raster overlapt geen enkele buurt van {gemeente} (of heeft daar "
-                       "alleen lege cellen)", "een raster dat de gemeente bedekt")
+        raise _problem(
+            name,
+            "bestand",
+            None,
+            f"het raster overlapt geen enkele buurt van {gemeente} (of heeft daar alleen lege cellen)",
+            "een raster dat de gemeente bedekt",
+        )
     import rasterio
 
     with rasterio.open(path) as ds:
         crs = ds.crs.to_string() if ds.crs else None
         resolution = float(abs(ds.transform.a))
     digest = hashlib.sha256(path.read_bytes())
-    digest.update(f"|{indicator}|{label}|{eenheid}|{periode}|{partner}|{drempel}|{band}|"
-                  f"{synthetisch}|{vertrouwelijkheid}|{gemeente}".encode())
+    digest.update(
+        f"|{indicator}|{label}|{eenheid}|{periode}|{partner}|{drempel}|{band}|"
+        f"{synthetisch}|{vertrouwelijkheid}|{gemeente}".encode()
+    )
     sha = digest.hexdigest()
     missing = stats.loc[~covered, "buurtcode"].tolist()
     prev = conn.execute(
-        text("SELECT id, versie, sha256 FROM raster_leveringen WHERE indicator = :i AND "
-             "periode = :p AND actief FOR UPDATE"), {"i": indicator, "p": periode},
+        text(
+            "SELECT id, versie, sha256 FROM raster_leveringen WHERE indicator = :i AND "
+            "periode = :p AND actief FOR UPDATE"
+        ),
+        {"i": indicator, "p": periode},
     ).first()
     if prev is not None and prev.sha256 == sha:
-        return StoredRaster(prev.id, indicator, periode, prev.versie, int(covered.sum()), missing,
-                            None, unchanged=True)
+        return StoredRaster(
+            prev.id, indicator, periode, prev.versie, int(covered.sum()), missing, None, unchanged=True
+        )
     if prev is not None:
-        conn.execute(text("UPDATE raster_leveringen SET actief = false WHERE id = :id"),
-                     {"id": prev.id})
-    versie = int(conn.execute(
-        text("SELECT coalesce(max(versie), 0) + 1 FROM raster_leveringen WHERE indicator = :i "
-             "AND periode = :p"), {"i": indicator, "p": periode}).scalar_one())
-    rid = int(conn.execute(
-        text("INSERT INTO raster_leveringen (indicator, label, eenheid, periode, partner, "
-             "vertrouwelijkheid, synthetisch, drempel, band, crs, resolutie, versie, bron_bestand, "
-             "sha256) VALUES (:i, :label, :unit, :p, :partner, :vt, :syn, :thr, :band, :crs, "
-             ":res, :v, :bron, :sha) RETURNING id"),
-        {"i": indicator, "label": label.strip(), "unit": eenheid, "p": periode,
-         "partner": partner.strip(), "vt": vertrouwelijkheid, "syn": synthetisch, "thr": drempel,
-         "band": band, "crs": crs, "res": resolution, "v": versie, "bron": name, "sha": sha},
-    ).scalar_one())
-    rows = [{"rid": rid, "code": r.buurtcode, "mean": _num(r.gemiddelde), "min": _num(r.minimum),
-             "max": _num(r.maximum), "share": _num(r.aandeel_boven_drempel),
-             "n": int(r.aantal_cellen)} for r in stats.itertuples()]
-    conn.execute(text(
-        "INSERT INTO raster_statistieken (raster_levering_id, buurtcode, gemiddelde, minimum, "
-        "maximum, aandeel_boven_drempel, cellen) VALUES (:rid, :code, :mean, :min, :max, :share, :n)"
-    ), rows)
-    return StoredRaster(rid, indicator, periode, versie, int(covered.sum()), missing,
-                        prev.id if prev is not None else None)
+        conn.execute(text("UPDATE raster_leveringen SET actief = false WHERE id = :id"), {"id": prev.id})
+    versie = int(
+        conn.execute(
+            text(
+                "SELECT coalesce(max(versie), 0) + 1 FROM raster_leveringen WHERE indicator = :i "
+                "AND periode = :p"
+            ),
+            {"i": indicator, "p": periode},
+        ).scalar_one()
+    )
+    rid = int(
+        conn.execute(
+            text(
+                "INSERT INTO raster_leveringen (indicator, label, eenheid, periode, partner, "
+                "vertrouwelijkheid, synthetisch, drempel, band, crs, resolutie, versie, bron_bestand, "
+                "sha256) VALUES (:i, :label, :unit, :p, :partner, :vt, :syn, :thr, :band, :crs, "
+                ":res, :v, :bron, :sha) RETURNING id"
+            ),
+            {
+                "i": indicator,
+                "label": label.strip(),
+                "unit": eenheid,
+                "p": periode,
+                "partner": partner.strip(),
+                "vt": vertrouwelijkheid,
+                "syn": synthetisch,
+                "thr": drempel,
+                "band": band,
+                "crs": crs,
+                "res": resolution,
+                "v": versie,
+                "bron": name,
+                "sha": sha,
+            },
+        ).scalar_one()
+    )
+    rows = [
+        {
+            "rid": rid,
+            "code": r.buurtcode,
+            "mean": _num(r.gemiddelde),
+            "min": _num(r.minimum),
+            "max": _num(r.maximum),
+            "share": _num(r.aandeel_boven_drempel),
+            "n": int(r.aantal_cellen),
+        }
+        for r in stats.itertuples()
+    ]
+    conn.execute(
+        text(
+            "INSERT INTO raster_statistieken (raster_levering_id, buurtcode, gemiddelde, minimum, "
+            "maximum, aandeel_boven_drempel, cellen) VALUES (:rid, :code, :mean, :min, :max, :share, :n)"
+        ),
+        rows,
+    )
+    return StoredRaster(
+        rid, indicator, periode, versie, int(covered.sum()), missing, prev.id if prev is not None else None
+    )
 
 
 def _num(value: Any) -> float | None:
@@ -169,16 +274,23 @@ def _num(value: Any) -> float | None:
 
 def active_rasters(conn: Connection, periode: str | None = None) -> list[dict[str, Any]]:
     """Per indicator the active delivery of the newest period up to ``periode`` (any when None)."""
-    rows = conn.execute(text(
-        "SELECT id, indicator, label, eenheid, periode, partner, synthetisch, drempel, versie, "
-        "bron_bestand, vertrouwelijkheid FROM raster_leveringen WHERE actief ORDER BY indicator"
-    )).mappings().all()
+    rows = (
+        conn.execute(
+            text(
+                "SELECT id, indicator, label, eenheid, periode, partner, synthetisch, drempel, versie, "
+                "bron_bestand, vertrouwelijkheid FROM raster_leveringen WHERE actief ORDER BY indicator"
+            )
+        )
+        .mappings()
+        .all()
+    )
     best: dict[str, dict[str, Any]] = {}
     for r in rows:
         if periode is not None and _period_key(r["periode"]) > _period_key(periode):
             continue
         if r["indicator"] not in best or _period_key(r["periode"]) > _period_key(
-                best[r["indicator"]]["periode"]):
+            best[r["indicator"]]["periode"]
+        ):
             best[r["indicator"]] = dict(r)
     return list(best.values())
 
@@ -192,14 +304,33 @@ def raster_fields(conn: Connection, periode: str | None = None) -> list[tuple[Fi
     out: list[tuple[Field, dict[str, Any]]] = []
     for r in active_rasters(conn, periode):
         source = f"{r['partner']}, {r['bron_bestand']} ({r['periode']}, versie {r['versie']})"
-        out.append((Field(r["indicator"], r["label"], r["eenheid"], indicator=True,
-                          description=f"Gemiddelde per buurt van het raster. Bron: {source}."), r))
+        out.append(
+            (
+                Field(
+                    r["indicator"],
+                    r["label"],
+                    r["eenheid"],
+                    indicator=True,
+                    description=f"Gemiddelde per buurt van het raster. Bron: {source}.",
+                ),
+                r,
+            )
+        )
         if r["drempel"] is not None:
-            out.append((Field(r["indicator"] + SHARE_SUFFIX,
-                              f"{r['label']}: aandeel boven {r['drempel']:g}", "%", indicator=True,
-                              description=f"Aandeel van de rastercellen in de buurt boven "
-                              f"{r['drempel']:g}{' ' + r['eenheid'] if r['eenheid'] else ''}. "
-                              f"Bron: {source}."), r))
+            out.append(
+                (
+                    Field(
+                        r["indicator"] + SHARE_SUFFIX,
+                        f"{r['label']}: aandeel boven {r['drempel']:g}",
+                        "%",
+                        indicator=True,
+                        description=f"Aandeel van de rastercellen in de buurt boven "
+                        f"{r['drempel']:g}{' ' + r['eenheid'] if r['eenheid'] else ''}. "
+                        f"Bron: {source}.",
+                    ),
+                    r,
+                )
+            )
     return out
 
 
@@ -209,10 +340,17 @@ def raster_values(conn: Connection, periode: str | None = None) -> dict[str, dic
     if not active:
         return {}
     ids = {r["id"]: r for r in active}
-    rows = conn.execute(text(
-        "SELECT raster_levering_id AS rid, buurtcode, gemiddelde, aandeel_boven_drempel "
-        "FROM raster_statistieken WHERE raster_levering_id = ANY(:ids)"), {"ids": list(ids)},
-    ).mappings().all()
+    rows = (
+        conn.execute(
+            text(
+                "SELECT raster_levering_id AS rid, buurtcode, gemiddelde, aandeel_boven_drempel "
+                "FROM raster_statistieken WHERE raster_levering_id = ANY(:ids)"
+            ),
+            {"ids": list(ids)},
+        )
+        .mappings()
+        .all()
+    )
     out: dict[str, dict[str, float | None]] = {}
     for r in rows:
         meta = ids[r["rid"]]
@@ -226,11 +364,17 @@ def raster_values(conn: Connection, periode: str | None = None) -> dict[str, dic
 
 def raster_deliveries(conn: Connection) -> list[dict[str, Any]]:
     """Every raster delivery (all versions), newest first."""
-    rows = conn.execute(text(
-        "SELECT id, indicator, label, eenheid, periode, partner, versie, actief, synthetisch, "
-        "drempel, crs, resolutie, bron_bestand, geladen_op, "
-        "(SELECT count(*) FROM raster_statistieken s WHERE s.raster_levering_id = r.id "
-        " AND s.cellen > 0) AS buurten_met_waarde "
-        "FROM raster_leveringen r ORDER BY indicator, periode DESC, versie DESC"
-    )).mappings().all()
+    rows = (
+        conn.execute(
+            text(
+                "SELECT id, indicator, label, eenheid, periode, partner, versie, actief, synthetisch, "
+                "drempel, crs, resolutie, bron_bestand, geladen_op, "
+                "(SELECT count(*) FROM raster_statistieken s WHERE s.raster_levering_id = r.id "
+                " AND s.cellen > 0) AS buurten_met_waarde "
+                "FROM raster_leveringen r ORDER BY indicator, periode DESC, versie DESC"
+            )
+        )
+        .mappings()
+        .all()
+    )
     return [{**r, "geladen_op": r["geladen_op"].isoformat()} for r in rows]

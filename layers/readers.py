@@ -129,28 +129,47 @@ def numeric_columns(frame: pd.DataFrame, exclude: set[str]) -> list[str]:
     return cols
 
 
-def check_codes(
-    frame: pd.DataFrame, path: Path, column: str, *, first_row: int = 1
-) -> list[dict[str, Any]]:
+def check_codes(frame: pd.DataFrame, path: Path, column: str, *, first_row: int = 1) -> list[dict[str, Any]]:
     """Problems with buurt codes: missing, malformed or duplicated (rows as the user counts)."""
     problems: list[dict[str, Any]] = []
     codes = frame[column].astype("string").str.strip()
     for idx, code in codes.items():
         row = int(idx) + first_row
         if code is pd.NA or code == "":
-            problems.append(problem(path, "buurtcode ontbreekt", rij=row, kolom=column, waarde=None,
-                                    verwacht="een buurtcode als BU01530000"))
+            problems.append(
+                problem(
+                    path,
+                    "buurtcode ontbreekt",
+                    rij=row,
+                    kolom=column,
+                    waarde=None,
+                    verwacht="een buurtcode als BU01530000",
+                )
+            )
         elif not BUURTCODE_RE.match(str(code)):
-            problems.append(problem(
-                path, f"'{code}' is geen geldige buurtcode", rij=row, kolom=column, waarde=str(code),
-                verwacht="BU, 4 cijfers gemeentecode en 4 tekens wijk+buurt (bijv. BU01530000)"))
+            problems.append(
+                problem(
+                    path,
+                    f"'{code}' is geen geldige buurtcode",
+                    rij=row,
+                    kolom=column,
+                    waarde=str(code),
+                    verwacht="BU, 4 cijfers gemeentecode en 4 tekens wijk+buurt (bijv. BU01530000)",
+                )
+            )
     dup = codes[codes.duplicated(keep=False) & codes.notna()]
     for code, rows in dup.groupby(dup).groups.items():
         row_numbers = [int(r) + first_row for r in rows]
-        problems.append(problem(
-            path, f"buurtcode {code} komt {len(row_numbers)} keer voor (rijen {row_numbers})",
-            rij=row_numbers[0], kolom=column, waarde=str(code), verwacht="elke buurtcode één keer",
-        ))
+        problems.append(
+            problem(
+                path,
+                f"buurtcode {code} komt {len(row_numbers)} keer voor (rijen {row_numbers})",
+                rij=row_numbers[0],
+                kolom=column,
+                waarde=str(code),
+                verwacht="elke buurtcode één keer",
+            )
+        )
     return problems
 
 

@@ -10,8 +10,16 @@ import argparse
 
 from playwright.sync_api import sync_playwright
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 def main() -> None:
@@ -20,8 +28,9 @@ def main() -> None:
     parser.add_argument("out", nargs="?", default="/tmp/sia-map.png")
     parser.add_argument("--indicator")
     parser.add_argument("--click")
-    parser.add_argument("--check", action="append", default=[],
-                        help="tick a layer checkbox, e.g. toggle-bezit (repeatable)")
+    parser.add_argument(
+        "--check", action="append", default=[], help="tick a layer checkbox, e.g. toggle-bezit (repeatable)"
+    )
     parser.add_argument("--popup", help="open the popup of the first feature of this partner layer")
     args = parser.parse_args()
     with sync_playwright() as pw:
@@ -35,7 +44,9 @@ def main() -> None:
         if args.click:
             page.evaluate(
                 "code => window.siaMap.layer.eachLayer(l => { if (l.feature.properties.buurtcode"
-                " === code) l.fire('click'); })", args.click)
+                " === code) l.fire('click'); })",
+                args.click,
+            )
             page.wait_for_selector("#detail-name")
         for box in args.check:
             page.check(f"#{box}")
@@ -45,7 +56,8 @@ def main() -> None:
                 "kind => { const g = window.siaMap.partner.layers[kind]; const ls = g.getLayers();"
                 " const l = ls.find(x => x.feature.properties.overtreding) || ls[0];"
                 " if (g.zoomToShowLayer) g.zoomToShowLayer(l, () => l.openPopup()); else l.openPopup(); }",
-                args.popup)
+                args.popup,
+            )
             page.wait_for_timeout(1500)
         page.wait_for_timeout(500)
         page.screenshot(path=args.out)

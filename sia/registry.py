@@ -12,8 +12,14 @@ from sia.errors import InvalidInput
 T = TypeVar("T", bound=BaseModel)
 
 
-def build(registry: Mapping[str, type[T]], kind: str, name: str,
-          params: Mapping[str, Any] | None = None, *, listing: str = "names") -> T:
+def build(
+    registry: Mapping[str, type[T]],
+    kind: str,
+    name: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    listing: str = "names",
+) -> T:
     """Instantiate ``registry[name](**params)``; unknown names and bad parameters are InvalidInput.
 
     ``kind`` names the registry in messages (e.g. "method", "normalisation"); the message for an
@@ -21,8 +27,7 @@ def build(registry: Mapping[str, type[T]], kind: str, name: str,
     """
     cls = registry.get(name)
     if cls is None:
-        raise InvalidInput(f"unknown {kind} {name!r}; valid {listing}: "
-                           f"{', '.join(sorted(registry))}")
+        raise InvalidInput(f"unknown {kind} {name!r}; valid {listing}: {', '.join(sorted(registry))}")
     try:
         return cls(**dict(params or {}))
     except ValidationError as exc:

@@ -93,8 +93,7 @@ def engine(db_url: str, enschede_buurten: Path) -> Iterator[Engine]:
 
 
 @pytest.fixture(scope="session")
-def loaded_url(cluster: LocalCluster, template_url: str, enschede_buurten: Path,
-               enschede_lbm: Path) -> str:
+def loaded_url(cluster: LocalCluster, template_url: str, enschede_buurten: Path, enschede_lbm: Path) -> str:
     """A database with the real Enschede buurten (2021) and Leefbaarometer (2024) loaded."""
     url = _create_db(cluster, "sia_loaded", template="sia_template")
     engine = make_engine(url)
@@ -106,8 +105,9 @@ def loaded_url(cluster: LocalCluster, template_url: str, enschede_buurten: Path,
 
 
 @pytest.fixture(scope="session")
-def demo_url(cluster: LocalCluster, loaded_url: str, enschede_buurten: Path,
-             tmp_path_factory: pytest.TempPathFactory) -> str:
+def demo_url(
+    cluster: LocalCluster, loaded_url: str, enschede_buurten: Path, tmp_path_factory: pytest.TempPathFactory
+) -> str:
     """``loaded_url`` plus what ``sia demo`` adds: the synthetic partner deliveries (through the
     upload path) and the synthetic heat-stress raster."""
     from layers.partner_store import load_delivery_file
@@ -123,17 +123,25 @@ def demo_url(cluster: LocalCluster, loaded_url: str, enschede_buurten: Path,
     with engine.begin() as conn:
         for path in files:
             load_delivery_file(conn, path, gemeente="GM0153")
-        store_raster(conn, heat, gemeente="GM0153", indicator="hittestress", label="Hittestress",
-                     periode="2026-najaar", partner="Gemeente Enschede", eenheid="°C",
-                     drempel=32.0, synthetisch=True)
+        store_raster(
+            conn,
+            heat,
+            gemeente="GM0153",
+            indicator="hittestress",
+            label="Hittestress",
+            periode="2026-najaar",
+            partner="Gemeente Enschede",
+            eenheid="°C",
+            drempel=32.0,
+            synthetisch=True,
+        )
     engine.dispose()
     return url
 
 
 def _conninfo(url: str) -> dict[str, object]:
     u = make_url(url)
-    return {"host": u.host, "port": u.port, "user": u.username, "password": u.password,
-            "dbname": u.database}
+    return {"host": u.host, "port": u.port, "user": u.username, "password": u.password, "dbname": u.database}
 
 
 def _create_db(cluster: LocalCluster, name: str, *, template: str | None) -> str:

@@ -48,9 +48,10 @@ def test_features_are_geojson_in_wgs84(client: TestClient) -> None:
 
 def test_bbox_and_property_selection(client: TestClient) -> None:
     # a small box around the city centre (Oude Markt ≈ 6.894 E, 52.221 N)
-    res = client.get("/api/layers/leefbaarometer/features",
-                     params={"bbox": "6.890,52.218,6.898,52.224",
-                             "properties": "buurtcode,lbm_score"})
+    res = client.get(
+        "/api/layers/leefbaarometer/features",
+        params={"bbox": "6.890,52.218,6.898,52.224", "properties": "buurtcode,lbm_score"},
+    )
     fc = res.json()
     codes = {f["properties"]["buurtcode"] for f in fc["features"]}
     assert 0 < len(codes) < 70 and "BU01530000" in codes
@@ -77,8 +78,17 @@ def test_buurt_detail(client: TestClient) -> None:
 def test_indicator_table(client: TestClient) -> None:
     indicators = client.get("/api/indicators").json()
     ids = [i["id"] for i in indicators]
-    assert {"aantal_inwoners", "bevolkingsdichtheid", "aantal_huishoudens", "lbm_score",
-            "lbm_won", "lbm_fys", "lbm_vrz", "lbm_soc", "lbm_onv"} <= set(ids)
+    assert {
+        "aantal_inwoners",
+        "bevolkingsdichtheid",
+        "aantal_huishoudens",
+        "lbm_score",
+        "lbm_won",
+        "lbm_fys",
+        "lbm_vrz",
+        "lbm_soc",
+        "lbm_onv",
+    } <= set(ids)
     table = client.get("/api/indicators/table").json()
     assert table["gemeente"] == "GM0153" and len(table["rijen"]) == 70
     assert sum(r["lbm_score"] is None for r in table["rijen"]) == 5

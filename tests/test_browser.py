@@ -17,8 +17,16 @@ from tests.conftest import free_port
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +61,10 @@ def page(server: str) -> Iterator[tuple[Page, list[str]]]:
         page.on("pageerror", lambda exc: problems.append(f"pageerror: {exc}"))
         page.on("requestfailed", lambda req: problems.append(f"requestfailed: {req.url}"))
         external: list[str] = []
-        page.on("request", lambda req: external.append(req.url)
-                if not req.url.startswith((server, "data:")) else None)
+        page.on(
+            "request",
+            lambda req: external.append(req.url) if not req.url.startswith((server, "data:")) else None,
+        )
         page.goto(server + "/")
         page.wait_for_selector("body[data-ready=true]", timeout=20_000)
         yield page, problems
@@ -69,8 +79,7 @@ def test_map_draws_every_buurt_with_legend(page: tuple[Page, list[str]]) -> None
     assert pg.locator(".leaflet-overlay-pane path").count() == 80
     assert pg.locator("#legend .title").inner_text() == "Leefbaarometer totaalscore"
     assert "geen gegevens (5 buurten)" in pg.locator("#legend").inner_text()
-    fills = set(pg.evaluate(
-        "window.siaMap.layer.getLayers().map(l => l.options.fillColor)"))
+    fills = set(pg.evaluate("window.siaMap.layer.getLayers().map(l => l.options.fillColor)"))
     assert len(fills) == 6  # five classes and 'geen gegevens'
     assert not problems
 
@@ -101,7 +110,8 @@ def test_click_opens_buurt_panel(page: tuple[Page, list[str]]) -> None:
           const p = m.latLngToContainerPoint(lyr.getCenter());
           const r = document.getElementById('map').getBoundingClientRect();
           return [r.left + p.x, r.top + p.y];
-        }""")
+        }"""
+    )
     pg.mouse.move(point[0], point[1])
     pg.wait_for_selector(".buurt-tip")
     assert "City" in pg.locator(".buurt-tip").inner_text()
@@ -151,8 +161,7 @@ def test_partner_points_are_clustered_and_labelled(page: tuple[Page, list[str]])
     pg.evaluate("window.siaMap.map.setZoom(17, {animate: false})")
     pg.wait_for_timeout(500)
     assert pg.locator(".marker-cluster").count() == 0
-    assert pg.evaluate("window.siaMap.partner.layers.bezit.getLayers()"
-                       ".filter(m => m._map).length") > 0
+    assert pg.evaluate("window.siaMap.partner.layers.bezit.getLayers().filter(m => m._map).length") > 0
     pg.uncheck("#toggle-bezit")
     assert pg.locator(".marker-cluster").count() == 0
     assert not problems
@@ -203,8 +212,11 @@ def test_score_panel_ranks_and_reranks_live(page: tuple[Page, list[str]]) -> Non
     pg.select_option("#indicator", "sia_kwadrant")
     legend = pg.locator("#legend").inner_text()
     assert "DIA-kandidaat" in legend and "Synthetische demonstratiedata" in legend
-    counts = [int(t.rsplit("(", 1)[1].split(")")[0]) for t in
-              pg.locator("#legend .row").all_inner_texts() if "niet gerangschikt" not in t]
+    counts = [
+        int(t.rsplit("(", 1)[1].split(")")[0])
+        for t in pg.locator("#legend .row").all_inner_texts()
+        if "niet gerangschikt" not in t
+    ]
     assert sum(counts) == ranked
     # all urgency weight on the share of E/F/G labels: the most urgent buurt has the highest share
     pg.evaluate("""() => {

@@ -26,8 +26,10 @@ def engine(db_url: str) -> Engine:
 
 def _counts(engine: Engine) -> dict[str, int]:
     with engine.connect() as conn:
-        return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
-                for t in ("buurten", "wijken", "leefbaarometer", "load_log")}
+        return {
+            t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
+            for t in ("buurten", "wijken", "leefbaarometer", "load_log")
+        }
 
 
 def test_schema_is_migrated_with_postgis(db_url: str) -> None:
@@ -46,9 +48,12 @@ def test_load_buurten_and_derive_wijken(engine: Engine, enschede_buurten: Path) 
     assert result.rows == 70 and not result.unchanged
     with engine.connect() as conn:
         inw = conn.execute(text("SELECT sum(aantal_inwoners) FROM buurten")).scalar_one()
-        wijken = conn.execute(text(
-            "SELECT count(*), sum(aantal_inwoners), sum(n_buurten), "
-            "sum(ST_Area(geom)) / 10000 FROM wijken WHERE jaar = 2021")).one()
+        wijken = conn.execute(
+            text(
+                "SELECT count(*), sum(aantal_inwoners), sum(n_buurten), "
+                "sum(ST_Area(geom)) / 10000 FROM wijken WHERE jaar = 2021"
+            )
+        ).one()
         buurt_area = conn.execute(text("SELECT sum(ST_Area(geom)) / 10000 FROM buurten")).scalar()
         valid = conn.execute(text("SELECT bool_and(ST_IsValid(geom)) FROM buurten")).scalar()
     assert inw == 159_655
@@ -62,21 +67,24 @@ def test_reload_changes_nothing(engine: Engine, enschede_buurten: Path) -> None:
     with engine.begin() as conn:
         store_buurten(conn, prepare_buurten(enschede_buurten))
     with engine.connect() as conn:
-        before = conn.execute(text("SELECT id, load_id, md5(ST_AsBinary(geom)::text) FROM buurten "
-                                   "ORDER BY id")).all()
+        before = conn.execute(
+            text("SELECT id, load_id, md5(ST_AsBinary(geom)::text) FROM buurten ORDER BY id")
+        ).all()
     counts = _counts(engine)
     with engine.begin() as conn:
         again = store_buurten(conn, prepare_buurten(enschede_buurten))
     assert again.unchanged and again.rows == 0
     assert _counts(engine) == counts
     with engine.connect() as conn:
-        after = conn.execute(text("SELECT id, load_id, md5(ST_AsBinary(geom)::text) FROM buurten "
-                                  "ORDER BY id")).all()
+        after = conn.execute(
+            text("SELECT id, load_id, md5(ST_AsBinary(geom)::text) FROM buurten ORDER BY id")
+        ).all()
     assert after == before
 
 
-def test_another_year_is_kept_beside_the_first(engine: Engine, enschede_buurten: Path,
-                                               tmp_path: Path) -> None:
+def test_another_year_is_kept_beside_the_first(
+    engine: Engine, enschede_buurten: Path, tmp_path: Path
+) -> None:
     gdf = gpd.read_file(enschede_buurten)
     gdf["jaar"] = 2022
     gdf["aantal_inwoners"] = gdf["aantal_inwoners"] + 1
@@ -86,15 +94,13 @@ def test_another_year_is_kept_beside_the_first(engine: Engine, enschede_buurten:
         store_buurten(conn, prepare_buurten(enschede_buurten))
         store_buurten(conn, prepare_buurten(other))
     with engine.connect() as conn:
-        rows = dict(conn.execute(text(
-            "SELECT jaar, sum(aantal_inwoners) FROM buurten GROUP BY jaar")).all())
+        rows = dict(conn.execute(text("SELECT jaar, sum(aantal_inwoners) FROM buurten GROUP BY jaar")).all())
         wijk_years = conn.execute(text("SELECT count(DISTINCT jaar) FROM wijken")).scalar()
     assert rows == {2021: 159_655, 2022: 159_655 + 70}
     assert wijk_years == 2
 
 
-def test_rejected_file_stores_nothing(engine: Engine, enschede_buurten: Path,
-                                      tmp_path: Path) -> None:
+def test_rejected_file_stores_nothing(engine: Engine, enschede_buurten: Path, tmp_path: Path) -> None:
     with engine.begin() as conn:
         store_buurten(conn, prepare_buurten(enschede_buurten))
     counts = _counts(engine)
@@ -116,8 +122,9 @@ def test_failure_while_storing_rolls_back(engine: Engine, enschede_buurten: Path
     assert _counts(engine) == {"buurten": 0, "wijken": 0, "leefbaarometer": 0, "load_log": 0}
 
 
-def test_leefbaarometer_reports_buurten_without_score(engine: Engine, enschede_buurten: Path,
-                                                      enschede_lbm: Path) -> None:
+def test_leefbaarometer_reports_buurten_without_score(
+    engine: Engine, enschede_buurten: Path, enschede_lbm: Path
+) -> None:
     with engine.begin() as conn:
         store_buurten(conn, prepare_buurten(enschede_buurten))
         result = store_leefbaarometer(conn, prepare_leefbaarometer(enschede_lbm))
@@ -142,6 +149,7 @@ def test_other_gemeente_from_national_file(engine: Engine, data_dir: Path) -> No
     assert b.rows > 50 and lbm.rows == b.rows
     with engine.connect() as conn:
         gms = conn.execute(text("SELECT DISTINCT gemeentecode FROM buurten")).scalars().all()
-        joined = conn.execute(text(
-            "SELECT count(*) FROM buurten b JOIN leefbaarometer l USING (buurtcode)")).scalar()
+        joined = conn.execute(
+            text("SELECT count(*) FROM buurten b JOIN leefbaarometer l USING (buurtcode)")
+        ).scalar()
     assert gms == ["GM0344"] and joined == b.rows

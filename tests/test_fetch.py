@@ -20,8 +20,15 @@ from api.cli import main
 from layers import fetch
 from layers.cbs import prepare_buurten
 
-PDOK_FIELDS = ["buurtcode", "buurtnaam", "wijkcode", "gemeentecode", "gemeentenaam",
-               "aantal_inwoners", "aantal_huishoudens"]
+PDOK_FIELDS = [
+    "buurtcode",
+    "buurtnaam",
+    "wijkcode",
+    "gemeentecode",
+    "gemeentenaam",
+    "aantal_inwoners",
+    "aantal_huishoudens",
+]
 
 
 @pytest.fixture
@@ -36,13 +43,23 @@ def pdok(enschede_buurten: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[li
             query = dict(urllib.parse.parse_qsl(urllib.parse.urlparse(self.path).query))
             requests.append({"path": self.path, **query})
             start, count = int(query["startIndex"]), int(query["count"])
-            chosen = [f for f in features
-                      if f"<fes:Literal>{f['properties']['gemeentecode']}</fes:Literal>"
-                      in query.get("filter", "")] if "filter" in query else features
-            body = json.dumps({
-                "type": "FeatureCollection", "features": chosen[start:start + count],
-                "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::28992"}},
-            }).encode()
+            chosen = (
+                [
+                    f
+                    for f in features
+                    if f"<fes:Literal>{f['properties']['gemeentecode']}</fes:Literal>"
+                    in query.get("filter", "")
+                ]
+                if "filter" in query
+                else features
+            )
+            body = json.dumps(
+                {
+                    "type": "FeatureCollection",
+                    "features": chosen[start : start + count],
+                    "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::28992"}},
+                }
+            ).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.end_headers()
@@ -62,8 +79,22 @@ def pdok(enschede_buurten: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[li
 
 
 def test_fetch_pages_filters_and_loads(pdok: list[dict], tmp_path: Path) -> None:
-    assert main(["fetch", "buurten", "--year", "2024", "--gemeente", "GM0153",
-                 "--out", str(tmp_path), "--no-load"]) == 0
+    assert (
+        main(
+            [
+                "fetch",
+                "buurten",
+                "--year",
+                "2024",
+                "--gemeente",
+                "GM0153",
+                "--out",
+                str(tmp_path),
+                "--no-load",
+            ]
+        )
+        == 0
+    )
     out = tmp_path / "cbs_buurten_2024_GM0153.geojson"
     assert [int(r["startIndex"]) for r in pdok] == [0, 25, 50]
     assert all(r["path"].startswith("/wijkenbuurten/2024?") for r in pdok)
@@ -73,15 +104,31 @@ def test_fetch_pages_filters_and_loads(pdok: list[dict], tmp_path: Path) -> None
     assert prepared.frame["aantal_inwoners"].sum() == 159_655
 
 
-def test_fetch_unknown_gemeente_is_a_clear_error(pdok: list[dict], tmp_path: Path,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["fetch", "buurten", "--year", "2024", "--gemeente", "GM9999",
-                 "--out", str(tmp_path), "--no-load"]) == 2
+def test_fetch_unknown_gemeente_is_a_clear_error(
+    pdok: list[dict], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        main(
+            [
+                "fetch",
+                "buurten",
+                "--year",
+                "2024",
+                "--gemeente",
+                "GM9999",
+                "--out",
+                str(tmp_path),
+                "--no-load",
+            ]
+        )
+        == 2
+    )
     assert "PDOK gaf geen buurten voor 2024 en gemeente GM9999" in capsys.readouterr().err
 
 
-def test_fetch_without_network_says_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_fetch_without_network_says_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("SIA_PDOK_URL", "http://127.0.0.1:9/closed/{year}")
     assert main(["fetch", "buurten", "--year", "2024", "--out", str(tmp_path), "--no-load"]) == 2
     assert "sia load buurten" in capsys.readouterr().err

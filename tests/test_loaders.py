@@ -17,10 +17,16 @@ from sia.errors import InvalidUpload
 
 # CBS shapefile short names (wijk- en buurtkaart as CBS publishes it) for a few PDOK long names
 SHORT_NAMES = {
-    "buurtcode": "BU_CODE", "buurtnaam": "BU_NAAM", "wijkcode": "WK_CODE",
-    "gemeentecode": "GM_CODE", "gemeentenaam": "GM_NAAM", "aantal_inwoners": "AANT_INW",
-    "aantal_huishoudens": "AANTAL_HH", "bevolkingsdichtheid_inwoners_per_km2": "BEV_DICHTH",
-    "oppervlakte_land_in_ha": "OPP_LAND", "jaar": "JAAR",
+    "buurtcode": "BU_CODE",
+    "buurtnaam": "BU_NAAM",
+    "wijkcode": "WK_CODE",
+    "gemeentecode": "GM_CODE",
+    "gemeentenaam": "GM_NAAM",
+    "aantal_inwoners": "AANT_INW",
+    "aantal_huishoudens": "AANTAL_HH",
+    "bevolkingsdichtheid_inwoners_per_km2": "BEV_DICHTH",
+    "oppervlakte_land_in_ha": "OPP_LAND",
+    "jaar": "JAAR",
 }
 
 
@@ -50,10 +56,17 @@ def test_shapefile_short_names_match_long_names(enschede_buurten: Path, tmp_path
     short.to_file(shp)
     long_ = prepare_buurten(enschede_buurten).frame.set_index("buurtcode")
     got = prepare_buurten(shp).frame.set_index("buurtcode")
-    for col in ("aantal_inwoners", "aantal_huishoudens", "bevolkingsdichtheid", "wijkcode",
-                "buurtnaam", "gemeentecode"):
-        pd.testing.assert_series_equal(got[col], long_.loc[got.index, col], check_dtype=False,
-                                       check_names=False)
+    for col in (
+        "aantal_inwoners",
+        "aantal_huishoudens",
+        "bevolkingsdichtheid",
+        "wijkcode",
+        "buurtnaam",
+        "gemeentecode",
+    ):
+        pd.testing.assert_series_equal(
+            got[col], long_.loc[got.index, col], check_dtype=False, check_names=False
+        )
 
 
 def test_geojson_in_wgs84_is_reprojected(data_dir: Path) -> None:
@@ -65,8 +78,12 @@ def test_geojson_in_wgs84_is_reprojected(data_dir: Path) -> None:
 
 @pytest.mark.parametrize("code", [-99999999, -99999997, -99997])
 def test_cbs_missing_codes_become_null(tmp_path: Path, code: int) -> None:
-    gdf = _tiny(["BU01530001", "BU01530002"], jaar=[2023, 2023], aantal_inwoners=[120, code],
-                percentage_gehuwd=[code, 40.0])
+    gdf = _tiny(
+        ["BU01530001", "BU01530002"],
+        jaar=[2023, 2023],
+        aantal_inwoners=[120, code],
+        percentage_gehuwd=[code, 40.0],
+    )
     path = tmp_path / "b.gpkg"
     gdf.to_file(path)
     frame = prepare_buurten(path).frame.set_index("buurtcode")
@@ -78,8 +95,9 @@ def test_cbs_missing_codes_become_null(tmp_path: Path, code: int) -> None:
 
 def test_codes_derived_and_letters_accepted(data_dir: Path) -> None:
     """The national LBM layer has no wijk/gemeente codes and Amsterdam codes contain letters."""
-    prepared = prepare_buurten(data_dir / "national" / "lbm2024_buurten_nl.gpkg",
-                               gemeenten=["GM0363"], year=2024)
+    prepared = prepare_buurten(
+        data_dir / "national" / "lbm2024_buurten_nl.gpkg", gemeenten=["GM0363"], year=2024
+    )
     frame = prepared.frame
     assert prepared.gemeenten == ["GM0363"]
     assert len(frame) > 400
@@ -90,8 +108,7 @@ def test_codes_derived_and_letters_accepted(data_dir: Path) -> None:
 
 def test_invalid_geometry_is_repaired(tmp_path: Path) -> None:
     bowtie = Polygon([(250000, 470000), (250100, 470100), (250100, 470000), (250000, 470100)])
-    gdf = gpd.GeoDataFrame({"buurtcode": ["BU01530001"], "jaar": [2022]}, geometry=[bowtie],
-                           crs="EPSG:28992")
+    gdf = gpd.GeoDataFrame({"buurtcode": ["BU01530001"], "jaar": [2022]}, geometry=[bowtie], crs="EPSG:28992")
     path = tmp_path / "bowtie.gpkg"
     gdf.to_file(path)
     prepared = prepare_buurten(path)
@@ -111,25 +128,51 @@ def _write(gdf: gpd.GeoDataFrame, path: Path) -> Path:
 @pytest.mark.parametrize(
     ("make", "match", "column"),
     [
-        (lambda p: _write(_tiny(["BU01530001"], jaar=[2021]).rename(columns={"buurtcode": "x"}),
-                          p / "a.gpkg"), "geen kolom met buurtcodes", "buurtcode"),
-        (lambda p: _write(_tiny(["BU01530001", "BU01530001"], jaar=[2021, 2021]), p / "a.gpkg"),
-         "BU01530001 komt 2 keer voor", "buurtcode"),
-        (lambda p: _write(_tiny(["BU0153001", "BU01530002"], jaar=[2021, 2021]), p / "a.gpkg"),
-         "'BU0153001' is geen geldige buurtcode", "buurtcode"),
-        (lambda p: _write(_tiny(["BU01530001"], jaar=[2021], crs=None), p / "a.shp"),
-         "coördinatenstelsel is onbekend", None),
-        (lambda p: _write(_tiny(["BU01530001"], jaar=[2021], crs="EPSG:4326"), p / "a.gpkg"),
-         "niet in Nederland", None),
+        (
+            lambda p: _write(
+                _tiny(["BU01530001"], jaar=[2021]).rename(columns={"buurtcode": "x"}), p / "a.gpkg"
+            ),
+            "geen kolom met buurtcodes",
+            "buurtcode",
+        ),
+        (
+            lambda p: _write(_tiny(["BU01530001", "BU01530001"], jaar=[2021, 2021]), p / "a.gpkg"),
+            "BU01530001 komt 2 keer voor",
+            "buurtcode",
+        ),
+        (
+            lambda p: _write(_tiny(["BU0153001", "BU01530002"], jaar=[2021, 2021]), p / "a.gpkg"),
+            "'BU0153001' is geen geldige buurtcode",
+            "buurtcode",
+        ),
+        (
+            lambda p: _write(_tiny(["BU01530001"], jaar=[2021], crs=None), p / "a.shp"),
+            "coördinatenstelsel is onbekend",
+            None,
+        ),
+        (
+            lambda p: _write(_tiny(["BU01530001"], jaar=[2021], crs="EPSG:4326"), p / "a.gpkg"),
+            "niet in Nederland",
+            None,
+        ),
         (lambda p: _write(_tiny(["BU01530001"]), p / "a.gpkg"), "geen kolom 'jaar'", "jaar"),
-        (lambda p: _write(_tiny(["BU01530001", "BU01530002"], jaar=[2020, 2021]), p / "a.gpkg"),
-         "meerdere jaren", "jaar"),
+        (
+            lambda p: _write(_tiny(["BU01530001", "BU01530002"], jaar=[2020, 2021]), p / "a.gpkg"),
+            "meerdere jaren",
+            "jaar",
+        ),
     ],
-    ids=["no-code-column", "duplicate-codes", "malformed-code", "unknown-crs", "wrong-crs",
-         "no-year", "two-years"],
+    ids=[
+        "no-code-column",
+        "duplicate-codes",
+        "malformed-code",
+        "unknown-crs",
+        "wrong-crs",
+        "no-year",
+        "two-years",
+    ],
 )
-def test_rejections_name_file_and_problem(tmp_path: Path, make, match: str,
-                                          column: str | None) -> None:
+def test_rejections_name_file_and_problem(tmp_path: Path, make, match: str, column: str | None) -> None:
     path = make(tmp_path)
     with pytest.raises(InvalidUpload, match=match) as info:
         prepare_buurten(path)
@@ -176,6 +219,7 @@ def test_gemeente_filter_and_unknown_gemeente(enschede_buurten: Path) -> None:
 
 # -- Leefbaarometer ------------------------------------------------------------------------
 
+
 def test_lbm_flattened_names(enschede_lbm: Path) -> None:
     prepared = prepare_leefbaarometer(enschede_lbm)
     assert prepared.editie == 2024
@@ -188,9 +232,11 @@ def test_lbm_flattened_names(enschede_lbm: Path) -> None:
 
 def test_lbm_bzk_names_from_csv(tmp_path: Path) -> None:
     csv = tmp_path / "buurtscore.csv"
-    csv.write_text("bu_code;bu_naam;afw;kscore;won;fys;vrz;soc;onv\n"
-                   "BU01530000;City;-0,1;5;0,1;0,0;0,2;-0,1;-0,2\n".replace(",", ".")
-                   + "BU01530001;Lasonder;;;;;;;\n")
+    csv.write_text(
+        "bu_code;bu_naam;afw;kscore;won;fys;vrz;soc;onv\n"
+        "BU01530000;City;-0,1;5;0,1;0,0;0,2;-0,1;-0,2\n".replace(",", ".")
+        + "BU01530001;Lasonder;;;;;;;\n"
+    )
     prepared = prepare_leefbaarometer(csv, editie=2022)
     assert prepared.editie == 2022
     assert prepared.without_score == ["BU01530001"]

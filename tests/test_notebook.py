@@ -18,8 +18,9 @@ def test_walkthrough_executes(demo_url: str, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("SIA_GEMEENTE", "GM0153")
     monkeypatch.setenv("PYTHONWARNINGS", "ignore")  # the kernel's own start-up chatter
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    NotebookClient(nb, timeout=120, kernel_name="python3",
-                   resources={"metadata": {"path": str(NOTEBOOK.parent.parent)}}).execute()
+    NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK.parent.parent)}}
+    ).execute()
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.output_type == "error"]
     text = "".join(o.get("text", "") for o in outputs)

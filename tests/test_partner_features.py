@@ -27,10 +27,18 @@ def _client(url: str) -> TestClient:
 def test_layers_match_the_database(demo_url: str) -> None:
     engine = make_engine(demo_url)
     with engine.connect() as conn:
-        expected = {kind: conn.execute(text(
-            f"SELECT count(*) FILTER (WHERE x.geom IS NOT NULL), count(*) FILTER (WHERE x.geom IS NULL) "
-            f"FROM {kind} x JOIN leveringen l ON l.id = x.levering_id AND l.actief "
-            "WHERE x.periode = :p"), {"p": PERIOD}).one() for kind in ("bezit", "projecten", "verkoop")}
+        expected = {
+            kind: conn.execute(
+                text(
+                    "SELECT count(*) FILTER (WHERE x.geom IS NOT NULL), "
+                    "count(*) FILTER (WHERE x.geom IS NULL) "
+                    f"FROM {kind} x JOIN leveringen l ON l.id = x.levering_id AND l.actief "
+                    "WHERE x.periode = :p"
+                ),
+                {"p": PERIOD},
+            ).one()
+            for kind in ("bezit", "projecten", "verkoop")
+        }
     engine.dispose()
     with _client(demo_url) as client:
         for kind, (located, unlocated) in expected.items():
@@ -42,8 +50,10 @@ def test_layers_match_the_database(demo_url: str) -> None:
             for f in body["features"]:
                 lon, lat = _first_coordinate(f["geometry"])
                 assert 6.7 < lon < 7.1 and 52.1 < lat < 52.35  # Enschede, in WGS84
-        kinds = {f["geometry"]["type"] for f in client.get(
-            "/api/partners/features?laag=projecten").json()["features"]}
+        kinds = {
+            f["geometry"]["type"]
+            for f in client.get("/api/partners/features?laag=projecten").json()["features"]
+        }
         assert kinds & {"Polygon", "MultiPolygon"} and "Point" in kinds
         assert client.get("/api/partners/features?laag=huur").status_code == 422
 
@@ -55,8 +65,9 @@ def _first_coordinate(geometry: dict) -> tuple[float, float]:
     return coords[0], coords[1]
 
 
-def test_confidential_records_stay_off_the_public_map(db_url: str, enschede_buurten: Path,
-                                                      tmp_path: Path) -> None:
+def test_confidential_records_stay_off_the_public_map(
+    db_url: str, enschede_buurten: Path, tmp_path: Path
+) -> None:
     buurten = load_buurten(enschede_buurten)
     engine = make_engine(db_url)
     with engine.begin() as conn:
@@ -66,8 +77,9 @@ def test_confidential_records_stay_off_the_public_map(db_url: str, enschede_buur
     verkoop = frames["verkoop"].copy()
     verkoop["vertrouwelijkheid"] = ["openbaar" if i % 2 == 0 else "partners" for i in range(len(verkoop))]
     frames["verkoop"] = verkoop
-    path = write_filled(tmp_path / "domijn.xlsx", frames, partner="Domijn", period=PERIOD,
-                        synthetic=False)  # as if it were a real delivery
+    path = write_filled(
+        tmp_path / "domijn.xlsx", frames, partner="Domijn", period=PERIOD, synthetic=False
+    )  # as if it were a real delivery
     with engine.begin() as conn:
         partner_store.load_delivery_file(conn, path, gemeente="GM0153")
     engine.dispose()
@@ -92,8 +104,11 @@ def test_confidential_records_stay_off_the_public_map(db_url: str, enschede_buur
 def test_record_layers_in_the_catalogue(demo_url: str) -> None:
     with _client(demo_url) as client:
         catalogue = {layer["id"]: layer for layer in client.get("/api/layers").json()}
-        for layer_id, kind in (("corporatiebezit", "bezit"), ("geplande_projecten", "projecten"),
-                               ("geplande_verkoop", "verkoop")):
+        for layer_id, kind in (
+            ("corporatiebezit", "bezit"),
+            ("geplande_projecten", "projecten"),
+            ("geplande_verkoop", "verkoop"),
+        ):
             layer = catalogue[layer_id]
             assert layer["years"] == [PERIOD] and layer["synthetic"] is True
             assert {"partner", "periode", "vertrouwelijkheid"} <= {f["id"] for f in layer["fields"]}

@@ -30,8 +30,10 @@ def synthetic_files(tmp_path_factory: pytest.TempPathFactory, enschede_buurten: 
 
 def _counts(engine: Engine) -> dict[str, int]:
     with engine.connect() as conn:
-        return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
-                for t in ("leveringen", "bezit", "projecten", "verkoop")}
+        return {
+            t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
+            for t in ("leveringen", "bezit", "projecten", "verkoop")
+        }
 
 
 def _load_all(engine: Engine, files: list[Path]) -> None:
@@ -40,8 +42,9 @@ def _load_all(engine: Engine, files: list[Path]) -> None:
             partner_store.load_delivery_file(conn, path, gemeente="GM0153")
 
 
-def test_aggregation_matches_independent_sums(engine: Engine, synthetic_files: list[Path],
-                                              enschede_buurten: Path) -> None:
+def test_aggregation_matches_independent_sums(
+    engine: Engine, synthetic_files: list[Path], enschede_buurten: Path
+) -> None:
     _load_all(engine, synthetic_files)
     with engine.connect() as conn:
         agg = partner_store.aggregate(conn, gemeente="GM0153", jaar=2021, periode=PERIOD)
@@ -51,46 +54,74 @@ def test_aggregation_matches_independent_sums(engine: Engine, synthetic_files: l
     buurten = gpd.read_file(enschede_buurten)[["buurtcode", "geometry"]]
     points = gpd.GeoDataFrame(bezit[bezit.geometry.notna()], crs=28992)
     joined = gpd.sjoin(points.drop(columns="buurtcode"), buurten, predicate="within")
-    counts = pd.concat([
-        joined[["buurtcode", "corporatie", "aantal_woningen"]],
-        bezit[bezit.geometry.isna()][["buurtcode", "corporatie", "aantal_woningen"]],
-    ])
+    counts = pd.concat(
+        [
+            joined[["buurtcode", "corporatie", "aantal_woningen"]],
+            bezit[bezit.geometry.isna()][["buurtcode", "corporatie", "aantal_woningen"]],
+        ]
+    )
     expected_total = counts.groupby("buurtcode")["aantal_woningen"].sum()
     expected_corps = counts.groupby("buurtcode")["corporatie"].nunique()
     assert agg["bezit_woningen"].sum() == bezit["aantal_woningen"].sum()
     pd.testing.assert_series_equal(
         agg.loc[expected_total.index, "bezit_woningen"].astype("int64"),
-        expected_total.astype("int64"), check_names=False, check_index_type=False)
+        expected_total.astype("int64"),
+        check_names=False,
+        check_index_type=False,
+    )
     pd.testing.assert_series_equal(
         agg.loc[expected_corps.index, "n_corporaties"].astype("int64"),
-        expected_corps.astype("int64"), check_names=False, check_index_type=False)
+        expected_corps.astype("int64"),
+        check_names=False,
+        check_index_type=False,
+    )
     verkoop = sum(len(d.verkoop) for d in deliveries.values())
     assert agg["geplande_verkoop"].sum() == verkoop
 
 
-def test_project_polygon_is_apportioned_by_area(engine: Engine, tmp_path: Path,
-                                                enschede_buurten: Path) -> None:
+def test_project_polygon_is_apportioned_by_area(
+    engine: Engine, tmp_path: Path, enschede_buurten: Path
+) -> None:
     buurten = gpd.read_file(enschede_buurten).set_index("buurtcode")
     a, b = buurten.loc["BU01530000"].geometry, buurten.loc["BU01530001"].geometry
     shared = a.intersection(b)  # their common boundary; a box across it spans both buurten
     cx, cy = shared.centroid.x, shared.centroid.y
     project = box(cx - 60, cy - 60, cx + 60, cy + 60)
-    shares = {code: buurten.loc[code].geometry.intersection(project).area / project.area
-              for code in buurten.index}
+    shares = {
+        code: buurten.loc[code].geometry.intersection(project).area / project.area for code in buurten.index
+    }
     shares = {k: v for k, v in shares.items() if v >= 0.01}
     assert len(shares) >= 2
     geojson = tmp_path / "project.geojson"
-    geojson.write_text(json.dumps({
-        "type": "FeatureCollection",
-        "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::28992"}},
-        "features": [{"type": "Feature", "geometry": mapping(project), "properties": {
-            "projectnaam": "Proef", "partij": "Gemeente Enschede", "type": "renovatie",
-            "woningen_erbij": 100, "woningen_eraf": 0, "startjaar": 2027, "eindjaar": 2029,
-            "investering_eur": 1_000_000, "status": "idee"}}],
-    }))
+    geojson.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::28992"}},
+                "features": [
+                    {
+                        "type": "Feature",
+                        "geometry": mapping(project),
+                        "properties": {
+                            "projectnaam": "Proef",
+                            "partij": "Gemeente Enschede",
+                            "type": "renovatie",
+                            "woningen_erbij": 100,
+                            "woningen_eraf": 0,
+                            "startjaar": 2027,
+                            "eindjaar": 2029,
+                            "investering_eur": 1_000_000,
+                            "status": "idee",
+                        },
+                    }
+                ],
+            }
+        )
+    )
     with engine.begin() as conn:
-        partner_store.load_delivery_file(conn, geojson, gemeente="GM0153", layer="projecten",
-                                         partner="Gemeente Enschede", period=PERIOD)
+        partner_store.load_delivery_file(
+            conn, geojson, gemeente="GM0153", layer="projecten", partner="Gemeente Enschede", period=PERIOD
+        )
         agg = partner_store.aggregate(conn, gemeente="GM0153", jaar=2021, periode=PERIOD)
     for code, share in shares.items():
         assert agg.loc[code, "geplande_investering"] == pytest.approx(1_000_000 * share, rel=1e-6)
@@ -99,10 +130,9 @@ def test_project_polygon_is_apportioned_by_area(engine: Engine, tmp_path: Path,
     assert agg["geplande_investering"].sum() == pytest.approx(1_000_000 * sum(shares.values()))
 
 
-def test_new_version_replaces_only_that_partner_and_period(engine: Engine,
-                                                           synthetic_files: list[Path],
-                                                           enschede_buurten: Path,
-                                                           tmp_path: Path) -> None:
+def test_new_version_replaces_only_that_partner_and_period(
+    engine: Engine, synthetic_files: list[Path], enschede_buurten: Path, tmp_path: Path
+) -> None:
     _load_all(engine, synthetic_files)
     with engine.connect() as conn:
         before = partner_store.aggregate(conn, gemeente="GM0153", jaar=2021, periode=PERIOD)
@@ -111,18 +141,25 @@ def test_new_version_replaces_only_that_partner_and_period(engine: Engine,
     from layers.partners.template import write_filled
 
     half = sjht.bezit.iloc[: len(sjht.bezit) // 2]
-    path = write_filled(tmp_path / "sjht_v2.xlsx", {"bezit": half, "projecten": sjht.projecten,
-                                                     "verkoop": sjht.verkoop},
-                        partner="SJHT", period=PERIOD, synthetic=True)
+    path = write_filled(
+        tmp_path / "sjht_v2.xlsx",
+        {"bezit": half, "projecten": sjht.projecten, "verkoop": sjht.verkoop},
+        partner="SJHT",
+        period=PERIOD,
+        synthetic=True,
+    )
     with engine.begin() as conn:
         stored = partner_store.load_delivery_file(conn, path, gemeente="GM0153")
         after = partner_store.aggregate(conn, gemeente="GM0153", jaar=2021, periode=PERIOD)
-        versions = conn.execute(text(
-            "SELECT versie, actief, (SELECT count(*) FROM bezit z WHERE z.levering_id = l.id) "
-            "FROM leveringen l WHERE partner = 'SJHT' ORDER BY versie")).all()
+        versions = conn.execute(
+            text(
+                "SELECT versie, actief, (SELECT count(*) FROM bezit z WHERE z.levering_id = l.id) "
+                "FROM leveringen l WHERE partner = 'SJHT' ORDER BY versie"
+            )
+        ).all()
     assert stored.versie == 2 and stored.vervangen is not None
     assert versions == [(1, False, len(sjht.bezit)), (2, True, len(half))]  # v1 kept
-    removed = sjht.bezit.iloc[len(sjht.bezit) // 2:]["aantal_woningen"].sum()
+    removed = sjht.bezit.iloc[len(sjht.bezit) // 2 :]["aantal_woningen"].sum()
     assert before["bezit_woningen"].sum() - after["bezit_woningen"].sum() == removed
 
 
@@ -140,8 +177,9 @@ def client(db_url: str, engine: Engine) -> Iterator[TestClient]:
         yield c
 
 
-def test_upload_api_all_or_nothing(client: TestClient, engine: Engine,
-                                   synthetic_files: list[Path], tmp_path: Path) -> None:
+def test_upload_api_all_or_nothing(
+    client: TestClient, engine: Engine, synthetic_files: list[Path], tmp_path: Path
+) -> None:
     from openpyxl import load_workbook
 
     good = synthetic_files[0]
@@ -152,8 +190,7 @@ def test_upload_api_all_or_nothing(client: TestClient, engine: Engine,
     ws.cell(row=3, column=col, value="H")
     bad = tmp_path / "met_fout.xlsx"
     wb.save(bad)
-    res = client.post("/api/partners/uploads",
-                      files={"bestand": (bad.name, bad.read_bytes())})
+    res = client.post("/api/partners/uploads", files={"bestand": (bad.name, bad.read_bytes())})
     assert res.status_code == 422
     body = res.json()
     detail = next(d for d in body["details"] if d["kolom"] == "energielabel")
@@ -167,16 +204,16 @@ def test_upload_api_all_or_nothing(client: TestClient, engine: Engine,
     assert listed[0]["synthetisch"] is True and listed[0]["bron_bestand"] == good.name
 
 
-def test_template_download_and_sales_check(client: TestClient, engine: Engine,
-                                           synthetic_files: list[Path], tmp_path: Path) -> None:
+def test_template_download_and_sales_check(
+    client: TestClient, engine: Engine, synthetic_files: list[Path], tmp_path: Path
+) -> None:
     res = client.get("/api/partners/template", params={"partner": "Domijn"})
     assert res.status_code == 200
     xlsx = tmp_path / "t.xlsx"
     xlsx.write_bytes(res.content)
     from openpyxl import load_workbook
 
-    assert {"bezit", "projecten", "verkoop", "definities", "levering"} <= set(
-        load_workbook(xlsx).sheetnames)
+    assert {"bezit", "projecten", "verkoop", "definities", "levering"} <= set(load_workbook(xlsx).sheetnames)
     _load_all(engine, synthetic_files)
     check = client.get("/api/partners/sales-check", params={"alleen_overtredingen": True}).json()
     assert check["synthetisch"] is True and check["overtredingen"] == len(check["features"]) > 0
@@ -187,18 +224,24 @@ def test_template_download_and_sales_check(client: TestClient, engine: Engine,
         assert not (p["kluswoning"] and p["gemeld_aan_gemeente"])
 
 
-def test_rejected_upload_through_cli_stores_nothing(engine: Engine, db_url: str, tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_rejected_upload_through_cli_stores_nothing(
+    engine: Engine, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from api.cli import main
 
     csv = tmp_path / "verkoop.csv"
-    csv.write_text("corporatie;adres;postcode;huisnummer;energielabel;conditie;kluswoning;"
-                   "gemeld_aan_gemeente;gepland_jaar;x;y\n"
-                   "Domijn;Teststraat 1;7511AA;1;C;7;nee;nee;2027;258000;471500\n")
+    csv.write_text(
+        "corporatie;adres;postcode;huisnummer;energielabel;conditie;kluswoning;"
+        "gemeld_aan_gemeente;gepland_jaar;x;y\n"
+        "Domijn;Teststraat 1;7511AA;1;C;7;nee;nee;2027;258000;471500\n"
+    )
     monkeypatch.setenv("SIA_DATABASE_URL", db_url)
-    assert main(["load", "partner", str(csv), "--layer", "verkoop", "--partner", "Domijn",
-                 "--period", PERIOD]) == 2
+    assert (
+        main(["load", "partner", str(csv), "--layer", "verkoop", "--partner", "Domijn", "--period", PERIOD])
+        == 2
+    )
     assert _counts(engine)["leveringen"] == 0
     with pytest.raises(InvalidUpload, match="conditie"), engine.begin() as conn:
-        partner_store.load_delivery_file(conn, csv, gemeente="GM0153", layer="verkoop",
-                                         partner="Domijn", period=PERIOD)
+        partner_store.load_delivery_file(
+            conn, csv, gemeente="GM0153", layer="verkoop", partner="Domijn", period=PERIOD
+        )

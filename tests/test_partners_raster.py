@@ -25,11 +25,21 @@ def _array() -> np.ndarray:
     return a
 
 
-def _write(path: Path, array: np.ndarray, *, crs: str | None = "EPSG:28992",
-           nodata: float | None = NODATA) -> Path:
-    with rasterio.open(path, "w", driver="GTiff", width=N, height=N, count=1,
-                       dtype="float64", crs=crs, transform=Affine(CELL, 0, X0, 0, -CELL, Y0),
-                       nodata=nodata) as ds:
+def _write(
+    path: Path, array: np.ndarray, *, crs: str | None = "EPSG:28992", nodata: float | None = NODATA
+) -> Path:
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        width=N,
+        height=N,
+        count=1,
+        dtype="float64",
+        crs=crs,
+        transform=Affine(CELL, 0, X0, 0, -CELL, Y0),
+        nodata=nodata,
+    ) as ds:
         ds.write(array, 1)
     return path
 
@@ -43,8 +53,7 @@ def _buurten(crs: str = "EPSG:28992") -> gpd.GeoDataFrame:
         "BU00000003": box(X0 + 900, Y0 - 1000, X0 + 1200, Y0 - 900),
         "BU00000004": box(X0 + 5000, Y0, X0 + 5100, Y0 + 100),
     }
-    gdf = gpd.GeoDataFrame({"buurtcode": list(squares)}, geometry=list(squares.values()),
-                           crs="EPSG:28992")
+    gdf = gpd.GeoDataFrame({"buurtcode": list(squares)}, geometry=list(squares.values()), crs="EPSG:28992")
     return gdf.to_crs(crs)
 
 
@@ -59,10 +68,19 @@ def test_stats_match_array(tmp_path: Path, crs: str) -> None:
     a = _array()
     path = _write(tmp_path / "hitte.tif", a)
     out = zonal_stats(path, _buurten(crs), threshold=30.0)
-    assert list(out.columns) == ["buurtcode", "gemiddelde", "minimum", "maximum",
-                                 "aandeel_boven_drempel", "aantal_cellen"]
-    cases = {0: (slice(30, 60), slice(0, 30)), 1: (slice(0, 10), slice(80, 100)),
-             2: (slice(90, 100), slice(90, 100))}
+    assert list(out.columns) == [
+        "buurtcode",
+        "gemiddelde",
+        "minimum",
+        "maximum",
+        "aandeel_boven_drempel",
+        "aantal_cellen",
+    ]
+    cases = {
+        0: (slice(30, 60), slice(0, 30)),
+        1: (slice(0, 10), slice(80, 100)),
+        2: (slice(90, 100), slice(90, 100)),
+    }
     for i, (rows, cols) in cases.items():
         mean, lo, hi, share, count = _expected(a, rows, cols, 30.0)
         row = out.iloc[i]
@@ -88,9 +106,9 @@ def test_nan_cells_and_no_threshold(tmp_path: Path) -> None:
 def test_all_touched_counts_more_cells(tmp_path: Path) -> None:
     path = _write(tmp_path / "r.tif", np.ones((N, N)))
     # a 100 m square offset by 3 m: 10 x 10 cell centres inside, 11 x 11 cells touched
-    shifted = gpd.GeoDataFrame({"buurtcode": ["X"]},
-                               geometry=[box(X0 + 3, Y0 - 103, X0 + 103, Y0 - 3)],
-                               crs="EPSG:28992")
+    shifted = gpd.GeoDataFrame(
+        {"buurtcode": ["X"]}, geometry=[box(X0 + 3, Y0 - 103, X0 + 103, Y0 - 3)], crs="EPSG:28992"
+    )
     assert zonal_stats(path, shifted).iloc[0]["aantal_cellen"] == 100
     assert zonal_stats(path, shifted, all_touched=True).iloc[0]["aantal_cellen"] == 121
 

@@ -24,13 +24,13 @@ ROWS = [
 
 
 def test_each_rule() -> None:
-    frame = pd.DataFrame(ROWS, columns=["conditie", "energielabel", "kluswoning",
-                                        "gemeld_aan_gemeente", "verwacht", "woorden"])
+    frame = pd.DataFrame(
+        ROWS, columns=["conditie", "energielabel", "kluswoning", "gemeld_aan_gemeente", "verwacht", "woorden"]
+    )
     out = check_sales(frame.drop(columns=["verwacht", "woorden"]))
     assert out["overtreding"].dtype == bool
     assert out["overtreding"].tolist() == frame["verwacht"].tolist()
-    for reden, woorden, bad in zip(out["reden"], frame["woorden"], frame["verwacht"],
-                                   strict=True):
+    for reden, woorden, bad in zip(out["reden"], frame["woorden"], frame["verwacht"], strict=True):
         for word in woorden:
             assert word in reden
         assert (reden.startswith("strijdig met afspraak 4.1")) == bad
@@ -40,9 +40,15 @@ def test_each_rule() -> None:
 
 def test_keeps_frame_and_accepts_ja_nee() -> None:
     gdf = gpd.GeoDataFrame(
-        {"conditie": pd.array([4, 2], dtype="Int64"), "energielabel": ["D", "G"],
-         "kluswoning": ["ja", "nee"], "gemeld_aan_gemeente": ["ja", "ja"]},
-        geometry=[Point(0, 0), Point(1, 1)], crs=28992)
+        {
+            "conditie": pd.array([4, 2], dtype="Int64"),
+            "energielabel": ["D", "G"],
+            "kluswoning": ["ja", "nee"],
+            "gemeld_aan_gemeente": ["ja", "ja"],
+        },
+        geometry=[Point(0, 0), Point(1, 1)],
+        crs=28992,
+    )
     out = check_sales(gdf)
     assert isinstance(out, gpd.GeoDataFrame) and out.crs == gdf.crs
     assert out["overtreding"].tolist() == [False, True]
@@ -50,8 +56,14 @@ def test_keeps_frame_and_accepts_ja_nee() -> None:
 
 
 def test_unknown_condition_is_not_a_violation_but_said() -> None:
-    frame = pd.DataFrame({"conditie": pd.array([None], dtype="Int64"), "energielabel": ["B"],
-                          "kluswoning": [False], "gemeld_aan_gemeente": [False]})
+    frame = pd.DataFrame(
+        {
+            "conditie": pd.array([None], dtype="Int64"),
+            "energielabel": ["B"],
+            "kluswoning": [False],
+            "gemeld_aan_gemeente": [False],
+        }
+    )
     out = check_sales(frame)
     assert not out["overtreding"].iloc[0]
     assert "conditie onbekend" in out["reden"].iloc[0]
@@ -59,5 +71,4 @@ def test_unknown_condition_is_not_a_violation_but_said() -> None:
 
 def test_missing_column() -> None:
     with pytest.raises(KeyError, match="kluswoning"):
-        check_sales(pd.DataFrame({"conditie": [1], "energielabel": ["A"],
-                                  "gemeld_aan_gemeente": [True]}))
+        check_sales(pd.DataFrame({"conditie": [1], "energielabel": ["A"], "gemeld_aan_gemeente": [True]}))

@@ -20,8 +20,7 @@ DATA = Path(os.environ.get("SIA_DATA_DIR", "/work/shared/data"))
 
 @pytest.fixture(scope="module")
 def buurten() -> gpd.GeoDataFrame:
-    return gpd.read_file(DATA / "enschede" / "cbs_buurten_2021_enschede.gpkg",
-                         layer="buurten_2021")
+    return gpd.read_file(DATA / "enschede" / "cbs_buurten_2021_enschede.gpkg", layer="buurten_2021")
 
 
 @pytest.fixture(scope="module")
@@ -76,13 +75,13 @@ def test_holdings_plausible(buurten: gpd.GeoDataFrame, deliveries: dict) -> None
     assert (points["aantal_woningen"] == 1).all() and len(points) > 1000
     assert (bezit.geometry.isna() & (bezit["aantal_woningen"] > 1)).sum() > 100
     joined = points.set_geometry(points.geometry).sjoin(
-        buurten[["buurtcode", "geometry"]], predicate="within")
+        buurten[["buurtcode", "geometry"]], predicate="within"
+    )
     assert (joined["buurtcode_left"] == joined["buurtcode_right"]).all()
     assert len(joined) == len(points)
 
 
-def test_student_housing_near_campus_and_centre(buurten: gpd.GeoDataFrame,
-                                                deliveries: dict) -> None:
+def test_student_housing_near_campus_and_centre(buurten: gpd.GeoDataFrame, deliveries: dict) -> None:
     wijk = buurten.set_index("buurtcode")["wijkcode"]
     name = buurten.set_index("buurtcode")["buurtnaam"]
     campus = set(name[name.str.contains("U.T.", regex=False)].index)
@@ -112,8 +111,9 @@ def test_projects_and_sales(deliveries: dict) -> None:
     assert verkoop.duplicated(["postcode", "huisnummer", "toevoeging"]).sum() == 0
 
 
-def test_written_files_pass_read_delivery(tmp_path: Path, buurten: gpd.GeoDataFrame,
-                                          deliveries: dict) -> None:
+def test_written_files_pass_read_delivery(
+    tmp_path: Path, buurten: gpd.GeoDataFrame, deliveries: dict
+) -> None:
     paths = write_deliveries(tmp_path, buurten, seed=7)
     assert len(paths) == 6
     area = buurten.union_all()

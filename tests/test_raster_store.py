@@ -31,26 +31,53 @@ def buurten(enschede_buurten: Path) -> gpd.GeoDataFrame:
     return load_buurten(enschede_buurten).sort_values("buurtcode").reset_index(drop=True)
 
 
-def _burn(path: Path, buurten: gpd.GeoDataFrame, values: np.ndarray, *, crs: str | None = "EPSG:28992",
-          shift: float = 0.0) -> Path:
+def _burn(
+    path: Path,
+    buurten: gpd.GeoDataFrame,
+    values: np.ndarray,
+    *,
+    crs: str | None = "EPSG:28992",
+    shift: float = 0.0,
+) -> Path:
     """A GeoTIFF in which every cell whose centre lies in buurt i has values[i]; nodata elsewhere."""
     minx, miny, maxx, maxy = buurten.total_bounds
     width, height = int(np.ceil((maxx - minx) / CELL)), int(np.ceil((maxy - miny) / CELL))
     transform = Affine(CELL, 0.0, minx + shift, 0.0, -CELL, maxy)  # from_origin warns (affine 3.x)
     with warnings.catch_warnings():  # rasterio's rasterize still multiplies Affines with `*`
         warnings.filterwarnings("ignore", "Use `@` matmul", PendingDeprecationWarning)
-        grid = rasterize(zip(buurten.geometry.translate(shift), values, strict=True),
-                         out_shape=(height, width), transform=transform, fill=-9999.0,
-                         dtype="float64")
-    with rasterio.open(path, "w", driver="GTiff", width=width, height=height, count=1,
-                       dtype="float64", crs=crs, transform=transform, nodata=-9999.0) as ds:
+        grid = rasterize(
+            zip(buurten.geometry.translate(shift), values, strict=True),
+            out_shape=(height, width),
+            transform=transform,
+            fill=-9999.0,
+            dtype="float64",
+        )
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        width=width,
+        height=height,
+        count=1,
+        dtype="float64",
+        crs=crs,
+        transform=transform,
+        nodata=-9999.0,
+    ) as ds:
         ds.write(grid, 1)
     return path
 
 
 def _store(engine: Engine, path: Path, **kw: object) -> object:
-    args = {"gemeente": "GM0153", "indicator": "groen", "label": "Aandeel groen",
-            "periode": PERIOD, "partner": "Gemeente Enschede", "eenheid": "%", "drempel": 35.5}
+    args = {
+        "gemeente": "GM0153",
+        "indicator": "groen",
+        "label": "Aandeel groen",
+        "periode": PERIOD,
+        "partner": "Gemeente Enschede",
+        "eenheid": "%",
+        "drempel": 35.5,
+    }
     args.update(kw)
     with engine.begin() as conn:
         return store_raster(conn, path, **args)  # type: ignore[arg-type]
@@ -58,12 +85,15 @@ def _store(engine: Engine, path: Path, **kw: object) -> object:
 
 def _count(engine: Engine) -> tuple[int, int]:
     with engine.connect() as conn:
-        return (conn.execute(text("SELECT count(*) FROM raster_leveringen")).scalar_one(),
-                conn.execute(text("SELECT count(*) FROM raster_statistieken")).scalar_one())
+        return (
+            conn.execute(text("SELECT count(*) FROM raster_leveringen")).scalar_one(),
+            conn.execute(text("SELECT count(*) FROM raster_statistieken")).scalar_one(),
+        )
 
 
-def test_per_buurt_values_and_indicator_table(engine: Engine, buurten: gpd.GeoDataFrame,
-                                              tmp_path: Path) -> None:
+def test_per_buurt_values_and_indicator_table(
+    engine: Engine, buurten: gpd.GeoDataFrame, tmp_path: Path
+) -> None:
     values = np.arange(len(buurten), dtype="float64")  # buurt i has value i in all its cells
     stored = _store(engine, _burn(tmp_path / "groen.tif", buurten, values))
     assert stored.versie == 1 and not stored.unchanged  # type: ignore[attr-defined]
@@ -86,8 +116,7 @@ def test_per_buurt_values_and_indicator_table(engine: Engine, buurten: gpd.GeoDa
     assert "35.5" in fields["groen_aandeel"].label
 
 
-def test_new_version_keeps_the_old_one(engine: Engine, buurten: gpd.GeoDataFrame,
-                                       tmp_path: Path) -> None:
+def test_new_version_keeps_the_old_one(engine: Engine, buurten: gpd.GeoDataFrame, tmp_path: Path) -> None:
     first = _burn(tmp_path / "v1.tif", buurten, np.full(len(buurten), 30.0))
     second = _burn(tmp_path / "v2.tif", buurten, np.full(len(buurten), 40.0))
     _store(engine, first)
@@ -97,9 +126,12 @@ def test_new_version_keeps_the_old_one(engine: Engine, buurten: gpd.GeoDataFrame
     assert v2.versie == 2 and v2.vervangen is not None  # type: ignore[attr-defined]
     with engine.connect() as conn:
         current = raster_values(conn, PERIOD)
-        old = conn.execute(text(
-            "SELECT avg(s.gemiddelde) FROM raster_statistieken s JOIN raster_leveringen r "
-            "ON r.id = s.raster_levering_id WHERE r.versie = 1 AND NOT r.actief")).scalar_one()
+        old = conn.execute(
+            text(
+                "SELECT avg(s.gemiddelde) FROM raster_statistieken s JOIN raster_leveringen r "
+                "ON r.id = s.raster_levering_id WHERE r.versie = 1 AND NOT r.actief"
+            )
+        ).scalar_one()
     assert {v["groen"] for v in current.values() if v["groen"] is not None} == {40.0}
     assert old == pytest.approx(30.0)  # the earlier version is still retrievable
 
@@ -116,19 +148,23 @@ def _empty(tmp: Path, _b: gpd.GeoDataFrame) -> Path:
     return p
 
 
-@pytest.mark.parametrize(("make", "kw", "words"), [
-    (_not_a_raster, {}, "kan niet als raster"),
-    (_empty, {}, "leeg"),
-    (lambda t, b: _burn(t / "geen_crs.tif", b, np.ones(len(b)), crs=None), {}, "coördinatenstelsel"),
-    (lambda t, b: _burn(t / "ver.tif", b, np.ones(len(b)), shift=80_000), {}, "overlapt geen"),
-    (lambda t, b: _burn(t / "ok.tif", b, np.ones(len(b))), {"indicator": "Groen!"}, "indicatornaam"),
-    (lambda t, b: _burn(t / "ok.tif", b, np.ones(len(b))), {"indicator": "lbm_score"}, "al een vaste"),
-    (lambda t, b: _burn(t / "ok.tif", b, np.ones(len(b))), {"periode": "2026-zomer"}, "periode"),
-    (lambda t, b: _burn(t / "ok.tif", b, np.ones(len(b))), {"label": " "}, "label"),
-    (lambda t, b: _burn(t / "ok.tif", b, np.ones(len(b))), {"band": 2}, "band 2 bestaat niet"),
-])
-def test_bad_rasters_store_nothing(engine: Engine, buurten: gpd.GeoDataFrame, tmp_path: Path,
-                                   make: object, kw: dict[str, object], words: str) -> None:
+@pytest.mark.parametrize(
+    ("make", "kw", "words"),
+    [
+        (_not_a_raster, {}, "kan niet als raster"),
+        (_empty, {}, "leeg"),
+        (lambda t, b: _burn(t / "geen_crs.tif", b, np.ones(len(b)), crs=None), {}, "coördinatenstelsel"),
+        (lambda t, b: _burn(t / "ver.tif", b, np.ones(len(b)), shift=80_000), {}, "overlapt geen"),
+        (lambda t, b: _burn(t / "ok.tif", b, np.ones(len(b))), {"indicator": "Groen!"}, "indicatornaam"),
+        (lambda t, b: _burn(t / "ok.tif", b, np.ones(len(b))), {"indicator": "lbm_score"}, "al een vaste"),
+        (lambda t, b: _burn(t / "ok.tif", b, np.ones(len(b))), {"periode": "2026-zomer"}, "periode"),
+        (lambda t, b: _burn(t / "ok.tif", b, np.ones(len(b))), {"label": " "}, "label"),
+        (lambda t, b: _burn(t / "ok.tif", b, np.ones(len(b))), {"band": 2}, "band 2 bestaat niet"),
+    ],
+)
+def test_bad_rasters_store_nothing(
+    engine: Engine, buurten: gpd.GeoDataFrame, tmp_path: Path, make: object, kw: dict[str, object], words: str
+) -> None:
     path = make(tmp_path, buurten)  # type: ignore[operator]
     with pytest.raises(InvalidUpload) as err:
         _store(engine, path, **kw)
@@ -137,27 +173,37 @@ def test_bad_rasters_store_nothing(engine: Engine, buurten: gpd.GeoDataFrame, tm
     assert _count(engine) == (0, 0)
 
 
-def test_api_upload_list_and_catalogue(db_url: str, engine: Engine, buurten: gpd.GeoDataFrame,
-                                       tmp_path: Path) -> None:
+def test_api_upload_list_and_catalogue(
+    db_url: str, engine: Engine, buurten: gpd.GeoDataFrame, tmp_path: Path
+) -> None:
     path = _burn(tmp_path / "hitte.tif", buurten, np.linspace(25, 40, len(buurten)))
     with TestClient(create_app(Settings(database_url=db_url, gemeente="GM0153"))) as client:
-        form = {"indicator": "hitte", "label": "Hittestress", "periode": PERIOD,
-                "partner": "Gemeente Enschede", "eenheid": "°C", "drempel": "32"}
+        form = {
+            "indicator": "hitte",
+            "label": "Hittestress",
+            "periode": PERIOD,
+            "partner": "Gemeente Enschede",
+            "eenheid": "°C",
+            "drempel": "32",
+        }
         with path.open("rb") as fh:
-            res = client.post("/api/partners/rasters", data=form,
-                              files={"bestand": ("hitte.tif", fh, "image/tiff")})
+            res = client.post(
+                "/api/partners/rasters", data=form, files={"bestand": ("hitte.tif", fh, "image/tiff")}
+            )
         assert res.status_code == 201, res.text
         assert res.json()["versie"] == 1 and res.json()["buurten_met_waarde"] >= 68
-        bad = client.post("/api/partners/rasters", data={**form, "indicator": "lbm_score"},
-                          files={"bestand": ("hitte.tif", path.read_bytes(), "image/tiff")})
+        bad = client.post(
+            "/api/partners/rasters",
+            data={**form, "indicator": "lbm_score"},
+            files={"bestand": ("hitte.tif", path.read_bytes(), "image/tiff")},
+        )
         assert bad.status_code == 422 and "vaste indicator" in bad.json()["melding"]
         listed = client.get("/api/partners/rasters").json()
         assert [(r["indicator"], r["versie"], r["actief"]) for r in listed] == [("hitte", 1, True)]
         indicators = {i["id"]: i for i in client.get("/api/indicators").json()}
         assert indicators["hitte"]["layer"] == "raster" and not indicators["hitte"]["synthetic"]
         layer = client.get("/api/layers/raster").json()
-        assert layer["years"] == [PERIOD] and [f["id"] for f in layer["fields"]] == [
-            "hitte", "hitte_aandeel"]
+        assert layer["years"] == [PERIOD] and [f["id"] for f in layer["fields"]] == ["hitte", "hitte_aandeel"]
         feats = client.get("/api/layers/raster/features").json()["features"]
         assert len(feats) == 70
         values = [f["properties"]["hitte"] for f in feats if f["properties"]["hitte"] is not None]

@@ -33,5 +33,8 @@ def health(conn: ConnDep) -> Health:
 
 @router.get("/config", response_model=FrontendConfig)
 def config(settings: SettingsDep) -> FrontendConfig:
-    return FrontendConfig(gemeente=settings.gemeente, basemap_url=settings.basemap_url,
-                          basemap_attribution=settings.basemap_attribution)
+    return FrontendConfig(
+        gemeente=settings.gemeente,
+        basemap_url=settings.basemap_url,
+        basemap_attribution=settings.basemap_attribution,
+    )

@@ -29,9 +29,16 @@ def list_indicators(conn: ConnDep) -> list[IndicatorOut]:
     fields = queries.all_indicator_fields(conn)
     synthetic = {layer.id: queries.layer_is_synthetic(conn, layer) for layer, _ in fields}
     return [
-        IndicatorOut(id=f.id, label=f.label, unit=f.unit, description=f.description,
-                     layer=layer.id, source=layer.source, attribution=layer.attribution,
-                     synthetic=synthetic[layer.id])
+        IndicatorOut(
+            id=f.id,
+            label=f.label,
+            unit=f.unit,
+            description=f.description,
+            layer=layer.id,
+            source=layer.source,
+            attribution=layer.attribution,
+            synthetic=synthetic[layer.id],
+        )
         for layer, f in fields
     ]
 
@@ -44,5 +51,4 @@ def indicator_table(
     jaar: Annotated[int | None, Query(ge=1990, le=2100)] = None,
     periode: Annotated[str | None, Query(pattern=r"^\d{4}-(voorjaar|najaar)$")] = None,
 ) -> dict[str, Any]:
-    return queries.indicator_table(conn, gemeente=gemeente or settings.gemeente, year=jaar,
-                                   periode=periode)
+    return queries.indicator_table(conn, gemeente=gemeente or settings.gemeente, year=jaar, periode=periode)

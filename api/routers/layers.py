@@ -41,10 +41,15 @@ class LayerOut(BaseModel):
 
 def _layer_out(layer: Layer, conn: Connection) -> LayerOut:
     return LayerOut(
-        id=layer.id, title=layer.title, description=layer.description, source=layer.source,
-        attribution=layer.attribution, geometry_type=layer.geometry_type,
+        id=layer.id,
+        title=layer.title,
+        description=layer.description,
+        source=layer.source,
+        attribution=layer.attribution,
+        geometry_type=layer.geometry_type,
         synthetic=queries.layer_is_synthetic(conn, layer),
-        years=queries.available_years(conn, layer), notes=list(layer.notes),
+        years=queries.available_years(conn, layer),
+        notes=list(layer.notes),
         fields=[FieldOut(**f.__dict__) for f in queries.layer_fields(conn, layer)],
     )
 
@@ -67,17 +72,14 @@ def _parse_bbox(bbox: str | None) -> tuple[float, float, float, float] | None:
     except ValueError:
         parts = ()
     if len(parts) != 4:
-        raise InvalidInput(
-            f"bbox '{bbox}' is ongeldig; verwacht vier getallen minLon,minLat,maxLon,maxLat."
-        )
+        raise InvalidInput(f"bbox '{bbox}' is ongeldig; verwacht vier getallen minLon,minLat,maxLon,maxLat.")
     return parts[0], parts[1], parts[2], parts[3]
 
 
 @router.get(
     "/{layer_id}/features",
     summary="Features of a layer as GeoJSON (EPSG:4326)",
-    responses={200: {"description": "GeoJSON FeatureCollection", "content": {
-        "application/geo+json": {}}}},
+    responses={200: {"description": "GeoJSON FeatureCollection", "content": {"application/geo+json": {}}}},
 )
 def layer_features(
     layer_id: str,
@@ -91,7 +93,15 @@ def layer_features(
     periode: Annotated[str | None, Query(pattern=r"^\d{4}-(voorjaar|najaar)$")] = None,
 ) -> JSONResponse:
     props = [p.strip() for p in properties.split(",") if p.strip()] if properties else None
-    collection = queries.features(conn, layer_id, gemeente=gemeente, year=jaar, editie=editie,
-                                  bbox=_parse_bbox(bbox), properties=props, limit=limit,
-                                  periode=periode)
+    collection = queries.features(
+        conn,
+        layer_id,
+        gemeente=gemeente,
+        year=jaar,
+        editie=editie,
+        bbox=_parse_bbox(bbox),
+        properties=props,
+        limit=limit,
+        periode=periode,
+    )
     return JSONResponse(collection, media_type="application/geo+json")

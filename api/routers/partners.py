@@ -22,8 +22,7 @@ _PERIOD = r"^\d{4}-(voorjaar|najaar)$"
 _MAX_UPLOAD = 50 * 1024 * 1024
 
 
-@router.get("/template", summary="Download the Excel delivery template",
-            response_class=FileResponse)
+@router.get("/template", summary="Download the Excel delivery template", response_class=FileResponse)
 def template(
     partner: Annotated[str | None, Query()] = None,
     periode: Annotated[str | None, Query(pattern=_PERIOD)] = None,
@@ -31,7 +30,8 @@ def template(
     tmp = Path(tempfile.mkdtemp(prefix="sia-template-"))
     path = write_template(tmp / "sia-levering.xlsx", partner=partner, period=periode)
     return FileResponse(
-        path, filename="sia-levering.xlsx",
+        path,
+        filename="sia-levering.xlsx",
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         background=BackgroundTask(shutil.rmtree, tmp, ignore_errors=True),
     )
@@ -55,11 +55,18 @@ def upload(
         path = Path(tmp) / name
         path.write_bytes(data)
         with engine.begin() as conn:  # one transaction: a rejected file stores nothing
-            stored = partner_store.load_delivery_file(conn, path, gemeente=settings.gemeente,
-                                                      filename=name, **options)
-    return {"id": stored.id, "partner": stored.partner, "periode": stored.periode,
-            "versie": stored.versie, "aantallen": stored.aantallen,
-            "vervangen": stored.vervangen, "ongewijzigd": stored.unchanged}
+            stored = partner_store.load_delivery_file(
+                conn, path, gemeente=settings.gemeente, filename=name, **options
+            )
+    return {
+        "id": stored.id,
+        "partner": stored.partner,
+        "periode": stored.periode,
+        "versie": stored.versie,
+        "aantallen": stored.aantallen,
+        "vervangen": stored.vervangen,
+        "ongewijzigd": stored.unchanged,
+    }
 
 
 @router.post("/rasters", status_code=201, summary="Upload a raster indicator (GeoTIFF), per buurt")
@@ -86,14 +93,30 @@ def upload_raster(
         path = Path(tmp) / name
         path.write_bytes(data)
         with engine.begin() as conn:  # a rejected raster stores nothing
-            stored = store_raster(conn, path, gemeente=settings.gemeente, indicator=indicator,
-                                  label=label, periode=periode, partner=partner, eenheid=eenheid,
-                                  drempel=drempel, band=band, synthetisch=synthetisch,
-                                  filename=name)
-    return {"id": stored.id, "indicator": stored.indicator, "periode": stored.periode,
-            "versie": stored.versie, "buurten_met_waarde": stored.buurten_met_waarde,
-            "buurten_zonder_waarde": stored.buurten_zonder_waarde, "vervangen": stored.vervangen,
-            "ongewijzigd": stored.unchanged}
+            stored = store_raster(
+                conn,
+                path,
+                gemeente=settings.gemeente,
+                indicator=indicator,
+                label=label,
+                periode=periode,
+                partner=partner,
+                eenheid=eenheid,
+                drempel=drempel,
+                band=band,
+                synthetisch=synthetisch,
+                filename=name,
+            )
+    return {
+        "id": stored.id,
+        "indicator": stored.indicator,
+        "periode": stored.periode,
+        "versie": stored.versie,
+        "buurten_met_waarde": stored.buurten_met_waarde,
+        "buurten_zonder_waarde": stored.buurten_zonder_waarde,
+        "vervangen": stored.vervangen,
+        "ongewijzigd": stored.unchanged,
+    }
 
 
 @router.get("/rasters", summary="All raster deliveries, every version")
@@ -150,10 +173,15 @@ def sales_check(
         if alleen_overtredingen and not rec["overtreding"]:
             continue
         props = {k: to_python(v) for k, v in rec.items() if k not in {"lon", "lat"}}
-        geometry = ({"type": "Point", "coordinates": [rec["lon"], rec["lat"]]}
-                    if rec["lon"] is not None else None)
+        geometry = (
+            {"type": "Point", "coordinates": [rec["lon"], rec["lat"]]} if rec["lon"] is not None else None
+        )
         feats.append({"type": "Feature", "id": rec["id"], "properties": props, "geometry": geometry})
-    return {"type": "FeatureCollection", "periode": periode, "features": feats,
-            "overtredingen": int(frame["overtreding"].sum()) if not frame.empty else 0,
-            "verborgen": hidden,
-            "synthetisch": partner_store.synthetic_in_period(conn, periode)}
+    return {
+        "type": "FeatureCollection",
+        "periode": periode,
+        "features": feats,
+        "overtredingen": int(frame["overtreding"].sum()) if not frame.empty else 0,
+        "verborgen": hidden,
+        "synthetisch": partner_store.synthetic_in_period(conn, periode),
+    }

@@ -133,8 +133,13 @@ class LocalCluster:
 
             env = {**os.environ, "HOME": entry.pw_dir, "USER": user}
             proc = subprocess.run(
-                args, capture_output=True, text=True, preexec_fn=_demote, env=env,
-                cwd="/", check=False,
+                args,
+                capture_output=True,
+                text=True,
+                preexec_fn=_demote,
+                env=env,
+                cwd="/",
+                check=False,
             )
         else:
             proc = subprocess.run(args, capture_output=True, text=True, check=False)
@@ -183,11 +188,24 @@ class LocalCluster:
         self.data_dir.mkdir(mode=0o700, exist_ok=True)
         self._chown(self.data_dir)
         try:
-            self._run([
-                str(bindir / "initdb"), "-D", str(self.data_dir), "-U", SUPERUSER,
-                "--pwfile", str(pwfile), "-A", "scram-sha-256", "-E", "UTF8",
-                "--locale", "C", "--no-sync",
-            ])
+            self._run(
+                [
+                    str(bindir / "initdb"),
+                    "-D",
+                    str(self.data_dir),
+                    "-U",
+                    SUPERUSER,
+                    "--pwfile",
+                    str(pwfile),
+                    "-A",
+                    "scram-sha-256",
+                    "-E",
+                    "UTF8",
+                    "--locale",
+                    "C",
+                    "--no-sync",
+                ]
+            )
         finally:
             pwfile.unlink(missing_ok=True)
         return True
@@ -206,8 +224,19 @@ class LocalCluster:
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         )
         proc = self._run(
-            [str(bindir / "pg_ctl"), "-D", str(self.data_dir), "-l", str(self.log_file),
-             "-w", "-t", "60", "-o", opts, "start"],
+            [
+                str(bindir / "pg_ctl"),
+                "-D",
+                str(self.data_dir),
+                "-l",
+                str(self.log_file),
+                "-w",
+                "-t",
+                "60",
+                "-o",
+                opts,
+                "start",
+            ],
             check=False,
         )
         if proc.returncode != 0:
@@ -235,8 +264,12 @@ class LocalCluster:
         while True:
             try:
                 conn = psycopg.connect(
-                    host="127.0.0.1", port=self.port, user=SUPERUSER, password=password,
-                    dbname="postgres", autocommit=True,
+                    host="127.0.0.1",
+                    port=self.port,
+                    user=SUPERUSER,
+                    password=password,
+                    dbname="postgres",
+                    autocommit=True,
                 )
                 break
             except psycopg.OperationalError:
@@ -248,7 +281,11 @@ class LocalCluster:
             if exists.fetchone() is None:
                 conn.execute(f'CREATE DATABASE "{DATABASE}"')
         with psycopg.connect(
-            host="127.0.0.1", port=self.port, user=SUPERUSER, password=password,
-            dbname=DATABASE, autocommit=True,
+            host="127.0.0.1",
+            port=self.port,
+            user=SUPERUSER,
+            password=password,
+            dbname=DATABASE,
+            autocommit=True,
         ) as conn:
             conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")

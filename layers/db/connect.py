@@ -12,9 +12,7 @@ def local_cluster(home: Path | None, port: int) -> LocalCluster:
     return LocalCluster(home=home or default_home(), port=port)
 
 
-def resolve_url(
-    database_url: str | None, *, home: Path | None, port: int, start: bool = True
-) -> str:
+def resolve_url(database_url: str | None, *, home: Path | None, port: int, start: bool = True) -> str:
     """The URL to connect to; starts the local cluster if needed and ``start`` is true."""
     if database_url:
         return database_url

@@ -53,9 +53,17 @@ class Problems:
     excel: bool = True
     items: list[dict[str, Any]] = field(default_factory=list)
 
-    def add(self, core: str, *, blad: str | None = None, rij: int | None = None,
-            kolom: str | None = None, waarde: Any = None, verwacht: str | None = None,
-            veld: bool = False) -> None:
+    def add(
+        self,
+        core: str,
+        *,
+        blad: str | None = None,
+        rij: int | None = None,
+        kolom: str | None = None,
+        waarde: Any = None,
+        verwacht: str | None = None,
+        veld: bool = False,
+    ) -> None:
         """Record one problem; the message starts with where it is."""
         where = []
         if blad is not None:
@@ -68,10 +76,17 @@ class Problems:
             where.append(f"{'veld' if veld else 'kolom'} '{kolom}'")
         text = f"{', '.join(where)}: {core}"
         text += f"; verwacht {verwacht}." if verwacht else "."
-        self.items.append({
-            "bestand": self.bestand, "blad": blad, "rij": rij, "kolom": kolom,
-            "waarde": show(waarde), "verwacht": verwacht, "melding": text,
-        })
+        self.items.append(
+            {
+                "bestand": self.bestand,
+                "blad": blad,
+                "rij": rij,
+                "kolom": kolom,
+                "waarde": show(waarde),
+                "verwacht": verwacht,
+                "melding": text,
+            }
+        )
 
     def bad(self, exc: Bad, **where: Any) -> None:
         """Record a :class:`Bad` cell value."""
@@ -156,13 +171,17 @@ def _wkt(value: Any) -> BaseGeometry:
     try:
         geom = shapely.from_wkt(text)
     except shapely.errors.GEOSException:
-        raise Bad(f"waarde '{text[:60]}' is geen geldige WKT-geometrie",
-                  "POINT (x y) of POLYGON ((x y, ...)) in RD New") from None
+        raise Bad(
+            f"waarde '{text[:60]}' is geen geldige WKT-geometrie",
+            "POINT (x y) of POLYGON ((x y, ...)) in RD New",
+        ) from None
     if geom is None or geom.is_empty:
         raise Bad("de geometrie is leeg", "een punt of vlak")
     if geom.geom_type not in {"Point", "Polygon", "MultiPolygon"}:
-        raise Bad(f"geometrietype {geom.geom_type} wordt niet ondersteund",
-                  "een punt of vlak (Point, Polygon of MultiPolygon)")
+        raise Bad(
+            f"geometrietype {geom.geom_type} wordt niet ondersteund",
+            "een punt of vlak (Point, Polygon of MultiPolygon)",
+        )
     if not geom.is_valid:
         raise Bad("het vlak is ongeldig (bijvoorbeeld zelfdoorsnijdend)", "een geldig vlak")
     return shapely.force_2d(geom)
@@ -179,8 +198,7 @@ def parse(col: Column, value: Any, *, buurtcodes: set[str] | None = None) -> Any
             raise Bad(f"waarde '{show(value)}' is geen geheel getal", col.expected())
         lo, hi = col.minimum, col.max_value()
         if (lo is not None and number < lo) or (hi is not None and number > hi):
-            raise Bad(f"waarde '{show(value)}' valt buiten het toegestane bereik",
-                      col.expected())
+            raise Bad(f"waarde '{show(value)}' valt buiten het toegestane bereik", col.expected())
         return int(number) if col.kind == "geheel" else number
     if col.kind == "keuze":
         return _choice(col, value)
@@ -198,7 +216,9 @@ def parse(col: Column, value: Any, *, buurtcodes: set[str] | None = None) -> Any
         if not BUURTCODE_RE.match(code):
             raise Bad(f"waarde '{text}' is geen geldige buurtcode", col.expected())
         if buurtcodes is not None and code not in buurtcodes:
-            raise Bad(f"buurtcode '{code}' is onbekend in deze gemeente",
-                      "een buurtcode van de gemeente (CBS wijk- en buurtkaart)")
+            raise Bad(
+                f"buurtcode '{code}' is onbekend in deze gemeente",
+                "een buurtcode van de gemeente (CBS wijk- en buurtkaart)",
+            )
         return code
     return text

@@ -78,8 +78,10 @@ def read_excel(path: Path, problems: Problems) -> dict[str, list[tuple[int, list
             warnings.simplefilter("ignore")  # openpyxl warns about unsupported extensions
             wb = load_workbook(path, read_only=True, data_only=True)
     except Exception:
-        problems.add("het bestand kan niet als Excel-werkmap (.xlsx) worden gelezen",
-                     verwacht="het ingevulde Excel-sjabloon (.xlsx)")
+        problems.add(
+            "het bestand kan niet als Excel-werkmap (.xlsx) worden gelezen",
+            verwacht="het ingevulde Excel-sjabloon (.xlsx)",
+        )
         return None
     try:
         sheets = {}
@@ -118,8 +120,9 @@ def read_csv(path: Path, kind: str, problems: Problems) -> Table | None:
         for values in reader:
             body.append((reader.line_num, list(values)))
     except csv.Error as exc:
-        problems.add(f"het CSV-bestand kan niet worden gelezen ({exc})",
-                     verwacht="een CSV-bestand met een kopregel")
+        problems.add(
+            f"het CSV-bestand kan niet worden gelezen ({exc})", verwacht="een CSV-bestand met een kopregel"
+        )
         return None
     return _table(kind, header, body)
 
@@ -128,15 +131,19 @@ def _gis_layer(path: Path, kind: str, problems: Problems) -> str | None:
     try:
         layers = [str(name) for name in pyogrio.list_layers(path)[:, 0]]
     except Exception:
-        problems.add("het bestand kan niet als GIS-bestand worden gelezen",
-                     verwacht="een GeoPackage (.gpkg) of GeoJSON (.geojson)")
+        problems.add(
+            "het bestand kan niet als GIS-bestand worden gelezen",
+            verwacht="een GeoPackage (.gpkg) of GeoJSON (.geojson)",
+        )
         return None
     if kind in layers:
         return kind
     if len(layers) == 1:
         return layers[0]
-    problems.add(f"het bestand heeft {len(layers)} lagen ({', '.join(layers)}) en geen laag "
-                 f"met de naam '{kind}'", verwacht=f"één laag, of een laag '{kind}'")
+    problems.add(
+        f"het bestand heeft {len(layers)} lagen ({', '.join(layers)}) en geen laag met de naam '{kind}'",
+        verwacht=f"één laag, of een laag '{kind}'",
+    )
     return None
 
 
@@ -150,38 +157,44 @@ def read_gis(path: Path, kind: str, problems: Problems) -> Table | None:
             warnings.simplefilter("ignore")
             gdf = gpd.read_file(path, layer=name, engine="pyogrio")
     except Exception:
-        problems.add("het bestand kan niet als GIS-bestand worden gelezen",
-                     verwacht="een GeoPackage (.gpkg) of GeoJSON (.geojson)")
+        problems.add(
+            "het bestand kan niet als GIS-bestand worden gelezen",
+            verwacht="een GeoPackage (.gpkg) of GeoJSON (.geojson)",
+        )
         return None
     if len(gdf) == 0:
         problems.add("het bestand bevat geen objecten", verwacht="minstens één object")
         return None
     if gdf.crs is None:
-        problems.add("het bestand heeft geen (bekend) coördinatenstelsel",
-                     verwacht="een bestand met CRS, bij voorkeur RD New (EPSG:28992)")
+        problems.add(
+            "het bestand heeft geen (bekend) coördinatenstelsel",
+            verwacht="een bestand met CRS, bij voorkeur RD New (EPSG:28992)",
+        )
         return None
     label = gdf.crs.to_string()
     try:
         rd = gdf.to_crs(28992)
     except Exception:
-        problems.add(f"het coördinatenstelsel {label} kan niet naar RD New worden omgezet",
-                     verwacht="RD New (EPSG:28992) of WGS84 (EPSG:4326)")
+        problems.add(
+            f"het coördinatenstelsel {label} kan niet naar RD New worden omgezet",
+            verwacht="RD New (EPSG:28992) of WGS84 (EPSG:4326)",
+        )
         return None
     geoms = shapely.force_2d(np.asarray(rd.geometry.values, dtype=object))
     present = [g for g in geoms if g is not None and not g.is_empty]
     if present:
         x0, y0, x1, y1 = shapely.total_bounds(np.asarray(present, dtype=object))
         bx0, by0, bx1, by1 = NL_RD_BOUNDS
-        if not (np.isfinite([x0, y0, x1, y1]).all()
-                and x0 >= bx0 and y0 >= by0 and x1 <= bx1 and y1 <= by1):
-            problems.add(f"de coördinaten passen niet bij het opgegeven coördinatenstelsel "
-                         f"({label}): ze liggen niet in Nederland",
-                         verwacht="het juiste CRS in het bestand, bv. RD New (EPSG:28992)")
+        if not (np.isfinite([x0, y0, x1, y1]).all() and x0 >= bx0 and y0 >= by0 and x1 <= bx1 and y1 <= by1):
+            problems.add(
+                f"de coördinaten passen niet bij het opgegeven coördinatenstelsel "
+                f"({label}): ze liggen niet in Nederland",
+                verwacht="het juiste CRS in het bestand, bv. RD New (EPSG:28992)",
+            )
             return None
     attrs = rd.drop(columns=rd.geometry.name)
     header = [str(c) for c in attrs.columns]
-    body = [(i, list(values)) for i, values in
-            enumerate(attrs.itertuples(index=False, name=None), start=1)]
+    body = [(i, list(values)) for i, values in enumerate(attrs.itertuples(index=False, name=None), start=1)]
     table = _table(kind, header, [])
     table.rows = [(n, {key: vals[i] for i, _r, key in table.headers}) for n, vals in body]
     table.geometries = [g if g is not None and not g.is_empty else None for g in geoms]

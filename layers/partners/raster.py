@@ -31,10 +31,20 @@ STAT_COLUMNS = ("gemiddelde", "minimum", "maximum", "aandeel_boven_drempel", "aa
 
 def _reject(name: str, core: str, expected: str) -> InvalidUpload:
     text = f"Bestand '{name}': {core}; verwacht {expected}."
-    return InvalidUpload(text, details=[{
-        "bestand": name, "blad": None, "rij": None, "kolom": None, "waarde": None,
-        "verwacht": expected, "melding": text,
-    }])
+    return InvalidUpload(
+        text,
+        details=[
+            {
+                "bestand": name,
+                "blad": None,
+                "rij": None,
+                "kolom": None,
+                "waarde": None,
+                "verwacht": expected,
+                "melding": text,
+            }
+        ],
+    )
 
 
 def _window(ds: rasterio.io.DatasetReader, bounds: tuple[float, ...]) -> Window | None:
@@ -94,26 +104,38 @@ def zonal_stats(
             warnings.simplefilter("ignore", NotGeoreferencedWarning)
             ds = rasterio.open(path)
     except RasterioIOError:
-        raise _reject(path.name, "het bestand kan niet als raster (GeoTIFF) worden gelezen",
-                      "een GeoTIFF met coördinatenstelsel") from None
+        raise _reject(
+            path.name,
+            "het bestand kan niet als raster (GeoTIFF) worden gelezen",
+            "een GeoTIFF met coördinatenstelsel",
+        ) from None
     with ds:
         if ds.crs is None:
-            raise _reject(path.name, "het raster heeft geen coördinatenstelsel",
-                          "een GeoTIFF met CRS, bij voorkeur RD New (EPSG:28992)")
+            raise _reject(
+                path.name,
+                "het raster heeft geen coördinatenstelsel",
+                "een GeoTIFF met CRS, bij voorkeur RD New (EPSG:28992)",
+            )
         if not 1 <= band <= ds.count:
-            raise _reject(path.name, f"band {band} bestaat niet (het raster heeft "
-                          f"{ds.count} band(en))", f"een band van 1 t/m {ds.count}")
+            raise _reject(
+                path.name,
+                f"band {band} bestaat niet (het raster heeft {ds.count} band(en))",
+                f"een band van 1 t/m {ds.count}",
+            )
         shapes = buurten.to_crs(ds.crs)
-        rows = [_stats(ds, geom, band=band, threshold=threshold, all_touched=all_touched)
-                for geom in shapes.geometry]
+        rows = [
+            _stats(ds, geom, band=band, threshold=threshold, all_touched=all_touched)
+            for geom in shapes.geometry
+        ]
     out = pd.DataFrame(rows, columns=list(STAT_COLUMNS), index=buurten.index)
     out["aantal_cellen"] = out["aantal_cellen"].astype("int64")
     out.insert(0, id_column, buurten[id_column].to_numpy())
     return out.reset_index(drop=True)
 
 
-def _stats(ds: rasterio.io.DatasetReader, geom: object, *, band: int,
-           threshold: float | None, all_touched: bool) -> tuple[float, float, float, float, int]:
+def _stats(
+    ds: rasterio.io.DatasetReader, geom: object, *, band: int, threshold: float | None, all_touched: bool
+) -> tuple[float, float, float, float, int]:
     empty = (np.nan, np.nan, np.nan, np.nan, 0)
     if geom is None or geom.is_empty:  # type: ignore[attr-defined]
         return empty
@@ -121,8 +143,13 @@ def _stats(ds: rasterio.io.DatasetReader, geom: object, *, band: int,
     if win is None:
         return empty
     data = ds.read(band, window=win, masked=True)
-    inside = geometry_mask([geom], out_shape=data.shape, transform=_window_transform(ds, win),
-                           invert=True, all_touched=all_touched)
+    inside = geometry_mask(
+        [geom],
+        out_shape=data.shape,
+        transform=_window_transform(ds, win),
+        invert=True,
+        all_touched=all_touched,
+    )
     values = np.asarray(data.data, dtype="float64")
     valid = inside & ~np.ma.getmaskarray(data) & ~np.isnan(values)
     cells = values[valid]

@@ -66,18 +66,22 @@ TOELICHTING = [
 def _validation(col: Column, *, periods: list[str]) -> DataValidation | None:
     """Excel data validation for one column (drop-down or whole-number range)."""
     if col.allowed:
-        dv = DataValidation(type="list", formula1='"' + ",".join(col.allowed) + '"',
-                            allow_blank=True)
+        dv = DataValidation(type="list", formula1='"' + ",".join(col.allowed) + '"', allow_blank=True)
     elif col.name == "periode":
-        dv = DataValidation(type="list", formula1='"' + ",".join(periods) + '"',
-                            allow_blank=True)
+        dv = DataValidation(type="list", formula1='"' + ",".join(periods) + '"', allow_blank=True)
     elif col.kind == "geheel" and col.minimum is not None and col.max_value() is not None:
         hi = col.max_value()
-        dv = DataValidation(type="whole", operator="between", formula1=f"{col.minimum:g}",
-                            formula2=f"{hi:g}", allow_blank=True)
+        dv = DataValidation(
+            type="whole",
+            operator="between",
+            formula1=f"{col.minimum:g}",
+            formula2=f"{hi:g}",
+            allow_blank=True,
+        )
     elif col.kind == "getal" and col.minimum is not None:
-        dv = DataValidation(type="decimal", operator="greaterThanOrEqual",
-                            formula1=f"{col.minimum:g}", allow_blank=True)
+        dv = DataValidation(
+            type="decimal", operator="greaterThanOrEqual", formula1=f"{col.minimum:g}", allow_blank=True
+        )
     else:
         return None
     dv.error = f"Verwacht {col.expected()}."
@@ -130,12 +134,14 @@ def _definities_sheet(ws: Worksheet) -> None:
         cell.font = _BOLD
         cell.fill = _HEADER_FILL
     for col in LEVERING_FIELDS:
-        ws.append(["levering", col.name, col.meaning, col.unit,
-                   "ja" if col.required else "nee", col.expected()])
+        ws.append(
+            ["levering", col.name, col.meaning, col.unit, "ja" if col.required else "nee", col.expected()]
+        )
     for kind in LAYERS:
         for col in SCHEMA[kind].columns:
-            ws.append([kind, col.name, col.meaning, col.unit,
-                       "ja" if col.required else "nee", col.expected()])
+            ws.append(
+                [kind, col.name, col.meaning, col.unit, "ja" if col.required else "nee", col.expected()]
+            )
     for letter, width in zip("ABCDEF", (12, 20, 70, 10, 10, 60), strict=True):
         ws.column_dimensions[letter].width = width
     for row in ws.iter_rows(min_row=2):
@@ -161,8 +167,7 @@ def _workbook(levering: Mapping[str, Any], rows: Mapping[str, list[list[Any]]]) 
     return wb
 
 
-def write_template(path: str | Path, *, partner: str | None = None,
-                   period: str | None = None) -> Path:
+def write_template(path: str | Path, *, partner: str | None = None, period: str | None = None) -> Path:
     """Write an empty delivery template.
 
     Parameters
@@ -217,8 +222,7 @@ def frame_to_rows(kind: str, frame: pd.DataFrame) -> list[list[Any]]:
             for g, p in zip(geoms, is_point, strict=True)
         ]
     names = SCHEMA[kind].names
-    cols = [data[n] if n in data else pd.Series([None] * len(data), index=data.index)
-            for n in names]
+    cols = [data[n] if n in data else pd.Series([None] * len(data), index=data.index) for n in names]
     return [[_cell(v) for v in values] for values in zip(*cols, strict=True)]
 
 

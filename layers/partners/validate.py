@@ -110,8 +110,10 @@ def build_frame(kind: str, records: list[dict[str, Any]]) -> gpd.GeoDataFrame:
     """A layer frame from validated records (dicts keyed by frame column plus ``geometry``)."""
     if not records:
         return empty_frame(kind)
-    data = {name: pd.array([r.get(name) for r in records], dtype=dtype)
-            for name, dtype in frame_columns(kind).items()}
+    data = {
+        name: pd.array([r.get(name) for r in records], dtype=dtype)
+        for name, dtype in frame_columns(kind).items()
+    }
     geoms = gpd.GeoSeries([r.get("geometry") for r in records], crs=RD)
     return gpd.GeoDataFrame(data, geometry=geoms, crs=RD)
 
@@ -122,37 +124,63 @@ def _check_headers(table: _readers.Table, problems: Problems) -> bool:
     ok = True
     for _pos, raw, key in table.headers:
         if key in seen:
-            problems.add(f"kolom '{raw}' komt twee keer voor", blad=table.kind,
-                         rij=table.header_row, kolom=raw, verwacht="elke kolom één keer")
+            problems.add(
+                f"kolom '{raw}' komt twee keer voor",
+                blad=table.kind,
+                rij=table.header_row,
+                kolom=raw,
+                verwacht="elke kolom één keer",
+            )
             ok = False
         seen[key] = raw
     for _pos, raw, key in table.headers:
         if key not in names:
             close = difflib.get_close_matches(key, [n for n in names if n not in seen], 1, 0.8)
             if close:
-                problems.add(f"kolom '{raw}' is onbekend (bedoelt u '{close[0]}'?)",
-                             blad=table.kind, rij=table.header_row, kolom=raw,
-                             verwacht=f"de kolomnaam '{close[0]}'")
+                problems.add(
+                    f"kolom '{raw}' is onbekend (bedoelt u '{close[0]}'?)",
+                    blad=table.kind,
+                    rij=table.header_row,
+                    kolom=raw,
+                    verwacht=f"de kolomnaam '{close[0]}'",
+                )
                 ok = False
     geo_ok = table.geometries is not None
     for col in SCHEMA[table.kind].columns:
         if col.required and col.name not in seen:
-            problems.add("kolom ontbreekt", blad=table.kind, rij=table.header_row,
-                         kolom=col.name, verwacht=f"een kolom '{col.name}' in de kopregel")
+            problems.add(
+                "kolom ontbreekt",
+                blad=table.kind,
+                rij=table.header_row,
+                kolom=col.name,
+                verwacht=f"een kolom '{col.name}' in de kopregel",
+            )
             ok = False
-    if not geo_ok and table.kind != "bezit" and not ({"x", "y"} <= set(seen)
-                                                     or {"lon", "lat"} <= set(seen)
-                                                     or "wkt" in seen):
-        problems.add("kolommen voor de ligging ontbreken", blad=table.kind,
-                     rij=table.header_row, kolom="x",
-                     verwacht="kolommen x en y (RD New) of lon en lat"
-                     + (" of wkt" if table.kind == "projecten" else ""))
+    if (
+        not geo_ok
+        and table.kind != "bezit"
+        and not ({"x", "y"} <= set(seen) or {"lon", "lat"} <= set(seen) or "wkt" in seen)
+    ):
+        problems.add(
+            "kolommen voor de ligging ontbreken",
+            blad=table.kind,
+            rij=table.header_row,
+            kolom="x",
+            verwacht="kolommen x en y (RD New) of lon en lat"
+            + (" of wkt" if table.kind == "projecten" else ""),
+        )
         ok = False
     return ok
 
 
-def _location(table: _readers.Table, index: int, vals: dict[str, Any], failed: set[str],
-              where: dict[str, Any], problems: Problems) -> BaseGeometry | None:
+def _location(
+    table: _readers.Table,
+    index: int,
+    vals: dict[str, Any],
+    failed: set[str],
+    where: dict[str, Any],
+    problems: Problems,
+) -> BaseGeometry | None:
     """The record's geometry in RD New, or None (problems are recorded)."""
     if table.geometries is not None:
         return table.geometries[index]
@@ -162,23 +190,34 @@ def _location(table: _readers.Table, index: int, vals: dict[str, Any], failed: s
     for a, b in (("x", "y"), ("lon", "lat")):
         if have[a] != have[b]:
             missing = b if have[a] else a
-            problems.add(f"'{a if have[a] else b}' is ingevuld maar '{missing}' niet",
-                         kolom=missing, verwacht=f"zowel {a} als {b}", **where)
+            problems.add(
+                f"'{a if have[a] else b}' is ingevuld maar '{missing}' niet",
+                kolom=missing,
+                verwacht=f"zowel {a} als {b}",
+                **where,
+            )
             return None
     point = Point(vals["x"], vals["y"]) if have["x"] else None
     if have["lon"]:
         lonlat = Point(*_TO_RD.transform(vals["lon"], vals["lat"]))
         if point is not None and point.distance(lonlat) > _MAX_LONLAT_XY_DISTANCE:
-            problems.add(f"x/y en lon/lat liggen {point.distance(lonlat):.0f} m uit elkaar",
-                         kolom="lon", waarde=vals["lon"],
-                         verwacht="óf x/y óf lon/lat (of twee waarden voor hetzelfde punt)",
-                         **where)
+            problems.add(
+                f"x/y en lon/lat liggen {point.distance(lonlat):.0f} m uit elkaar",
+                kolom="lon",
+                waarde=vals["lon"],
+                verwacht="óf x/y óf lon/lat (of twee waarden voor hetzelfde punt)",
+                **where,
+            )
             return None
         point = point or lonlat
     wkt = vals.get("wkt")
     if wkt is not None and point is not None:
-        problems.add("zowel wkt als coördinaten ingevuld", kolom="wkt",
-                     verwacht="óf een wkt-geometrie óf x/y (lon/lat)", **where)
+        problems.add(
+            "zowel wkt als coördinaten ingevuld",
+            kolom="wkt",
+            verwacht="óf een wkt-geometrie óf x/y (lon/lat)",
+            **where,
+        )
         return None
     return wkt if wkt is not None else point
 
@@ -191,66 +230,106 @@ def _address_key(vals: dict[str, Any]) -> tuple[str, ...] | None:
     return None
 
 
-def _cross_checks(kind: str, vals: dict[str, Any], failed: set[str], geom: BaseGeometry | None,
-                  ctx: _Context, where: dict[str, Any], problems: Problems) -> None:
+def _cross_checks(
+    kind: str,
+    vals: dict[str, Any],
+    failed: set[str],
+    geom: BaseGeometry | None,
+    ctx: _Context,
+    where: dict[str, Any],
+    problems: Problems,
+) -> None:
     """Checks across columns of one record; fills defaults in ``vals``."""
     located = geom is not None or any(k in failed for k in ("x", "y", "lon", "lat", "wkt"))
     if kind in {"bezit", "verkoop"}:
         corp = vals.get("corporatie")
         if corp is not None and ctx.partner in CORPORATIES and corp != ctx.partner:
-            problems.add(f"corporatie '{corp}' komt niet overeen met de partner "
-                         f"'{ctx.partner}' van deze levering", kolom="corporatie", waarde=corp,
-                         verwacht=f"'{ctx.partner}'", **where)
+            problems.add(
+                f"corporatie '{corp}' komt niet overeen met de partner '{ctx.partner}' van deze levering",
+                kolom="corporatie",
+                waarde=corp,
+                verwacht=f"'{ctx.partner}'",
+                **where,
+            )
         has_address = _address_key(vals) is not None or "postcode" in failed
         if geom is not None and geom.geom_type != "Point":
-            problems.add(f"geometrietype {geom.geom_type} is geen adrespunt", kolom="geometrie",
-                         verwacht="een punt per adres", **where)
+            problems.add(
+                f"geometrietype {geom.geom_type} is geen adrespunt",
+                kolom="geometrie",
+                verwacht="een punt per adres",
+                **where,
+            )
         if located and not has_address and "adres" not in failed:
-            problems.add("adres ontbreekt bij een adrespunt", kolom="adres",
-                         verwacht="adres, of postcode en huisnummer", **where)
+            problems.add(
+                "adres ontbreekt bij een adrespunt",
+                kolom="adres",
+                verwacht="adres, of postcode en huisnummer",
+                **where,
+            )
     if kind == "verkoop" and not located:
-        problems.add("de ligging ontbreekt", kolom="x",
-                     verwacht="x/y (RD New) of lon/lat van het adres", **where)
+        problems.add(
+            "de ligging ontbreekt", kolom="x", verwacht="x/y (RD New) of lon/lat van het adres", **where
+        )
     if kind == "bezit":
         n = vals.get("aantal_woningen")
         if located:
             if n is not None and n != 1:
-                problems.add(f"bij een adres hoort 1 woning, niet {n}", kolom="aantal_woningen",
-                             waarde=n, verwacht="1 (of leeg) per adres; aantallen per buurt "
-                             "zonder coördinaten", **where)
+                problems.add(
+                    f"bij een adres hoort 1 woning, niet {n}",
+                    kolom="aantal_woningen",
+                    waarde=n,
+                    verwacht="1 (of leeg) per adres; aantallen per buurt zonder coördinaten",
+                    **where,
+                )
             vals["aantal_woningen"] = 1
         else:
             if _address_key(vals) is not None:
-                problems.add("adres zonder coördinaten (adressen worden niet opgezocht)",
-                             kolom="x", verwacht="x/y (RD New) of lon/lat bij elk adres",
-                             **where)
+                problems.add(
+                    "adres zonder coördinaten (adressen worden niet opgezocht)",
+                    kolom="x",
+                    verwacht="x/y (RD New) of lon/lat bij elk adres",
+                    **where,
+                )
             elif vals.get("buurtcode") is None and "buurtcode" not in failed:
-                problems.add("geen coördinaten en geen buurtcode", kolom="buurtcode",
-                             verwacht="x/y of lon/lat per adres, of buurtcode met "
-                             "aantal_woningen", **where)
+                problems.add(
+                    "geen coördinaten en geen buurtcode",
+                    kolom="buurtcode",
+                    verwacht="x/y of lon/lat per adres, of buurtcode met aantal_woningen",
+                    **where,
+                )
             if n is None and "aantal_woningen" not in failed:
-                problems.add("aantal_woningen ontbreekt bij een aantal per buurt",
-                             kolom="aantal_woningen", verwacht="een geheel getal van minimaal 1",
-                             **where)
+                problems.add(
+                    "aantal_woningen ontbreekt bij een aantal per buurt",
+                    kolom="aantal_woningen",
+                    verwacht="een geheel getal van minimaal 1",
+                    **where,
+                )
     if kind == "projecten":
         if not located:
-            problems.add("de ligging ontbreekt", kolom="wkt",
-                         verwacht="een vlak in wkt (RD New), of x/y of lon/lat", **where)
+            problems.add(
+                "de ligging ontbreekt",
+                kolom="wkt",
+                verwacht="een vlak in wkt (RD New), of x/y of lon/lat",
+                **where,
+            )
         start, end = vals.get("startjaar"), vals.get("eindjaar")
         if start is not None and end is not None and end < start:
-            problems.add(f"eindjaar {end} ligt voor startjaar {start}", kolom="eindjaar",
-                         waarde=end, verwacht=f"een eindjaar van {start} of later", **where)
+            problems.add(
+                f"eindjaar {end} ligt voor startjaar {start}",
+                kolom="eindjaar",
+                waarde=end,
+                verwacht=f"een eindjaar van {start} of later",
+                **where,
+            )
         for name in ("woningen_erbij", "woningen_eraf"):
             if vals.get(name) is None:
                 vals[name] = 0
     if vals.get("vertrouwelijkheid") is None:
-        sub = "bezit_adres" if kind == "bezit" and located else (
-            "bezit_buurt" if kind == "bezit" else kind)
+        sub = "bezit_adres" if kind == "bezit" and located else ("bezit_buurt" if kind == "bezit" else kind)
         vals["vertrouwelijkheid"] = ctx.confidentiality or DEFAULT_CONFIDENTIALITY[sub]
 
 
-def _validate_table(table: _readers.Table, ctx: _Context,
-                    problems: Problems) -> gpd.GeoDataFrame | None:
+def _validate_table(table: _readers.Table, ctx: _Context, problems: Problems) -> gpd.GeoDataFrame | None:
     """Validate every row of one layer; return its frame (None when there are problems)."""
     before = len(problems.items)
     if not _check_headers(table, problems):
@@ -269,8 +348,9 @@ def _validate_table(table: _readers.Table, ctx: _Context,
                 vals[col.name] = None
                 if col.required:
                     failed.add(col.name)
-                    problems.add("verplichte waarde ontbreekt", kolom=col.name,
-                                 verwacht=col.expected(), **where)
+                    problems.add(
+                        "verplichte waarde ontbreekt", kolom=col.name, verwacht=col.expected(), **where
+                    )
                 continue
             try:
                 vals[col.name] = parse(col, raw, buurtcodes=ctx.buurtcodes)
@@ -291,14 +371,23 @@ def _validate_table(table: _readers.Table, ctx: _Context,
         if key is not None:
             if key in seen_keys:
                 what = "project" if table.kind == "projecten" else "adres"
-                problems.add(f"{what} komt dubbel voor (ook in rij {seen_keys[key]})",
-                             kolom="projectnaam" if table.kind == "projecten" else "adres",
-                             waarde=vals.get("projectnaam") or vals.get("adres")
-                             or " ".join(key), verwacht=f"elk {what} één keer", **where)
+                problems.add(
+                    f"{what} komt dubbel voor (ook in rij {seen_keys[key]})",
+                    kolom="projectnaam" if table.kind == "projecten" else "adres",
+                    waarde=vals.get("projectnaam") or vals.get("adres") or " ".join(key),
+                    verwacht=f"elk {what} één keer",
+                    **where,
+                )
             else:
                 seen_keys[key] = rownum
-        vals.update(partner=ctx.partner, periode=ctx.period, synthetisch=ctx.synthetic,
-                    bron_bestand=ctx.source, bron_rij=rownum, geometry=geom)
+        vals.update(
+            partner=ctx.partner,
+            periode=ctx.period,
+            synthetisch=ctx.synthetic,
+            bron_bestand=ctx.source,
+            bron_rij=rownum,
+            geometry=geom,
+        )
         records.append(vals)
     if ctx.area is not None and located:
         _check_area(table.kind, located, ctx.area, problems)
@@ -307,16 +396,21 @@ def _validate_table(table: _readers.Table, ctx: _Context,
     return build_frame(table.kind, records)
 
 
-def _check_area(kind: str, located: list[tuple[int, BaseGeometry]], area: BaseGeometry,
-                problems: Problems) -> None:
+def _check_area(
+    kind: str, located: list[tuple[int, BaseGeometry]], area: BaseGeometry, problems: Problems
+) -> None:
     shapely.prepare(area)
     for rownum, geom in located:
         inside = area.covers(geom) if geom.geom_type == "Point" else area.intersects(geom)
         if not inside:
             c = geom.representative_point()
-            problems.add(f"de ligging ({c.x:.0f}, {c.y:.0f} in RD New) valt buiten de gemeente",
-                         blad=kind, rij=rownum, kolom="geometrie",
-                         verwacht="een ligging binnen de gemeente")
+            problems.add(
+                f"de ligging ({c.x:.0f}, {c.y:.0f} in RD New) valt buiten de gemeente",
+                blad=kind,
+                rij=rownum,
+                kolom="geometrie",
+                verwacht="een ligging binnen de gemeente",
+            )
 
 
 def _levering(sheet: list[tuple[int, list[Any]]], problems: Problems) -> dict[str, Any]:
@@ -324,24 +418,26 @@ def _levering(sheet: list[tuple[int, list[Any]]], problems: Problems) -> dict[st
     found: dict[str, tuple[int | None, Any]] = {}
     for number, values in sheet:
         if values and not is_empty(values[0]):
-            found[_readers.norm_header(values[0])] = (number, values[1] if len(values) > 1
-                                                      else None)
+            found[_readers.norm_header(values[0])] = (number, values[1] if len(values) > 1 else None)
     out: dict[str, Any] = {}
     for col in LEVERING_FIELDS:
         rownum, raw = found.get(col.name, (None, None))
-        where: dict[str, Any] = {"blad": "levering", "rij": rownum, "kolom": col.name,
-                                 "veld": True}
+        where: dict[str, Any] = {"blad": "levering", "rij": rownum, "kolom": col.name, "veld": True}
         if is_empty(raw):
             if col.required:
-                problems.add("verplichte waarde ontbreekt", verwacht=col.expected()
-                             if col.name != "periode" else _PERIOD_EXPECTED, **where)
+                problems.add(
+                    "verplichte waarde ontbreekt",
+                    verwacht=col.expected() if col.name != "periode" else _PERIOD_EXPECTED,
+                    **where,
+                )
             out[col.name] = None
             continue
         if col.name == "periode":
             text = str(raw).strip().lower()
             if not PERIOD_RE.match(text):
-                problems.add(f"waarde '{raw}' is geen geldige periode", waarde=raw,
-                             verwacht=_PERIOD_EXPECTED, **where)
+                problems.add(
+                    f"waarde '{raw}' is geen geldige periode", waarde=raw, verwacht=_PERIOD_EXPECTED, **where
+                )
             out[col.name] = text
             continue
         try:
@@ -352,23 +448,39 @@ def _levering(sheet: list[tuple[int, list[Any]]], problems: Problems) -> dict[st
     return out
 
 
-def _check_options(partner: str | None, period: str | None, layer: str | None,
-                   confidentiality: str | None, problems: Problems) -> None:
+def _check_options(
+    partner: str | None,
+    period: str | None,
+    layer: str | None,
+    confidentiality: str | None,
+    problems: Problems,
+) -> None:
     checks = (
         ("layer", layer, LAYERS, "bezit, projecten of verkoop"),
         ("partner", partner, PARTNERS, "een van " + ", ".join(PARTNERS)),
     )
     for name, value, allowed, expected in checks:
         if value not in allowed:
-            problems.add(f"'{name}' is {'niet opgegeven' if value is None else repr(value)}"
-                         f" bij het uploaden", kolom=name, waarde=value, verwacht=expected)
+            problems.add(
+                f"'{name}' is {'niet opgegeven' if value is None else repr(value)} bij het uploaden",
+                kolom=name,
+                waarde=value,
+                verwacht=expected,
+            )
     if period is None or not PERIOD_RE.match(period):
-        problems.add(f"periode {'ontbreekt' if period is None else repr(period)} bij het "
-                     "uploaden", kolom="periode", waarde=period, verwacht=_PERIOD_EXPECTED)
+        problems.add(
+            f"periode {'ontbreekt' if period is None else repr(period)} bij het uploaden",
+            kolom="periode",
+            waarde=period,
+            verwacht=_PERIOD_EXPECTED,
+        )
     if confidentiality is not None and confidentiality not in VERTROUWELIJKHEID:
-        problems.add(f"vertrouwelijkheid {confidentiality!r} is onbekend",
-                     kolom="vertrouwelijkheid", waarde=confidentiality,
-                     verwacht="openbaar, partners of eigen")
+        problems.add(
+            f"vertrouwelijkheid {confidentiality!r} is onbekend",
+            kolom="vertrouwelijkheid",
+            waarde=confidentiality,
+            verwacht="openbaar, partners of eigen",
+        )
 
 
 def read_delivery(
@@ -410,12 +522,13 @@ def read_delivery(
         problems.add("dit is het oude Excel-formaat (.xls)", verwacht="het sjabloon als .xlsx")
         problems.raise_if_any()
     if suffix in _readers.EXCEL_SUFFIXES:
-        return _read_excel(path, problems, area=area, buurtcodes=buurtcodes, partner=partner,
-                           period=period)
+        return _read_excel(path, problems, area=area, buurtcodes=buurtcodes, partner=partner, period=period)
     known = _readers.GIS_SUFFIXES | _readers.CSV_SUFFIXES
     if suffix not in known:
-        problems.add(f"bestandstype '{suffix or '(geen)'}' wordt niet ondersteund",
-                     verwacht="Excel (.xlsx), GeoPackage (.gpkg), GeoJSON (.geojson) of CSV")
+        problems.add(
+            f"bestandstype '{suffix or '(geen)'}' wordt niet ondersteund",
+            verwacht="Excel (.xlsx), GeoPackage (.gpkg), GeoJSON (.geojson) of CSV",
+        )
         problems.raise_if_any()
     _check_options(partner, period, layer, confidentiality, problems)
     problems.raise_if_any()
@@ -440,43 +553,70 @@ def _check_holder(ctx: _Context, counts: dict[str, int], problems: Problems) -> 
     """Holdings and sales come from the corporation itself."""
     for kind in ("bezit", "verkoop"):
         if counts.get(kind) and ctx.partner not in CORPORATIES:
-            problems.add(f"blad '{kind}' kan alleen door een corporatie worden aangeleverd, "
-                         f"niet door '{ctx.partner}'", blad=kind,
-                         verwacht="een leeg blad, of een levering van de corporatie zelf")
+            problems.add(
+                f"blad '{kind}' kan alleen door een corporatie worden aangeleverd, niet door '{ctx.partner}'",
+                blad=kind,
+                verwacht="een leeg blad, of een levering van de corporatie zelf",
+            )
 
 
-def _read_excel(path: Path, problems: Problems, *, area: BaseGeometry | None,
-                buurtcodes: set[str] | None, partner: str | None,
-                period: str | None) -> Delivery:
+def _read_excel(
+    path: Path,
+    problems: Problems,
+    *,
+    area: BaseGeometry | None,
+    buurtcodes: set[str] | None,
+    partner: str | None,
+    period: str | None,
+) -> Delivery:
     sheets = _readers.read_excel(path, problems)
     problems.raise_if_any()
     assert sheets is not None
     for needed in ("levering", *LAYERS):
         if needed not in sheets:
-            problems.add(f"blad '{needed}' ontbreekt", blad=needed,
-                         verwacht="de bladen levering, bezit, projecten en verkoop van het "
-                         "sjabloon")
+            problems.add(
+                f"blad '{needed}' ontbreekt",
+                blad=needed,
+                verwacht="de bladen levering, bezit, projecten en verkoop van het sjabloon",
+            )
     problems.raise_if_any()
     lev = _levering(sheets["levering"], problems)
     for key, given in (("partner", partner), ("periode", period)):
         if given is not None and lev.get(key) is not None and lev[key] != given:
-            problems.add(f"'{lev[key]}' komt niet overeen met '{given}' van deze upload",
-                         blad="levering", kolom=key, veld=True, waarde=lev[key],
-                         verwacht=f"'{given}'")
+            problems.add(
+                f"'{lev[key]}' komt niet overeen met '{given}' van deze upload",
+                blad="levering",
+                kolom=key,
+                veld=True,
+                waarde=lev[key],
+                verwacht=f"'{given}'",
+            )
     tables = {kind: _readers.sheet_table(kind, sheets[kind]) for kind in LAYERS}
     if not any(t.rows for t in tables.values()):
-        problems.add("het bestand bevat geen gegevens: de bladen bezit, projecten en verkoop "
-                     "zijn leeg", verwacht="minstens één ingevulde rij")
+        problems.add(
+            "het bestand bevat geen gegevens: de bladen bezit, projecten en verkoop zijn leeg",
+            verwacht="minstens één ingevulde rij",
+        )
     if lev["partner"] is None or lev["periode"] is None or problems.items:
         problems.raise_if_any()
-    ctx = _Context(lev["partner"], lev["periode"], lev["vertrouwelijkheid"],
-                   bool(lev["synthetisch"]), problems.bestand, area, buurtcodes)
-    frames = {kind: _validate_table(t, ctx, problems) if t.rows or t.headers
-              else empty_frame(kind) for kind, t in tables.items()}
+    ctx = _Context(
+        lev["partner"],
+        lev["periode"],
+        lev["vertrouwelijkheid"],
+        bool(lev["synthetisch"]),
+        problems.bestand,
+        area,
+        buurtcodes,
+    )
+    frames = {
+        kind: _validate_table(t, ctx, problems) if t.rows or t.headers else empty_frame(kind)
+        for kind, t in tables.items()
+    }
     _check_holder(ctx, {k: len(t.rows) for k, t in tables.items()}, problems)
     problems.raise_if_any()
-    delivery = Delivery(ctx.partner, ctx.period, ctx.confidentiality, ctx.synthetic, ctx.source,
-                        contact=lev["contact"])
+    delivery = Delivery(
+        ctx.partner, ctx.period, ctx.confidentiality, ctx.synthetic, ctx.source, contact=lev["contact"]
+    )
     for kind, frame in frames.items():
         setattr(delivery, kind, frame if frame is not None else empty_frame(kind))
     return delivery

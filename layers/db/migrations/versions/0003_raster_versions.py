@@ -45,8 +45,10 @@ def upgrade() -> None:
         )
         """
     )
-    op.execute("CREATE UNIQUE INDEX raster_leveringen_een_actief "
-               "ON raster_leveringen (indicator, periode) WHERE actief")
+    op.execute(
+        "CREATE UNIQUE INDEX raster_leveringen_een_actief "
+        "ON raster_leveringen (indicator, periode) WHERE actief"
+    )
     op.execute("DROP TABLE raster_statistieken")
     op.execute(
         """
