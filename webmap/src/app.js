@@ -250,7 +250,7 @@ function renderPartnerLegend() {
   const shown = Object.keys(state.partner.layers);
   const parts = [];
   if (shown.includes("bezit")) {
-    parts.push(`<div class="title">Corporatiebezit: energielabel</div>${Object.entries(LABEL_COLORS).map(([k, c]) => `<span class="chip"><span class="dot" style="background:${c}"></span>${k}</span>`).join("")}<div class="hint">Clusters tonen het aantal woningen.</div>`);
+    parts.push(`<div class="title">Corporatiebezit: energielabel</div>${Object.entries(LABEL_COLORS).map(([k, c]) => `<span class="chip"><span class="dot" style="background:${c}"></span>${k}</span>`).join("")}<span class="chip"><span class="dot" style="background:#999"></span>onbekend</span><div class="hint">Clusters tonen het aantal woningen.</div>`);
   }
   if (shown.includes("projecten")) {
     parts.push(`<div class="title">Projecttype</div>${Object.entries(PROJECT_COLORS).map(([k, c]) => `<span class="chip"><span class="dot" style="background:${c}"></span>${k}</span>`).join("")}`);
