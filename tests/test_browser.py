@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import uvicorn
@@ -252,3 +253,52 @@ def test_candidate_areas_on_the_map(page: tuple[Page, list[str]]) -> None:
     assert pg.locator(".leaflet-overlay-pane path").count() >= before + n_areas
     assert "kandidaatgebied" in pg.locator("#kandidaten-note").inner_text()
     assert not problems
+
+
+@pytest.fixture(scope="module")
+def delivery_files(tmp_path_factory: pytest.TempPathFactory, enschede_buurten: Path) -> tuple[Path, Path]:
+    """The SJHT synthetic delivery as the demo loaded it, and a copy with three errors."""
+    from openpyxl import load_workbook
+
+    from layers.partners.synthetic import load_buurten, write_deliveries
+
+    folder = tmp_path_factory.mktemp("upload")
+    good = next(p for p in write_deliveries(folder, load_buurten(enschede_buurten)) if "sjht" in p.name)
+    bad = folder / "sjht_met_fouten.xlsx"
+    wb = load_workbook(good)
+    header = [c.value for c in wb["bezit"][1]]
+    wb["bezit"].cell(row=2, column=header.index("energielabel") + 1, value="H")
+    wb["bezit"].cell(row=3, column=header.index("conditie") + 1, value=7)
+    wb["bezit"].cell(row=4, column=header.index("corporatie") + 1, value="Woonbedrijf X")
+    wb.save(bad)
+    return good, bad
+
+
+def test_upload_dialog_reports_errors_and_stores_nothing(
+    page: tuple[Page, list[str]], delivery_files: tuple[Path, Path]
+) -> None:
+    pg, problems = page
+    good, bad = delivery_files
+    pg.click("#open-upload")
+    pg.wait_for_selector("#deliveries table")
+    before = pg.locator("#deliveries tbody tr").count()
+    assert before == 6 and "synthetisch" in pg.locator("#deliveries").inner_text()
+    pg.set_input_files("#upload-file", str(bad))
+    pg.click("#upload-submit")
+    pg.wait_for_selector(".upload-error")
+    assert "er is niets opgeslagen" in pg.locator("#upload-result").inner_text()
+    cells = pg.locator("table.problems tbody tr").all_inner_texts()
+    assert len(cells) == 3
+    assert any("bezit\t2\tenergielabel\tH" in c for c in cells)
+    assert any("conditie\t7" in c for c in cells)
+    pg.wait_for_timeout(200)
+    assert pg.locator("#deliveries tbody tr").count() == before  # nothing was stored
+    # the same file as loaded before: accepted, and nothing changes
+    pg.set_input_files("#upload-file", str(good))
+    pg.click("#upload-submit")
+    pg.wait_for_selector(".upload-ok")
+    assert "al geladen" in pg.locator("#upload-result").inner_text()
+    assert pg.locator("#deliveries tbody tr").count() == before
+    assert pg.locator("#template-link").get_attribute("href") == "/api/partners/template"
+    # the browser logs the refused upload (HTTP 422) itself; nothing else may go wrong
+    assert len(problems) == 1 and "status of 422" in problems[0], problems

@@ -2,6 +2,7 @@
 // Leaflet is loaded as a global (vendor script); classification uses simple-statistics (npm).
 import { quantile, ckmeans, equalIntervalBreaks } from "/vendor/simple-statistics/simple-statistics.mjs";
 import { createScores } from "/static/scores.js";
+import { createUpload } from "/static/upload.js";
 
 const L = window.L;
 // ColorBrewer YlGnBu, 3–7 classes (light = low, dark = high)
@@ -382,6 +383,16 @@ async function init() {
         }
       });
       showDetail(code);
+    },
+  });
+  createUpload({
+    getJSON,
+    onLoaded: async () => { // new data: refresh the indicator values and the scores
+      const periode = state.partner.periode ? `&periode=${encodeURIComponent(state.partner.periode)}` : "";
+      const t = await getJSON(`/api/indicators/table?gemeente=${config.gemeente}${periode}`);
+      t.rijen.forEach((r) => { Object.assign(state.values.get(r.buurtcode) || {}, r); });
+      restyle();
+      await state.scoresApi.run();
     },
   });
   document.body.dataset.ready = "true";
