@@ -13,7 +13,8 @@ from playwright.sync_api import ConsoleMessage, Page, sync_playwright
 
 from api.main import create_app
 from api.settings import Settings
-from tests.conftest import free_port
+from layers.db.cluster import LocalCluster
+from tests.conftest import _create_db, free_port
 
 pytestmark = pytest.mark.browser
 
@@ -31,9 +32,15 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="module")
-def server(demo_url: str) -> Iterator[str]:
+def browser_url(cluster: LocalCluster, demo_url: str) -> str:
+    """A copy of the demo database: the browser tests save scenarios, other tests must not see them."""
+    return _create_db(cluster, "sia_browser", template="sia_demo")
+
+
+@pytest.fixture(scope="module")
+def server(browser_url: str) -> Iterator[str]:
     port = free_port()
-    app = create_app(Settings(database_url=demo_url, gemeente="GM0153", basemap_url=""))
+    app = create_app(Settings(database_url=browser_url, gemeente="GM0153", basemap_url=""))
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
@@ -68,6 +75,7 @@ def page(server: str) -> Iterator[tuple[Page, list[str]]]:
         )
         page.goto(server + "/")
         page.wait_for_selector("body[data-ready=true]", timeout=20_000)
+        page.wait_for_selector("body[data-scored]", timeout=20_000)  # the score panel has opened
         yield page, problems
         assert not external, f"requests left the machine: {external}"
         browser.close()
@@ -302,3 +310,34 @@ def test_upload_dialog_reports_errors_and_stores_nothing(
     assert pg.locator("#template-link").get_attribute("href") == "/api/partners/template"
     # the browser logs the refused upload (HTTP 422) itself; nothing else may go wrong
     assert len(problems) == 1 and "status of 422" in problems[0], problems
+
+
+def test_scenarios_saved_and_compared_in_the_panel(page: tuple[Page, list[str]]) -> None:
+    pg, problems = page
+    n = _scored(pg)
+    pg.click("#scenario-box summary")
+    pg.fill("#scenario-naam", "Standaard")
+    pg.fill("#scenario-auteur", "Team Wonen")
+    pg.click("#scenario-save")
+    pg.wait_for_function("document.getElementById('scenario-status').textContent.includes('Opgeslagen')")
+    # change one weight, let the ranking follow, save the second scenario
+    pg.evaluate("""() => { const el = document.getElementById('w-gem_conditie');
+        el.value = 10; el.dispatchEvent(new Event('input')); }""")
+    _scored(pg, n)
+    pg.fill("#scenario-naam", "Nadruk op conditie")
+    pg.click("#scenario-save")
+    pg.wait_for_function("document.getElementById('scenario-status').textContent.includes('#2')")
+    assert not pg.locator("#scenario-compare-box").is_hidden()
+    pg.select_option("#scenario-a", "1")
+    pg.select_option("#scenario-b", "2")
+    pg.click("#scenario-compare")
+    pg.wait_for_selector("#comparison table")
+    text = pg.locator("#comparison").inner_text()
+    assert "Kendalls tau" in text and "Nadruk op conditie" in text
+    moved = pg.evaluate("window.siaMap.scores.comparison.buurten.filter(r => r.rang_verschil).length")
+    assert moved > 0 and f"{moved} buurten veranderen van plaats" in text
+    # the rank change is on the map as an indicator
+    assert pg.locator("#indicator").input_value() == "sia_rangverschil"
+    assert "scenario #1 naar #2" in pg.locator("#legend .title").inner_text()
+    assert pg.evaluate("localStorage.getItem('sia-auteur')") == "Team Wonen"
+    assert not problems

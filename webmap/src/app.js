@@ -370,8 +370,16 @@ async function init() {
   state.scoresApi = createScores(state, {
     getJSON,
     setScoreIndicators: (list) => {
-      state.indicators = [...state.indicators.filter((i) => i.layer !== "sia"), ...list];
+      const extra = state.indicators.filter((i) => i.layer === "sia" && i.extra);
+      state.indicators = [...state.indicators.filter((i) => i.layer !== "sia"), ...list,
+        ...extra.filter((e) => !list.some((i) => i.id === e.id))];
       renderIndicatorSelect();
+      restyle();
+    },
+    addIndicator: (ind, show) => { // e.g. the rank change between two scenarios
+      state.indicators = [...state.indicators.filter((i) => i.id !== ind.id), { ...ind, extra: true }];
+      renderIndicatorSelect();
+      if (show) document.getElementById("indicator").value = ind.id;
       restyle();
     },
     highlight: (code, zoom) => {

@@ -75,11 +75,16 @@ export function createScores(state, hooks) {
     s.timer = setTimeout(run, 120);
   }
 
-  async function run() {
-    const seq = ++s.seq;
+  function requestBody() {
     const body = { profiel: s.profile.naam, methode: el("methode").value, gewichten: s.weights };
     if (state.partner && state.partner.periode) body.periode = state.partner.periode;
     if (el("robuust").checked) body.monte_carlo = { trekkingen: 1000, seed: 1 };
+    return body;
+  }
+
+  async function run() {
+    const seq = ++s.seq;
+    const body = requestBody();
     const t0 = performance.now();
     let res;
     try {
@@ -178,6 +183,54 @@ export function createScores(state, hooks) {
       + `${fc.synthetisch ? " (met synthetische partnerdata)" : ""}.`;
   }
 
+  // ------------------------------------------------------------ scenarios (saved in PostGIS)
+  async function renderScenarios() {
+    const list = await hooks.getJSON("/api/scenarios");
+    const options = list.map((sc) => `<option value="${sc.id}">#${sc.id} ${esc(sc.naam)} (${esc(sc.auteur)}, ${new Date(sc.aangemaakt).toLocaleDateString("nl-NL")})</option>`).join("");
+    ["scenario-a", "scenario-b"].forEach((id, i) => {
+      const keep = el(id).value;
+      el(id).innerHTML = options;
+      if (keep && list.some((sc) => String(sc.id) === keep)) el(id).value = keep;
+      else if (list.length) el(id).selectedIndex = Math.min(1 - i, list.length - 1); // A older, B newest
+    });
+    el("scenario-compare-box").hidden = list.length < 2;
+  }
+
+  async function saveScenario() {
+    const naam = el("scenario-naam").value.trim();
+    const auteur = el("scenario-auteur").value.trim();
+    if (!naam || !auteur) { el("scenario-status").textContent = "Vul een naam en een auteur in."; return; }
+    localStorage.setItem("sia-auteur", auteur);
+    const body = { ...requestBody(), naam, auteur };
+    const r = await fetch("/api/scenarios", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    const res = await r.json();
+    if (!r.ok) { el("scenario-status").textContent = `Niet opgeslagen: ${res.melding || r.statusText}`; return; }
+    el("scenario-status").textContent = `Opgeslagen als scenario #${res.id}: '${res.naam}'. Het blijft ongewijzigd bewaard.`;
+    el("scenario-naam").value = "";
+    await renderScenarios();
+    el("scenario-b").value = String(res.id);
+  }
+
+  async function compareScenarios() {
+    const a = el("scenario-a").value; const b = el("scenario-b").value;
+    if (a === b) { el("scenario-status").textContent = "Kies twee verschillende scenario's om te vergelijken."; return; }
+    const cmp = await hooks.getJSON(`/api/scenarios/compare?a=${a}&b=${b}`);
+    s.comparison = cmp;
+    const moved = cmp.buurten.filter((r) => r.rang_verschil);
+    const rows = cmp.buurten.slice(0, 25).map((r) => `<tr data-code="${r.buurtcode}"><td>${esc(r.buurtnaam)}</td><td class="v">${r.rang_a ?? "–"}</td><td class="v">${r.rang_b ?? "–"}</td>`
+      + `<td class="v ${r.rang_verschil > 0 ? "down" : r.rang_verschil < 0 ? "up" : ""}">${r.rang_verschil === null ? "" : r.rang_verschil > 0 ? `▼ ${r.rang_verschil}` : r.rang_verschil < 0 ? `▲ ${-r.rang_verschil}` : "="}</td></tr>`);
+    el("comparison").innerHTML = `<p class="hint">Scenario #${cmp.a.id} '${esc(cmp.a.naam)}' → #${cmp.b.id} '${esc(cmp.b.naam)}': ${moved.length} buurten veranderen van plaats; `
+      + `Kendalls tau ${cmp.kendall_tau === null ? "–" : fmt2.format(cmp.kendall_tau)} (1 = zelfde volgorde).</p>`
+      + `<table><thead><tr><th>Buurt</th><th>Rang A</th><th>Rang B</th><th>Verschil</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+    el("comparison").querySelectorAll("tr[data-code]").forEach((tr) => tr.addEventListener("click", () => select(tr.dataset.code, true)));
+    state.values.forEach((row, code) => {
+      const r = cmp.buurten.find((x) => x.buurtcode === code);
+      row.sia_rangverschil = r && r.rang_verschil !== null ? -r.rang_verschil : null;
+    });
+    hooks.addIndicator({ id: "sia_rangverschil", label: `SIA: plaatsen gestegen van scenario #${cmp.a.id} naar #${cmp.b.id}`, unit: "plaatsen", description: "Positief: de buurt staat in scenario B hoger dan in A.", layer: "sia", synthetic: s.result && s.result.synthetisch }, true);
+    el("scores-panel").hidden = false;
+  }
+
   function detailRows(code) { // contributions of each criterion to the axis scores of one buurt
     if (!s.result) return "";
     const b = s.byCode.get(code);
@@ -199,6 +252,10 @@ export function createScores(state, hooks) {
   el("reset-weights").addEventListener("click", () => { selectProfile(); run(); });
   el("toggle-kandidaten").addEventListener("change", loadCandidates);
   el("scores-close").addEventListener("click", () => { el("scores-panel").hidden = true; state.map.invalidateSize(); });
+  el("scenario-auteur").value = localStorage.getItem("sia-auteur") || "";
+  el("scenario-save").addEventListener("click", saveScenario);
+  el("scenario-compare").addEventListener("click", compareScenarios);
+  renderScenarios().catch(() => {});
 
   return { loadProfiles, run, select, detailRows, categories: QUADRANT_COLOR };
 }
