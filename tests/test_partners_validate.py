@@ -557,3 +557,41 @@ def test_csv_and_gis_layers_are_read(tmp_path: Path) -> None:
         "openbaar",
         28992,
     )
+
+
+def test_zipped_shapefile_with_cut_field_names(tmp_path: Path) -> None:
+    """A Shapefile (zipped, as a browser uploads it) with GDAL's 10-character field names."""
+    import zipfile
+
+    gdf = gpd.GeoDataFrame(
+        {
+            "corporatie": [PARTNER, PARTNER],
+            "adres": ["Hengelosestraat 1", "Hengelosestraat 3"],
+            "aantal_woningen": [1, 1],
+            "daeb": ["ja", "nee"],
+            "energielabel": ["C", "G"],
+            "conditie": [2, 5],
+            "vertrouwelijkheid": ["eigen", "partners"],
+        },
+        geometry=[Point(258000.5, 471900.0), Point(258100.0, 471950.0)],
+        crs="EPSG:28992",
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # geopandas and GDAL warn that names are cut to 10 characters
+        gdf.to_file(tmp_path / "bezit.shp")
+    archive = tmp_path / "bezit.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for part in tmp_path.glob("bezit.*"):
+            if part.suffix != ".zip":
+                zf.write(part, part.name)
+    for path in (archive, tmp_path / "bezit.shp"):
+        d = read_delivery(path, layer="bezit", partner=PARTNER, period="2026-najaar", area=AREA)
+        assert d.bezit["aantal_woningen"].tolist() == [1, 1]
+        assert d.bezit["adres"].tolist() == ["Hengelosestraat 1", "Hengelosestraat 3"]
+        assert d.bezit["energielabel"].tolist() == ["C", "G"]
+        assert d.bezit["vertrouwelijkheid"].tolist() == ["eigen", "partners"]
+        assert d.bezit.geometry.iloc[1].x == 258100.0
+    # a cut name that is wrong still gives the usual problem report
+    gdf.rename(columns={"conditie": "staat"}).assign(conditie=[2, 9]).to_file(tmp_path / "fout.gpkg")
+    with pytest.raises(InvalidUpload, match=r"kolom 'conditie': waarde '9'"):
+        read_delivery(tmp_path / "fout.gpkg", layer="bezit", partner=PARTNER, period="2026-najaar", area=AREA)

@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 from layers.partners._problems import Problems, is_empty, show
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
-GIS_SUFFIXES = {".gpkg", ".geojson", ".json"}
+GIS_SUFFIXES = {".gpkg", ".geojson", ".json", ".shp", ".zip"}  # .zip: a zipped Shapefile
 CSV_SUFFIXES = {".csv", ".txt"}
 _ALIASES = {
     "label": "energielabel",
@@ -43,10 +43,33 @@ _ALIASES = {
 NL_RD_BOUNDS = (-10000.0, 280000.0, 310000.0, 640000.0)
 
 
+def _shapefile_aliases() -> dict[str, str]:
+    """Shapefiles cut field names to 10 characters: ``aantal_won`` → ``aantal_woningen``.
+
+    Only unambiguous cuts are aliases; ``woningen_erbij`` and ``woningen_eraf`` share
+    ``woningen_e``, so those two have the short forms ``erbij`` and ``eraf``.
+    """
+    from layers.partners.schema import SCHEMA
+
+    names = {c.name for layer in SCHEMA.values() for c in layer.columns}
+    names |= {"vertrouwelijkheid", "synthetisch", "partner", "periode"}
+    cuts: dict[str, set[str]] = {}
+    for name in names:
+        if len(name) > 10:
+            cuts.setdefault(name[:10], set()).add(name)
+    aliases = {cut: next(iter(full)) for cut, full in cuts.items() if len(full) == 1 and cut not in names}
+    aliases.update({"erbij": "woningen_erbij", "eraf": "woningen_eraf"})
+    return aliases
+
+
+_SHAPEFILE_ALIASES = _shapefile_aliases()
+
+
 def norm_header(value: Any) -> str:
-    """Normalise a column header: lower case, spaces and hyphens to underscores, aliases."""
+    """Normalise a column header: lower case, spaces and hyphens to underscores, aliases
+    (including Shapefile's 10-character cuts of the template's column names)."""
     key = "_".join(str(show(value)).strip().lower().replace("-", " ").split())
-    return _ALIASES.get(key, key)
+    return _ALIASES.get(key) or _SHAPEFILE_ALIASES.get(key, key)
 
 
 @dataclass
@@ -133,7 +156,7 @@ def _gis_layer(path: Path, kind: str, problems: Problems) -> str | None:
     except Exception:
         problems.add(
             "het bestand kan niet als GIS-bestand worden gelezen",
-            verwacht="een GeoPackage (.gpkg) of GeoJSON (.geojson)",
+            verwacht="een GeoPackage (.gpkg), GeoJSON (.geojson) of Shapefile (.shp, of gezipt als .zip)",
         )
         return None
     if kind in layers:
@@ -159,7 +182,7 @@ def read_gis(path: Path, kind: str, problems: Problems) -> Table | None:
     except Exception:
         problems.add(
             "het bestand kan niet als GIS-bestand worden gelezen",
-            verwacht="een GeoPackage (.gpkg) of GeoJSON (.geojson)",
+            verwacht="een GeoPackage (.gpkg), GeoJSON (.geojson) of Shapefile (.shp, of gezipt als .zip)",
         )
         return None
     if len(gdf) == 0:

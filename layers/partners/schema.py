@@ -49,7 +49,7 @@ PROJECTSTATUS: tuple[str, ...] = ("idee", "voorbereiding", "uitvoering", "gereed
 VERTROUWELIJKHEID: tuple[str, ...] = ("openbaar", "partners", "eigen")
 JANEE: tuple[str, ...] = ("ja", "nee")
 PERIOD_RE = re.compile(r"^\d{4}-(voorjaar|najaar)$")
-BUURTCODE_RE = re.compile(r"^BU\d{8}$")
+BUURTCODE_RE = re.compile(r"^BU\d{4}[0-9A-Z]{4}$")  # since 2022 CBS codes may hold letters
 POSTCODE_RE = re.compile(r"^[1-9]\d{3}\s?[A-Za-z]{2}$")
 
 LAYERS: tuple[str, ...] = ("bezit", "projecten", "verkoop")

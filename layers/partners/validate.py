@@ -527,7 +527,7 @@ def read_delivery(
     if suffix not in known:
         problems.add(
             f"bestandstype '{suffix or '(geen)'}' wordt niet ondersteund",
-            verwacht="Excel (.xlsx), GeoPackage (.gpkg), GeoJSON (.geojson) of CSV",
+            verwacht="Excel (.xlsx), GeoPackage (.gpkg), GeoJSON (.geojson), Shapefile (.shp of .zip) of CSV",
         )
         problems.raise_if_any()
     _check_options(partner, period, layer, confidentiality, problems)
