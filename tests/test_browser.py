@@ -341,3 +341,26 @@ def test_scenarios_saved_and_compared_in_the_panel(page: tuple[Page, list[str]])
     assert "scenario #1 naar #2" in pg.locator("#legend .title").inner_text()
     assert pg.evaluate("localStorage.getItem('sia-auteur')") == "Team Wonen"
     assert not problems
+
+
+def test_partner_profiles_compared_in_the_panel(page: tuple[Page, list[str]]) -> None:
+    pg, problems = page
+    n = _scored(pg)
+    pg.check("#partners-vergelijken")
+    _scored(pg, n)
+    assert "Partners" in pg.locator("#ranking thead").inner_text()
+    option = pg.locator("#indicator option[value=sia_partner_bereik]")
+    assert "verschil tussen de partnerprofielen" in option.inner_text()
+    # the buurt where the partners disagree most: its map value is its rank range in the table
+    code, spread, low, high = pg.evaluate("""() => {
+        const rows = window.siaMap.scores.result.partnerprofielen.buurten;
+        const r = rows.reduce((a, b) => (b.bereik > a.bereik ? b : a));
+        const onMap = window.siaMap.values.get(r.buurtcode).sia_partner_bereik;
+        return [r.buurtcode, onMap, r.rang_min, r.rang_max]; }""")
+    assert spread == high - low > 0
+    pg.locator(f"#ranking tr[data-code={code}]").click()
+    pg.wait_for_selector("#detail-score h4")
+    detail = pg.locator("#detail-score").inner_text()
+    assert f"Rang per partnerprofiel ({low}–{high})" in detail
+    assert detail.count("#") >= 1 + 7  # the SIA rank and one rank per partner profile
+    assert not problems

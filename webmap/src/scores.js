@@ -15,7 +15,8 @@ const SCORE_INDICATORS = [
   { id: "sia_urgentie", label: "SIA: urgentie", unit: "score 0–1", description: "Gewogen urgentie (opgaven) met de gekozen weging." },
   { id: "sia_potentie", label: "SIA: potentie", unit: "score 0–1", description: "Gewogen potentie (kansen om investeringen te bundelen) met de gekozen weging." },
   { id: "sia_kwadrant", label: "SIA: kwadrant urgentie × potentie", unit: "", description: "Hoog/laag ten opzichte van de drempels (standaard de mediaan).", categories: QUADRANTS },
-  { id: "sia_p_top", label: "SIA: kans op een top-plaats", unit: "%", description: "Kans op een plaats in de top bij willekeurig gevarieerde gewichten (Monte Carlo).", needs: "robuustheid" },
+  { id: "sia_p_top", label: "SIA: kans op een top-plaats", unit: "%", description: "Kans op een plaats in de top bij willekeurig gevarieerde gewichten (Monte Carlo).", needs: "robuust" },
+  { id: "sia_partner_bereik", label: "SIA: verschil tussen de partnerprofielen", unit: "plaatsen", description: "Verschil tussen de hoogste en laagste rang van de buurt onder de wegingsprofielen van de partners: waar de keuze van de weging het meest uitmaakt.", needs: "partners-vergelijken" },
 ];
 const fmt2 = new Intl.NumberFormat("nl-NL", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const esc = (v) => String(v ?? "").replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]));
@@ -79,6 +80,7 @@ export function createScores(state, hooks) {
     const body = { profiel: s.profile.naam, methode: el("methode").value, gewichten: s.weights };
     if (state.partner && state.partner.periode) body.periode = state.partner.periode;
     if (el("robuust").checked) body.monte_carlo = { trekkingen: 1000, seed: 1 };
+    if (el("partners-vergelijken").checked) body.partnerprofielen = true;
     return body;
   }
 
@@ -101,6 +103,7 @@ export function createScores(state, hooks) {
     s.byCode = new Map(res.buurten.map((b) => [b.buurtcode, b]));
     s.contrib = new Map(res.bijdragen.map((b) => [b.buurtcode, b]));
     const robust = new Map((res.robuustheid || []).map((r) => [r.buurtcode, r]));
+    s.partnerRanks = new Map(((res.partnerprofielen || {}).buurten || []).map((r) => [r.buurtcode, r]));
     state.values.forEach((row, code) => {
       const b = s.byCode.get(code) || {};
       row.sia_gecombineerd = b.gecombineerd ?? null;
@@ -109,6 +112,7 @@ export function createScores(state, hooks) {
       row.sia_kwadrant = b.kwadrant ?? null;
       row.sia_rang = b.rang ?? null;
       row.sia_p_top = robust.has(code) ? 100 * robust.get(code).p_top : null;
+      row.sia_partner_bereik = s.partnerRanks.has(code) ? s.partnerRanks.get(code).bereik : null;
     });
     const ranked = res.buurten.filter((b) => b.rang !== null);
     const excluded = res.buurten.length - ranked.length;
@@ -116,7 +120,7 @@ export function createScores(state, hooks) {
     el("score-status").textContent = `${ranked.length} buurten gerangschikt${excluded ? `, ${excluded} uitgesloten (zie ranglijst)` : ""}`
       + ` · ${res.methode === "topsis" ? "TOPSIS" : "gewogen som"} · ${Math.round(performance.now() - t0)} ms`
       + (res.synthetisch ? " · met synthetische partnerdata" : "");
-    hooks.setScoreIndicators(SCORE_INDICATORS.filter((i) => !i.needs || el("robuust").checked)
+    hooks.setScoreIndicators(SCORE_INDICATORS.filter((i) => !i.needs || el(i.needs).checked)
       .map((i) => ({ ...i, layer: "sia", synthetic: res.synthetisch })));
     renderTable();
     renderChart();
@@ -127,15 +131,22 @@ export function createScores(state, hooks) {
   function renderTable() {
     const res = s.result;
     const robust = el("robuust").checked;
+    const partners = el("partners-vergelijken").checked;
+    const extra = (robust ? 1 : 0) + (partners ? 1 : 0);
     const rows = res.buurten.map((b) => {
       const p = robust && b.rang !== null ? state.values.get(b.buurtcode)?.sia_p_top : null;
+      const pr = s.partnerRanks.get(b.buurtcode);
       const cells = b.rang === null
-        ? `<td>–</td><td>${esc(b.buurtnaam)}</td><td colspan="${robust ? 4 : 3}" class="reden">${esc(b.reden)}</td>`
+        ? `<td>–</td><td>${esc(b.buurtnaam)}</td><td colspan="${3 + extra}" class="reden">${esc(b.reden)}</td>`
         : `<td>${b.rang}</td><td>${esc(b.buurtnaam)}</td><td class="v">${fmt2.format(b.urgentie)}</td><td class="v">${fmt2.format(b.potentie)}</td>`
-          + `<td class="v"><span class="qdot" style="background:${QUADRANT_COLOR[b.kwadrant]}"></span>${fmt2.format(b.gecombineerd)}</td>${robust ? `<td class="v">${p === null ? "" : Math.round(p)}%</td>` : ""}`;
+          + `<td class="v"><span class="qdot" style="background:${QUADRANT_COLOR[b.kwadrant]}"></span>${fmt2.format(b.gecombineerd)}</td>`
+          + `${robust ? `<td class="v">${p === null ? "" : Math.round(p)}%</td>` : ""}`
+          + `${partners ? `<td class="v">${pr ? `${pr.rang_min}–${pr.rang_max}` : ""}</td>` : ""}`;
       return `<tr data-code="${b.buurtcode}"${b.buurtcode === s.selected ? ' class="selected"' : ""}>${cells}</tr>`;
     });
-    el("ranking").innerHTML = `<table><thead><tr><th>#</th><th>Buurt</th><th>Urg.</th><th>Pot.</th><th>Score</th>${robust ? `<th title="kans op top-${res.top_n}">P(top)</th>` : ""}</tr></thead><tbody>${rows.join("")}</tbody></table>`;
+    el("ranking").innerHTML = `<table><thead><tr><th>#</th><th>Buurt</th><th>Urg.</th><th>Pot.</th><th>Score</th>`
+      + `${robust ? `<th title="kans op top-${res.top_n}">P(top)</th>` : ""}${partners ? '<th title="laagste en hoogste rang onder de partnerprofielen">Partners</th>' : ""}`
+      + `</tr></thead><tbody>${rows.join("")}</tbody></table>`;
     el("ranking").querySelectorAll("tr[data-code]").forEach((tr) => tr.addEventListener("click", () => select(tr.dataset.code, true)));
     el("scores-panel").hidden = false;
     state.map.invalidateSize();
@@ -243,12 +254,23 @@ export function createScores(state, hooks) {
       + crit.filter((k) => k.as === axis).map((k) => `<tr><td>${esc(k.label)}</td><td class="v"><span class="bar" style="width:${Math.round(60 * Math.abs(c[k.id] || 0) / max)}px"></span>${fmt2.format(c[k.id] || 0)}</td></tr>`).join("")).join("");
     return `<h4>SIA-score: #${b.rang} · ${fmt2.format(b.gecombineerd)}</h4>`
       + `<div class="hint"><span class="qdot" style="background:${QUADRANT_COLOR[b.kwadrant]}"></span>${esc(QUADRANTS.find((q) => q.value === b.kwadrant)?.label)}</div>`
-      + `<table class="contrib"><tbody>${bars}</tbody></table><div class="hint">Bijdragen tellen per as precies op tot de score.</div>`;
+      + `<table class="contrib"><tbody>${bars}</tbody></table><div class="hint">Bijdragen tellen per as precies op tot de score.</div>`
+      + partnerRows(code);
+  }
+
+  function partnerRows(code) { // the buurt's rank under each partner's weight profile
+    const pr = s.partnerRanks && s.partnerRanks.get(code);
+    if (!pr) return "";
+    const labels = (s.result.partnerprofielen || {}).partners || {};
+    const rows = Object.entries(pr.rangen).sort((a, b) => a[1] - b[1])
+      .map(([name, rank]) => `<tr><td>${esc(labels[name] || name)}</td><td class="v">#${rank}</td></tr>`).join("");
+    return `<h4>Rang per partnerprofiel (${pr.rang_min}–${pr.rang_max})</h4><table class="contrib"><tbody>${rows}</tbody></table>`;
   }
 
   el("profiel").addEventListener("change", () => { selectProfile(); run(); });
   el("methode").addEventListener("change", run);
   el("robuust").addEventListener("change", run);
+  el("partners-vergelijken").addEventListener("change", run);
   el("reset-weights").addEventListener("click", () => { selectProfile(); run(); });
   el("toggle-kandidaten").addEventListener("change", loadCandidates);
   el("scores-close").addEventListener("click", () => { el("scores-panel").hidden = true; state.map.invalidateSize(); });
