@@ -216,10 +216,10 @@ export function createScores(state, hooks) {
     const r = await fetch("/api/scenarios", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
     const res = await r.json();
     if (!r.ok) { el("scenario-status").textContent = `Niet opgeslagen: ${res.melding || r.statusText}`; return; }
-    el("scenario-status").textContent = `Opgeslagen als scenario #${res.id}: '${res.naam}'. Het blijft ongewijzigd bewaard.`;
     el("scenario-naam").value = "";
     await renderScenarios();
     el("scenario-b").value = String(res.id);
+    el("scenario-status").textContent = `Opgeslagen als scenario #${res.id}: '${res.naam}'. Het blijft ongewijzigd bewaard.`;
   }
 
   async function compareScenarios() {
