@@ -27,8 +27,15 @@ from layers import queries
 from layers.provenance import data_version
 from sia.aggregate import METHODS
 from sia.criteria import NormalisationSpec, Profile
-from sia.errors import NotFound
-from sia.profile import load_packaged_profile, partner_profiles, with_overrides
+from sia.errors import InvalidInput, NotFound
+from sia.profile import (
+    list_profiles,
+    load_packaged_profile,
+    partner_profiles,
+    profile_from_dict,
+    profile_to_dict,
+    with_overrides,
+)
 from sia.robustness import compare_methods, monte_carlo, one_at_a_time, partner_divergence
 from sia.scoring import ScoreResult, score
 
@@ -107,7 +114,7 @@ class ScoreRequest(Analyses):
     @classmethod
     def _known_method(cls, value: str | None) -> str | None:
         if value is not None and value not in METHODS:
-            raise ValueError(f"unknown method {value!r}; valid methods: {', '.join(sorted(METHODS))}")
+            raise ValueError(f"is een onbekende methode; kies uit: {', '.join(sorted(METHODS))}")
         return value
 
     def analyses(self) -> Analyses:
@@ -116,8 +123,20 @@ class ScoreRequest(Analyses):
 
 def build_profile(request: ScoreRequest) -> Profile:
     """The shipped profile with the request's changes applied: the profile as used."""
+    if request.profiel not in list_profiles():
+        raise NotFound(
+            f"Wegingsprofiel '{request.profiel}' bestaat niet; kies uit: {', '.join(list_profiles())}."
+        )
+    base = load_packaged_profile(request.profiel)
+    for kind, given in (("gewichten", request.gewichten), ("normalisatie", request.normalisatie)):
+        unknown = [k for k in (given or {}) if k not in base.ids()]
+        if unknown:
+            raise InvalidInput(
+                f"Onbekende criteria in '{kind}': {', '.join(unknown)}; het profiel "
+                f"'{base.name}' kent: {', '.join(base.ids())}."
+            )
     return with_overrides(
-        load_packaged_profile(request.profiel),
+        base,
         weights=request.gewichten,
         normalisation=request.normalisatie,
         method=request.methode,
@@ -248,7 +267,10 @@ def _one_at_a_time(result: ScoreResult, stap: float) -> dict[str, Any]:
 
 def _partner_divergence(result: ScoreResult) -> dict[str, Any]:
     profiles = partner_profiles()
-    div = partner_divergence(result, {name: p.weights() for name, p in profiles.items()})
+    ids = set(result.profile.ids())  # criteria left out for lack of data are left out here too
+    div = partner_divergence(
+        result, {name: {k: w for k, w in p.weights().items() if k in ids} for name, p in profiles.items()}
+    )
     ranks = div.ranks.to_numpy(dtype=int)
     summary = div.summary
     return {
@@ -268,12 +290,42 @@ def _partner_divergence(result: ScoreResult) -> dict[str, Any]:
     }
 
 
+def without_empty_criteria(profile: Profile, inputs: Inputs) -> tuple[Profile, list[dict[str, Any]]]:
+    """The profile without criteria that have no value for any buurt (e.g. partner criteria in a
+    gemeente without partner deliveries), and what was left out. An axis left without criteria
+    is an error that says which data are missing."""
+    empty = [c for c in profile.criteria if inputs.frame[c.id].isna().all()] if len(inputs.frame) else []
+    if not empty:
+        return profile, []
+    left_out = [
+        {"id": c.id, "label": c.label, "as": c.axis, "reden": "geen waarde voor enige buurt"} for c in empty
+    ]
+    for axis in ("urgentie", "potentie"):
+        if all(c in empty for c in profile.criteria if c.axis == axis):
+            labels = ", ".join(c.label for c in profile.criteria if c.axis == axis)
+            raise InvalidInput(
+                f"Er zijn geen gegevens voor de {axis}-criteria in {inputs.gemeente}"
+                f"{f' (periode {inputs.periode})' if inputs.periode else ''}: {labels}. "
+                + (
+                    "Laad de leveringen van de partners (sia load partner, of 'Partnerdata leveren' "
+                    "in de kaart), of kies een profiel met criteria waarvoor wel gegevens zijn."
+                    if axis == "potentie"
+                    else "Laad de Leefbaarometer en de partnerleveringen voor deze gemeente."
+                ),
+                details=left_out,
+            )
+    data = profile_to_dict(profile)
+    data["criteria"] = [c for c in data["criteria"] if c["id"] not in {e.id for e in empty}]
+    return profile_from_dict(data, source=f"profile {profile.name!r} without empty criteria"), left_out
+
+
 def run_score(
     profile: Profile, inputs: Inputs, analyses: Analyses, *, timings: Timings | None = None
 ) -> dict[str, Any]:
     """Score ``inputs`` with ``profile`` and run the requested analyses; JSON-able result."""
     timings = timings or Timings()
     with timings.measure("engine"):
+        profile, left_out = without_empty_criteria(profile, inputs)
         result = score(inputs.frame, profile)
         table = result.to_frame().join(inputs.frame[["buurtnaam"]])
         out: dict[str, Any] = {
@@ -283,6 +335,8 @@ def run_score(
             "bijdragen": records(result.contributions.round(6)),
             "geimputeerd": records(result.imputed[result.imputed.any(axis=1)]),
         }
+        if left_out:
+            out["weggelaten"] = left_out
     if analyses.monte_carlo:
         mc_in = analyses.monte_carlo
         with timings.measure("monte_carlo"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,8 +13,11 @@ from scipy.stats import kendalltau
 from api.main import create_app
 from api.settings import Settings
 from api.timing import server_time_ms
+from layers.db.cluster import LocalCluster
+from layers.partners.synthetic import load_buurten, write_deliveries
 from sia.profile import load_profile
 from sia.weights import PARTNERS
+from tests.conftest import _create_db
 
 pytestmark = pytest.mark.postgis
 
@@ -224,3 +228,40 @@ def test_profiles_list_partners_and_consensus(client: TestClient) -> None:
 def test_invalid_options_are_422_naming_the_field(client: TestClient, body: dict, field: str) -> None:
     res = client.post("/api/scores", json=body)
     assert res.status_code == 422 and field in res.text
+
+
+def test_request_errors_are_dutch_and_name_the_field(client: TestClient) -> None:
+    res = client.get("/api/layers/buurten/features?gemeente=Enschede")
+    assert res.status_code == 422
+    body = res.json()
+    assert body["details"][0]["veld"] == "gemeente" and body["details"][0]["waarde"] == "Enschede"
+    assert "gemeentecode als GM0153" in body["melding"]
+    body = client.post("/api/scores", json={"top_n": 0, "methode": "elektre"}).json()
+    assert {d["veld"] for d in body["details"]} == {"top_n", "methode"}
+    assert "'top_n' moet minstens 1 zijn" in body["melding"] and "onbekende methode" in body["melding"]
+
+
+def test_a_gemeente_without_partner_data(
+    cluster: LocalCluster, loaded_url: str, enschede_buurten: Path, tmp_path: Path
+) -> None:
+    """Without deliveries the potential axis has no data: a clear Dutch error. With only the
+    gemeente's projects, the holdings criteria are left out (and said so), the rest ranks."""
+    url = _create_db(cluster, "sia_no_partners", template="sia_loaded")
+    with TestClient(create_app(Settings(database_url=url, gemeente="GM0153"))) as c:
+        res = c.post("/api/scores", json={})
+        assert res.status_code == 400
+        assert "geen gegevens voor de potentie-criteria" in res.json()["melding"]
+        assert "Partnerdata leveren" in res.json()["melding"]
+        gemeente = next(
+            p for p in write_deliveries(tmp_path, load_buurten(enschede_buurten)) if "gemeente" in p.name
+        )
+        with gemeente.open("rb") as fh:
+            assert c.post("/api/partners/uploads", files={"bestand": (gemeente.name, fh)}).status_code == 201
+        body = c.post("/api/scores", json={"partnerprofielen": True}).json()
+        left_out = {w["id"] for w in body["weggelaten"]}
+        assert left_out == {"aandeel_label_efg", "gem_conditie"}  # holdings come from corporations
+        assert not left_out & set(body["gewichten"]) and len(body["gewichten"]) == 10
+        assert sum(b["rang"] is not None for b in body["buurten"]) > 50
+        assert body["partnerprofielen"]["buurten"]
+        areas = c.post("/api/scores/candidates", json={"gebieden": "top_groep"}).json()
+        assert {w["id"] for w in areas["weggelaten"]} == left_out and areas["features"]

@@ -256,7 +256,7 @@ def test_unknown_scenarios_are_404_in_dutch(client: TestClient) -> None:
         ({"auteur": "x"}, "naam"),
         ({"naam": "   ", "auteur": "x"}, "naam"),
         ({"naam": "x"}, "auteur"),
-        ({**NEW, "gewichten": {"lbm_score": -1}}, "greater than or equal to 0"),
+        ({**NEW, "gewichten": {"lbm_score": -1}}, "moet minstens 0"),
         ({**NEW, "methode": "elektre"}, "gewogen_som"),
         ({**NEW, "periode": "2026-zomer"}, "periode"),
         ({**NEW, "gewicht": {"lbm_score": 1}}, "gewicht"),

@@ -6,10 +6,19 @@ from typing import Annotated, Any, Literal
 
 import geopandas as gpd
 from fastapi import APIRouter, Query, Response
-from sqlalchemy import text
+from pydantic import Field
+from sqlalchemy import Connection, text
 
 from api.deps import ConnDep, SettingsDep
-from api.scoring import CacheDep, ScoreRequest, build_profile, describe, run_score
+from api.scoring import (
+    CacheDep,
+    Inputs,
+    ScoreRequest,
+    build_profile,
+    describe,
+    run_score,
+    without_empty_criteria,
+)
 from api.timing import TimedRoute, Timings, add_timing
 from sia.criteria import Criterion
 from sia.profile import CONSENSUS_PROFILE, list_profiles, load_packaged_profile
@@ -88,7 +97,51 @@ def post_scores(
     return {**describe(profile, inputs), **result}
 
 
-@router.get("/candidates", summary="Candidate DIA areas (contiguous high-scoring buurten), GeoJSON")
+class CandidateRequest(ScoreRequest):
+    """A score request (see POST /api/scores) plus how candidate areas are formed."""
+
+    gebieden: Literal["auto", "gi_star", "top_groep"] = Field(
+        "auto",
+        description="gi_star: Getis-Ord hot spots (FDR); top_groep: contiguous top quartile; "
+        "auto: gi_star, or top_groep when no hot spot is significant",
+    )
+    min_inwoners: int = Field(1000, ge=0, description="minimum inhabitants of an area")
+
+
+def _candidate_areas(conn: Connection, body: CandidateRequest, inputs: Inputs) -> dict[str, Any]:
+    from sia.candidates import candidate_areas
+
+    profile, left_out = without_empty_criteria(build_profile(body), inputs)
+    result = score(inputs.frame, profile)
+    geoms = gpd.read_postgis(
+        text(
+            "SELECT buurtcode, aantal_inwoners, geom FROM buurten WHERE gemeentecode = :gm AND jaar = :jaar"
+        ),
+        conn,
+        geom_col="geom",
+        params={"gm": inputs.gemeente, "jaar": inputs.jaar},
+    ).set_index("buurtcode")
+    gdf = geoms.join(result.to_frame(), how="inner")
+    areas = candidate_areas(gdf, method=body.gebieden, min_population=body.min_inwoners)
+    fc = areas.to_crs(4326).__geo_interface__
+    return {**fc, "synthetisch": inputs.synthetisch, "periode": inputs.periode, "weggelaten": left_out}
+
+
+@router.post(
+    "/candidates",
+    summary="Candidate DIA areas for a weighting (body as POST /api/scores), GeoJSON",
+    description="Contiguous groups of high-scoring buurten under the weights in the body, dissolved "
+    "into areas of at least `min_inwoners` inhabitants, each with its member buurten and mean scores.",
+)
+def post_candidates(
+    body: CandidateRequest, conn: ConnDep, settings: SettingsDep, cache: CacheDep
+) -> dict[str, Any]:
+    gemeente = body.gemeente or settings.gemeente
+    inputs = cache.get(conn, gemeente=gemeente, jaar=body.jaar, periode=body.periode)
+    return _candidate_areas(conn, body, inputs)
+
+
+@router.get("/candidates", summary="Candidate DIA areas for a shipped profile, GeoJSON")
 def candidates(
     conn: ConnDep,
     settings: SettingsDep,
@@ -97,20 +150,6 @@ def candidates(
     methode: Annotated[Literal["auto", "gi_star", "top_groep"], Query()] = "auto",
     min_inwoners: Annotated[int, Query(ge=0)] = 1000,
 ) -> dict[str, Any]:
-    from sia.candidates import candidate_areas
-
-    gemeente = settings.gemeente
-    inputs = cache.get(conn, gemeente=gemeente, jaar=None, periode=None)
-    result = score(inputs.frame, load_packaged_profile(profiel))
-    geoms = gpd.read_postgis(
-        text(
-            "SELECT buurtcode, aantal_inwoners, geom FROM buurten WHERE gemeentecode = :gm AND jaar = :jaar"
-        ),
-        conn,
-        geom_col="geom",
-        params={"gm": gemeente, "jaar": inputs.jaar},
-    ).set_index("buurtcode")
-    gdf = geoms.join(result.to_frame(), how="inner")
-    areas = candidate_areas(gdf, method=methode, min_population=min_inwoners)
-    fc = areas.to_crs(4326).__geo_interface__
-    return {**fc, "synthetisch": inputs.synthetisch, "periode": inputs.periode}
+    body = CandidateRequest(profiel=profiel, gebieden=methode, min_inwoners=min_inwoners)
+    inputs = cache.get(conn, gemeente=settings.gemeente, jaar=None, periode=None)
+    return _candidate_areas(conn, body, inputs)

@@ -119,7 +119,10 @@ export function createScores(state, hooks) {
     el("score-status").className = "hint";
     el("score-status").textContent = `${ranked.length} buurten gerangschikt${excluded ? `, ${excluded} uitgesloten (zie ranglijst)` : ""}`
       + ` · ${res.methode === "topsis" ? "TOPSIS" : "gewogen som"} · ${Math.round(performance.now() - t0)} ms`
-      + (res.synthetisch ? " · met synthetische partnerdata" : "");
+      + (res.synthetisch ? " · met synthetische partnerdata" : "")
+      + (res.weggelaten ? ` · weggelaten (geen gegevens): ${res.weggelaten.map((w) => w.label).join(", ")}` : "");
+    const empty = new Set((res.weggelaten || []).map((w) => w.id));
+    document.querySelectorAll("#weights .weight").forEach((w) => w.classList.toggle("empty", empty.has(w.dataset.criterion)));
     hooks.setScoreIndicators(SCORE_INDICATORS.filter((i) => !i.needs || el(i.needs).checked)
       .map((i) => ({ ...i, layer: "sia", synthetic: res.synthetisch })));
     renderTable();
@@ -181,16 +184,24 @@ export function createScores(state, hooks) {
   }
 
   async function loadCandidates() {
+    const seq = (s.candSeq = (s.candSeq || 0) + 1);
+    if (!el("toggle-kandidaten").checked) {
+      if (s.candidates) { state.map.removeLayer(s.candidates); s.candidates = null; }
+      el("kandidaten-note").textContent = "";
+      return;
+    }
+    const r = await fetch("/api/scores/candidates", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(requestBody()) });
+    const fc = await r.json();
+    if (seq !== s.candSeq) return; // a newer request replaces this one
     if (s.candidates) { state.map.removeLayer(s.candidates); s.candidates = null; }
-    if (!el("toggle-kandidaten").checked) { el("kandidaten-note").textContent = ""; return; }
-    const fc = await hooks.getJSON(`/api/scores/candidates?profiel=${encodeURIComponent(s.profile.naam)}`);
+    if (!r.ok) { el("kandidaten-note").textContent = `Geen kandidaatgebieden: ${fc.melding || r.statusText}`; return; }
     s.candidateData = fc;
     s.candidates = window.L.geoJSON(fc, {
       style: { color: "#7a0177", weight: 4, fill: false, dashArray: "8 4" },
       interactive: true,
       onEachFeature: (f, lyr) => lyr.bindTooltip(`<strong>Kandidaatgebied</strong><br>${f.properties.n_buurten} buurten, ${Math.round(f.properties.inwoners).toLocaleString("nl-NL")} inwoners<br>${esc(f.properties.methode_label)}`, { sticky: true }),
     }).addTo(state.map);
-    el("kandidaten-note").textContent = `${fc.features.length} kandidaatgebied(en) met de profielgewichten van '${s.profile.label || s.profile.naam}'`
+    el("kandidaten-note").textContent = `${fc.features.length} kandidaatgebied(en) met de huidige weging`
       + `${fc.synthetisch ? " (met synthetische partnerdata)" : ""}.`;
   }
 
