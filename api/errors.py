@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -60,6 +61,10 @@ _DUTCH: dict[str, str] = {
     "list_type": "moet een lijst zijn",
     "json_invalid": "is geen geldige JSON",
     "model_attributes_type": "moet een object zijn ({{...}})",
+    "string_type": "moet tekst zijn",
+    "int_type": "moet een geheel getal zijn",
+    "float_type": "moet een getal zijn",
+    "bool_type": "moet true of false zijn",
 }
 
 
@@ -68,6 +73,7 @@ _PATTERNS: dict[str, str] = {
     r"^\d{4}-(voorjaar|najaar)$": "jaar-voorjaar of jaar-najaar, bijv. 2026-najaar",
     r"^GM\d{4}$": "een CBS-gemeentecode als GM0153",
     r"^[a-z][a-z0-9_]*$": "kleine letters, cijfers en _ (bijv. default)",
+    "^(bezit|projecten|verkoop)$": "bezit, projecten of verkoop",
 }
 
 
@@ -86,10 +92,15 @@ def _dutch(error: dict[str, Any]) -> dict[str, Any]:
     else:  # our own validators (e.g. unknown method) say what is valid
         text = str(error.get("msg", kind)).removeprefix("Value error, ")
     value = None if kind == "missing" else error.get("input")
+    if not (isinstance(value, str | int | float | bool) or value is None):
+        try:
+            value = json.dumps(value, ensure_ascii=False, default=str)
+        except (TypeError, ValueError):
+            value = str(value)
     return {
         "veld": field,
         "melding": f"'{field}' {text}",
-        "waarde": value if isinstance(value, str | int | float | bool) or value is None else str(value),
+        "waarde": value,
         "type": kind,
     }
 

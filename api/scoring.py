@@ -319,6 +319,17 @@ def without_empty_criteria(profile: Profile, inputs: Inputs) -> tuple[Profile, l
     return profile_from_dict(data, source=f"profile {profile.name!r} without empty criteria"), left_out
 
 
+def check_weights(profile: Profile) -> None:
+    """Each axis needs a positive weight; said in Dutch, naming the criteria of the axis."""
+    for axis in ("urgentie", "potentie"):
+        criteria = [c for c in profile.criteria if c.axis == axis]
+        if criteria and sum(c.weight for c in criteria) <= 0:
+            raise InvalidInput(
+                f"Alle gewichten van de {axis} staan op 0; geef minstens één van deze criteria een "
+                f"gewicht groter dan 0: {', '.join(c.label for c in criteria)}."
+            )
+
+
 def run_score(
     profile: Profile, inputs: Inputs, analyses: Analyses, *, timings: Timings | None = None
 ) -> dict[str, Any]:
@@ -326,6 +337,7 @@ def run_score(
     timings = timings or Timings()
     with timings.measure("engine"):
         profile, left_out = without_empty_criteria(profile, inputs)
+        check_weights(profile)
         result = score(inputs.frame, profile)
         table = result.to_frame().join(inputs.frame[["buurtnaam"]])
         out: dict[str, Any] = {

@@ -8,7 +8,7 @@ database (``leveringen.actief = false``) and remains retrievable. Validation hap
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
@@ -73,18 +73,26 @@ class StoredDelivery:
     aantallen: dict[str, int]
     vervangen: int | None  # id of the version it replaced
     unchanged: bool = False
+    overgenomen: dict[str, int] = field(default_factory=dict)  # layer → records carried over
 
 
-def store_delivery(conn: Connection, delivery: Delivery, *, sha256: str) -> StoredDelivery:
-    """Store a validated delivery as the new active version for its partner and period."""
+def store_delivery(
+    conn: Connection, delivery: Delivery, *, sha256: str, via: str = "beheer"
+) -> StoredDelivery:
+    """Store a validated delivery as the new active version for its partner and period.
+
+    Layers the delivery does not cover (a GIS or CSV file holds one layer) are carried over from
+    the previous active version, so delivering only the planned sales keeps the holdings.
+    ``via`` is ``upload`` for files sent through the API (see migration 0005).
+    """
+    key = {"p": delivery.partner, "per": delivery.period}
+    # one delivery at a time per partner and period: a second waits, then builds on the first
+    conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('levering|' || :p || '|' || :per))"), key)
     prev = conn.execute(
-        text(
-            "SELECT id, versie, sha256 FROM leveringen WHERE partner = :p AND periode = :per "
-            "AND actief FOR UPDATE"
-        ),
-        {"p": delivery.partner, "per": delivery.period},
+        text("SELECT id, versie, sha256 FROM leveringen WHERE partner = :p AND periode = :per AND actief"),
+        key,
     ).first()
-    counts = {kind: len(frame) for kind, frame in delivery.frames().items()}
+    counts = {kind: len(frame) for kind, frame in delivery.frames().items() if kind in delivery.covers}
     if prev is not None and prev.sha256 == sha256:
         return StoredDelivery(
             prev.id, delivery.partner, delivery.period, prev.versie, counts, None, unchanged=True
@@ -94,34 +102,56 @@ def store_delivery(conn: Connection, delivery: Delivery, *, sha256: str) -> Stor
     versie = int(
         conn.execute(
             text("SELECT coalesce(max(versie), 0) + 1 FROM leveringen WHERE partner = :p AND periode = :per"),
-            {"p": delivery.partner, "per": delivery.period},
+            key,
         ).scalar_one()
     )
     levering_id = int(
         conn.execute(
             text(
                 "INSERT INTO leveringen (partner, periode, versie, vertrouwelijkheid, synthetisch, "
-                "bron_bestand, sha256, contact, aantallen) VALUES (:p, :per, :v, :vt, :s, :bron, "
-                ":sha, :contact, CAST(:n AS jsonb)) RETURNING id"
+                "bron_bestand, sha256, contact, aantallen, via) VALUES (:p, :per, :v, :vt, :s, :bron, "
+                ":sha, :contact, '{}'::jsonb, :via) RETURNING id"
             ),
             {
-                "p": delivery.partner,
-                "per": delivery.period,
+                **key,
                 "v": versie,
                 "vt": delivery.confidentiality,
                 "s": delivery.synthetic,
                 "bron": delivery.source,
                 "sha": sha256,
                 "contact": delivery.contact,
-                "n": json.dumps(counts),
+                "via": via,
             },
         ).scalar_one()
     )
+    carried: dict[str, int] = {}
     for kind, frame in delivery.frames().items():
-        _insert(conn, kind, frame, levering_id)
-    return StoredDelivery(
-        levering_id, delivery.partner, delivery.period, versie, counts, prev.id if prev is not None else None
+        if kind in delivery.covers:
+            _insert(conn, kind, frame, levering_id)
+        elif prev is not None:
+            carried[kind] = _carry_over(conn, kind, prev.id, levering_id)
+    all_counts = {**counts, **carried}
+    conn.execute(
+        text("UPDATE leveringen SET aantallen = CAST(:n AS jsonb) WHERE id = :id"),
+        {"n": json.dumps({k: all_counts.get(k, 0) for k in delivery.frames()}), "id": levering_id},
     )
+    return StoredDelivery(
+        levering_id,
+        delivery.partner,
+        delivery.period,
+        versie,
+        counts,
+        prev.id if prev is not None else None,
+        overgenomen={k: n for k, n in carried.items() if n},
+    )
+
+
+def _carry_over(conn: Connection, kind: str, from_id: int, to_id: int) -> int:
+    """Copy the records of one layer from an earlier version into a new one."""
+    cols = ", ".join(_COMMON + _TABLE_COLUMNS[kind] + ["geom"])  # names from our own table
+    sql = f"INSERT INTO {kind} (levering_id, {cols}) SELECT :to, {cols} FROM {kind} WHERE levering_id = :f"
+    result = conn.execute(text(sql), {"to": to_id, "f": from_id})
+    return int(result.rowcount or 0)
 
 
 def _insert(conn: Connection, kind: str, frame: pd.DataFrame, levering_id: int) -> None:
@@ -195,7 +225,7 @@ def sales_check(conn: Connection, *, periode: str, gemeente: str | None = None) 
                 "SELECT v.id, v.partner, v.corporatie, v.adres, v.postcode, v.huisnummer, "
                 "v.toevoeging, coalesce(b.buurtcode, v.buurtcode) AS buurtcode, b.buurtnaam, "
                 "v.energielabel, v.conditie, v.kluswoning, v.gemeld_aan_gemeente, v.gepland_jaar, "
-                "v.synthetisch, v.vertrouwelijkheid, ST_X(ST_Transform(v.geom, 4326)) AS lon, "
+                "v.synthetisch, v.vertrouwelijkheid, l.via, ST_X(ST_Transform(v.geom, 4326)) AS lon, "
                 "ST_Y(ST_Transform(v.geom, 4326)) AS lat "
                 "FROM verkoop v JOIN leveringen l ON l.id = v.levering_id AND l.actief "
                 "LEFT JOIN LATERAL (SELECT buurtcode, buurtnaam FROM buurten x "
@@ -235,7 +265,13 @@ def municipality_context(conn: Connection, gemeente: str) -> tuple[Any, set[str]
 
 
 def load_delivery_file(
-    conn: Connection, path: Any, *, gemeente: str, filename: str | None = None, **options: Any
+    conn: Connection,
+    path: Any,
+    *,
+    gemeente: str,
+    filename: str | None = None,
+    via: str = "beheer",
+    **options: Any,
 ) -> StoredDelivery:
     """Validate a delivery file against the gemeente and store it (all or nothing)."""
     from pathlib import Path
@@ -244,7 +280,7 @@ def load_delivery_file(
 
     area, codes = municipality_context(conn, gemeente)
     delivery = read_delivery(Path(path), area=area, buurtcodes=codes, filename=filename, **options)
-    return store_delivery(conn, delivery, sha256=content_hash(delivery))
+    return store_delivery(conn, delivery, sha256=content_hash(delivery), via=via)
 
 
 def content_hash(delivery: Delivery) -> str:
@@ -306,10 +342,11 @@ _FEATURE_COLUMNS: dict[str, list[str]] = {
 }
 
 # Who may see a record (DESIGN.md, "openbaar, tenzij"). There is no sign-in yet, so every viewer
-# is the public: it sees `openbaar` records, and synthetic demonstration records of any class
-# (they describe no real dwelling). Real `partners` and `eigen` records stay in the database and
-# only reach the map as buurt aggregates.
-PUBLIC_RECORDS = "(x.vertrouwelijkheid = 'openbaar' OR x.synthetisch)"
+# is the public: it sees `openbaar` records, and the synthetic demonstration records the operator
+# loaded (`sia demo`: they describe no real dwelling). A file uploaded through the API that calls
+# itself synthetic keeps its records' classes: the flag alone must not publish addresses. Real
+# `partners` and `eigen` records stay in the database and only reach the map as buurt aggregates.
+PUBLIC_RECORDS = "(x.vertrouwelijkheid = 'openbaar' OR (x.synthetisch AND l.via = 'beheer'))"
 
 
 def partner_features(

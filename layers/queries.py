@@ -51,12 +51,17 @@ def layer_fields(conn: Connection, layer: Layer) -> list[Field]:
     return list(layer.fields)
 
 
-def all_indicator_fields(conn: Connection, periode: str | None = None) -> list[tuple[Layer, Field]]:
+def all_indicator_fields(
+    conn: Connection, periode: str | None = None, gemeente: str | None = None
+) -> list[tuple[Layer, Field]]:
     """Every indicator: the catalogue's fixed ones and one or two per loaded raster."""
     from layers import raster_store
 
     raster = LAYERS["raster"]
-    return [*indicator_fields(), *((raster, f) for f, _ in raster_store.raster_fields(conn, periode))]
+    return [
+        *indicator_fields(),
+        *((raster, f) for f, _ in raster_store.raster_fields(conn, periode, gemeente)),
+    ]
 
 
 def available_years(conn: Connection, layer: Layer) -> list[int | str]:
@@ -82,9 +87,9 @@ def available_years(conn: Connection, layer: Layer) -> list[int | str]:
 def layer_is_synthetic(conn: Connection, layer: Layer) -> bool:
     """Whether what the layer shows now comes (partly) from the synthetic generator."""
     if layer.id == "raster":
-        return bool(
-            conn.execute(text("SELECT bool_or(synthetisch) FROM raster_leveringen WHERE actief")).scalar()
-        )
+        from layers import raster_store
+
+        return any(r["synthetisch"] for r in raster_store.active_rasters(conn))
     if layer.id in PARTNER_RECORD_LAYERS:
         table = PARTNER_RECORD_LAYERS[layer.id]  # from the catalogue, not from the request
         return bool(
@@ -291,8 +296,8 @@ def indicator_table(
     )
     from layers import raster_store
 
-    raster_ids = [f.id for f, _ in raster_store.raster_fields(conn, periode)]
-    raster = raster_store.raster_values(conn, periode) if raster_ids else {}
+    raster_ids = [f.id for f, _ in raster_store.raster_fields(conn, periode, gemeente)]
+    raster = raster_store.raster_values(conn, periode, gemeente) if raster_ids else {}
     ids = [f.id for _, f in indicator_fields()] + raster_ids
     rows = (
         conn.execute(
@@ -327,7 +332,7 @@ def indicator_table(
         "periode": periode,
         "perioden": periods,
         "synthetisch": (periode is not None and partner_store.synthetic_in_period(conn, periode))
-        or any(r["synthetisch"] for r in raster_store.active_rasters(conn, periode)),
+        or any(r["synthetisch"] for r in raster_store.active_rasters(conn, periode, gemeente)),
         "indicatoren": ids,
         "rijen": out,
     }

@@ -158,8 +158,11 @@ def store_raster(
     synthetisch: bool = False,
     vertrouwelijkheid: str = "openbaar",
     filename: str | None = None,
+    via: str = "beheer",
 ) -> StoredRaster:
-    """Summarise a raster per buurt of ``gemeente`` and store it as the active version."""
+    """Summarise a raster per buurt of ``gemeente`` and store it as the active version.
+
+    ``via`` is ``upload`` for files sent through the API (see migration 0005)."""
     path = Path(path)
     name = filename or path.name
     _check(
@@ -196,12 +199,17 @@ def store_raster(
     )
     sha = digest.hexdigest()
     missing = stats.loc[~covered, "buurtcode"].tolist()
+    key = {"i": indicator, "p": periode, "gm": gemeente}
+    # one upload at a time per indicator, period and gemeente (a second waits, then sees the first)
+    conn.execute(
+        text("SELECT pg_advisory_xact_lock(hashtext('raster|' || :i || '|' || :p || '|' || :gm))"), key
+    )
     prev = conn.execute(
         text(
             "SELECT id, versie, sha256 FROM raster_leveringen WHERE indicator = :i AND "
-            "periode = :p AND actief FOR UPDATE"
+            "periode = :p AND gemeente = :gm AND actief"
         ),
-        {"i": indicator, "p": periode},
+        key,
     ).first()
     if prev is not None and prev.sha256 == sha:
         return StoredRaster(
@@ -213,9 +221,9 @@ def store_raster(
         conn.execute(
             text(
                 "SELECT coalesce(max(versie), 0) + 1 FROM raster_leveringen WHERE indicator = :i "
-                "AND periode = :p"
+                "AND periode = :p AND gemeente = :gm"
             ),
-            {"i": indicator, "p": periode},
+            key,
         ).scalar_one()
     )
     rid = int(
@@ -223,8 +231,8 @@ def store_raster(
             text(
                 "INSERT INTO raster_leveringen (indicator, label, eenheid, periode, partner, "
                 "vertrouwelijkheid, synthetisch, drempel, band, crs, resolutie, versie, bron_bestand, "
-                "sha256) VALUES (:i, :label, :unit, :p, :partner, :vt, :syn, :thr, :band, :crs, "
-                ":res, :v, :bron, :sha) RETURNING id"
+                "sha256, gemeente, via) VALUES (:i, :label, :unit, :p, :partner, :vt, :syn, :thr, :band, "
+                ":crs, :res, :v, :bron, :sha, :gm, :via) RETURNING id"
             ),
             {
                 "i": indicator,
@@ -241,6 +249,8 @@ def store_raster(
                 "v": versie,
                 "bron": name,
                 "sha": sha,
+                "gm": gemeente,
+                "via": via,
             },
         ).scalar_one()
     )
@@ -272,26 +282,35 @@ def _num(value: Any) -> float | None:
     return None if value is None or not np.isfinite(value) else float(value)
 
 
-def active_rasters(conn: Connection, periode: str | None = None) -> list[dict[str, Any]]:
-    """Per indicator the active delivery of the newest period up to ``periode`` (any when None)."""
+# Rasters the public may see: class openbaar, or the operator's synthetic demonstration rasters.
+PUBLIC_RASTERS = "(vertrouwelijkheid = 'openbaar' OR (synthetisch AND via = 'beheer'))"
+
+
+def active_rasters(
+    conn: Connection, periode: str | None = None, gemeente: str | None = None
+) -> list[dict[str, Any]]:
+    """Per indicator the active public delivery of the newest period up to ``periode`` (any when
+    None), for ``gemeente`` (any when None)."""
     rows = (
         conn.execute(
             text(
                 "SELECT id, indicator, label, eenheid, periode, partner, synthetisch, drempel, versie, "
-                "bron_bestand, vertrouwelijkheid FROM raster_leveringen WHERE actief ORDER BY indicator"
-            )
+                "bron_bestand, vertrouwelijkheid, gemeente FROM raster_leveringen WHERE actief "
+                f"AND {PUBLIC_RASTERS} AND (CAST(:gm AS text) IS NULL OR gemeente = :gm) "
+                "ORDER BY indicator, gemeente"
+            ),
+            {"gm": gemeente},
         )
         .mappings()
         .all()
     )
-    best: dict[str, dict[str, Any]] = {}
+    best: dict[tuple[str, str], dict[str, Any]] = {}  # (indicator, gemeente) → newest delivery
     for r in rows:
         if periode is not None and _period_key(r["periode"]) > _period_key(periode):
             continue
-        if r["indicator"] not in best or _period_key(r["periode"]) > _period_key(
-            best[r["indicator"]]["periode"]
-        ):
-            best[r["indicator"]] = dict(r)
+        key = (r["indicator"], r["gemeente"])
+        if key not in best or _period_key(r["periode"]) > _period_key(best[key]["periode"]):
+            best[key] = dict(r)
     return list(best.values())
 
 
@@ -299,10 +318,16 @@ def _period_key(periode: str) -> tuple[str, bool]:
     return periode[:4], periode.endswith("najaar")
 
 
-def raster_fields(conn: Connection, periode: str | None = None) -> list[tuple[Field, dict[str, Any]]]:
+def raster_fields(
+    conn: Connection, periode: str | None = None, gemeente: str | None = None
+) -> list[tuple[Field, dict[str, Any]]]:
     """Indicator fields of the active rasters: the mean, and the share above the threshold."""
     out: list[tuple[Field, dict[str, Any]]] = []
-    for r in active_rasters(conn, periode):
+    seen: set[str] = set()
+    for r in active_rasters(conn, periode, gemeente):
+        if r["indicator"] in seen:  # the same indicator for another gemeente
+            continue
+        seen.add(r["indicator"])
         source = f"{r['partner']}, {r['bron_bestand']} ({r['periode']}, versie {r['versie']})"
         out.append(
             (
@@ -334,9 +359,11 @@ def raster_fields(conn: Connection, periode: str | None = None) -> list[tuple[Fi
     return out
 
 
-def raster_values(conn: Connection, periode: str | None = None) -> dict[str, dict[str, float | None]]:
+def raster_values(
+    conn: Connection, periode: str | None = None, gemeente: str | None = None
+) -> dict[str, dict[str, float | None]]:
     """buurtcode → {indicator: mean, indicator_aandeel: share in %} for the active rasters."""
-    active = active_rasters(conn, periode)
+    active = active_rasters(conn, periode, gemeente)
     if not active:
         return {}
     ids = {r["id"]: r for r in active}

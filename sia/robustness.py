@@ -274,7 +274,8 @@ def compare_rankings(a: pd.DataFrame, b: pd.DataFrame) -> RankingComparison:
     Raises
     ------
     InvalidInput
-        A frame lacks ``rang`` or ``gecombineerd``, or fewer than two buurten are ranked in both.
+        A frame lacks ``rang`` or ``gecombineerd``. With fewer than two buurten ranked in both,
+        ``kendall_tau`` is NaN.
     """
     columns = ["rang", "gecombineerd"]
     for name, frame in (("a", a), ("b", b)):
@@ -296,7 +297,8 @@ def compare_rankings(a: pd.DataFrame, b: pd.DataFrame) -> RankingComparison:
         index=joined.index.rename("buurtcode"),
     )
     both = table.dropna(subset=["rang_a", "rang_b"])
-    tau = kendall_tau(both["rang_a"], both["rang_b"])
+    # fewer than two buurten in common: no tau (NaN), the table still says what changed
+    tau = kendall_tau(both["rang_a"], both["rang_b"]) if len(both) >= 2 else float("nan")
     order = table.assign(_abs=table["rang_verschil"].abs()).sort_values(
         ["_abs", "buurtcode"], ascending=[False, True], na_position="last", kind="stable"
     )

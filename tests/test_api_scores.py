@@ -265,3 +265,16 @@ def test_a_gemeente_without_partner_data(
         assert body["partnerprofielen"]["buurten"]
         areas = c.post("/api/scores/candidates", json={"gebieden": "top_groep"}).json()
         assert {w["id"] for w in areas["weggelaten"]} == left_out and areas["features"]
+
+
+def test_an_axis_without_weight_is_a_dutch_error(client: TestClient) -> None:
+    zero = dict.fromkeys(
+        ["lbm_score", "lbm_won", "lbm_fys", "lbm_soc", "lbm_onv", "aandeel_label_efg", "gem_conditie"], 0
+    )
+    res = client.post("/api/scores", json={"gewichten": zero})
+    assert res.status_code == 400
+    assert "Alle gewichten van de urgentie staan op 0" in res.json()["melding"]
+    assert "Leefbaarometer totaalscore" in res.json()["melding"]
+    body = client.post("/api/scores", json={"normalisatie": {"lbm_score": {"name": "log"}}}).json()
+    assert body["details"][0]["veld"].startswith("normalisatie.lbm_score")
+    assert '"name": "log"' in body["details"][0]["waarde"]  # the value as the user sent it (JSON)

@@ -299,8 +299,8 @@ def test_upload_dialog_reports_errors_and_stores_nothing(
     assert len(cells) == 3
     assert any("bezit\t2\tenergielabel\tH" in c for c in cells)
     assert any("conditie\t7" in c for c in cells)
-    pg.wait_for_timeout(200)
-    assert pg.locator("#deliveries tbody tr").count() == before  # nothing was stored
+    stored = pg.evaluate("async () => (await (await fetch('/api/partners/deliveries')).json()).length")
+    assert stored == before  # nothing was stored
     # the same file as loaded before: accepted, and nothing changes
     pg.set_input_files("#upload-file", str(good))
     pg.click("#upload-submit")
@@ -365,3 +365,38 @@ def test_partner_profiles_compared_in_the_panel(page: tuple[Page, list[str]]) ->
     assert f"Rang per partnerprofiel ({low}–{high})" in detail
     assert detail.count("#") >= 1 + 7  # the SIA rank and one rank per partner profile
     assert not problems
+
+
+def test_labels_from_uploads_are_shown_as_text(
+    server: str, page: tuple[Page, list[str]], enschede_buurten: Path, tmp_path: Path
+) -> None:
+    """A raster label with HTML in it is shown as text, never run as a script."""
+    import httpx
+
+    from layers.partners.synthetic import load_buurten, write_heat_raster
+
+    pg, problems = page
+    tif = write_heat_raster(tmp_path / "x.tif", load_buurten(enschede_buurten))
+    label = '<img src=x onerror="window.__xss=1">Hitte'
+    form = {
+        "indicator": "hitte_xss",
+        "label": label,
+        "periode": "2026-najaar",
+        "partner": "Gemeente Enschede",
+        "eenheid": "<b>u</b>",
+    }
+    with tif.open("rb") as fh:
+        res = httpx.post(f"{server}/api/partners/rasters", data=form, files={"bestand": ("x.tif", fh)})
+    assert res.status_code == 201, res.text
+    pg.reload()
+    pg.wait_for_selector("body[data-scored]")
+    assert label in pg.locator("#indicator option[value=hitte_xss]").inner_text()
+    pg.select_option("#indicator", "hitte_xss")
+    assert pg.locator("#legend .title").inner_text() == label
+    assert "<b>u</b>" in pg.locator("#legend").inner_text()
+    pg.locator("#ranking tbody tr").first.click()
+    pg.wait_for_selector("#detail-name")
+    pg.wait_for_timeout(300)
+    assert pg.evaluate("window.__xss") is None
+    assert pg.locator("#legend img, #detail img, #indicator img").count() == 0
+    assert not problems  # an <img src=x> would have made the browser request /x (404)

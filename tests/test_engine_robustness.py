@@ -148,3 +148,7 @@ def test_compare_rankings() -> None:
     assert same.kendall_tau == pytest.approx(1) and (same.table["rang_verschil"].dropna() == 0).all()
     with pytest.raises(InvalidInput, match="ranking b lacks column"):
         compare_rankings(a, b[["rang"]])
+    # one buurt in common: no tau, but the table still shows it
+    one = compare_rankings(a.loc[["B1"]], b.loc[["B1"]])
+    assert np.isnan(one.kendall_tau) and one.gemeenschappelijk == 1
+    assert one.table.loc["B1", "rang_verschil"] == 2

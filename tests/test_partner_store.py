@@ -9,6 +9,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pytest
+import shapely
 from fastapi.testclient import TestClient
 from shapely.geometry import box, mapping
 from sqlalchemy import Engine, text
@@ -244,4 +245,88 @@ def test_rejected_upload_through_cli_stores_nothing(
     with pytest.raises(InvalidUpload, match="conditie"), engine.begin() as conn:
         partner_store.load_delivery_file(
             conn, csv, gemeente="GM0153", layer="verkoop", partner="Domijn", period=PERIOD
+        )
+
+
+def _border_vertex(buurten: gpd.GeoDataFrame) -> tuple[float, float, list[str]]:
+    """A vertex shared by at least two buurten, and those buurten."""
+    indexed = buurten.set_index("buurtcode")
+    first = indexed.iloc[0].geometry
+    for x, y in (
+        first.geoms[0].exterior.coords if first.geom_type == "MultiPolygon" else first.exterior.coords
+    ):
+        touching = [c for c, g in indexed.geometry.items() if g.distance(shapely.Point(x, y)) == 0]
+        if len(touching) >= 2:
+            return x, y, touching
+    raise AssertionError("no shared vertex found")
+
+
+def test_a_point_on_a_border_counts_once(engine: Engine, enschede_buurten: Path, tmp_path: Path) -> None:
+    x, y, touching = _border_vertex(load_buurten(enschede_buurten))
+    points = gpd.GeoDataFrame(
+        {"corporatie": ["Domijn"], "adres": ["Grensweg 1"], "aantal_woningen": [1], "daeb": ["ja"]},
+        geometry=[shapely.Point(x, y)],
+        crs="EPSG:28992",
+    )
+    points.to_file(tmp_path / "grens.gpkg", layer="bezit")
+    with engine.begin() as conn:
+        partner_store.load_delivery_file(
+            conn, tmp_path / "grens.gpkg", gemeente="GM0153", layer="bezit", partner="Domijn", period=PERIOD
+        )
+        agg = partner_store.aggregate(conn, gemeente="GM0153", jaar=2021, periode=PERIOD)
+    assert len(touching) >= 2
+    assert agg["bezit_woningen"].sum() == 1
+    assert agg.loc[min(touching), "bezit_woningen"] == 1  # the first buurt by code
+
+
+def test_one_layer_file_keeps_the_other_layers(
+    engine: Engine, synthetic_files: list[Path], enschede_buurten: Path, tmp_path: Path
+) -> None:
+    domijn = next(p for p in synthetic_files if "domijn" in p.name)
+    _load_all(engine, [domijn])
+    before = _counts(engine)
+    with engine.connect() as conn:
+        v1 = partner_store.aggregate(conn, gemeente="GM0153", jaar=2021, periode=PERIOD)
+    sales = generate(load_buurten(enschede_buurten), period=PERIOD)["Domijn"].verkoop.iloc[:3]
+    sales.to_file(tmp_path / "verkoop.gpkg", layer="verkoop")
+    with engine.begin() as conn:
+        stored = partner_store.load_delivery_file(
+            conn,
+            tmp_path / "verkoop.gpkg",
+            gemeente="GM0153",
+            layer="verkoop",
+            partner="Domijn",
+            period=PERIOD,
+        )
+        v2 = partner_store.aggregate(conn, gemeente="GM0153", jaar=2021, periode=PERIOD)
+    assert stored.versie == 2 and stored.aantallen == {"verkoop": 3}
+    assert stored.overgenomen["bezit"] == before["bezit"] > 0
+    pd.testing.assert_series_equal(v1["bezit_woningen"], v2["bezit_woningen"])  # holdings kept
+    assert v2["geplande_verkoop"].sum() == 3 < v1["geplande_verkoop"].sum()
+    after = _counts(engine)
+    # version 1 is kept whole; version 2 holds its own copy of the holdings and the new sales
+    assert after["bezit"] == 2 * before["bezit"] and after["verkoop"] == before["verkoop"] + 3
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT versie, actief, aantallen FROM leveringen ORDER BY versie")).all()
+    assert [(r.versie, r.actief) for r in rows] == [(1, False), (2, True)]
+    assert rows[1].aantallen["bezit"] == before["bezit"] and rows[1].aantallen["verkoop"] == 3
+
+
+def test_uploaded_synthetic_flag_does_not_publish_addresses(
+    db_url: str, engine: Engine, synthetic_files: list[Path]
+) -> None:
+    """Only the operator's synthetic data are shown at address level; an upload that calls itself
+    synthetic keeps the confidentiality of its records."""
+    domijn = next(p for p in synthetic_files if "domijn" in p.name)
+    with TestClient(create_app(Settings(database_url=db_url, gemeente="GM0153"))) as client:
+        with domijn.open("rb") as fh:
+            assert (
+                client.post("/api/partners/uploads", files={"bestand": (domijn.name, fh)}).status_code == 201
+            )
+        bezit = client.get("/api/partners/features?laag=bezit").json()
+        assert bezit["features"] == [] and bezit["verborgen"] > 0
+        sales = client.get("/api/partners/sales-check").json()
+        shown = [f for f in sales["features"] if f["properties"]["vertrouwelijkheid"] != "openbaar"]
+        assert shown == [] and sales["overtredingen"] == sum(
+            f["properties"]["overtreding"] for f in sales["features"]
         )

@@ -456,7 +456,7 @@ CASES: list[tuple[str, Callable[[Path], tuple[Path, dict]], str, str | None, int
         3,
         "conditie",
     ),
-    ("csv-zonder-laag", _csv(_CSV_HEAD, layer=None), r"'layer' is niet opgegeven", None, None, "layer"),
+    ("csv-zonder-laag", _csv(_CSV_HEAD, layer=None), r"'laag' is niet opgegeven", None, None, "laag"),
     (
         "csv-ongeldige-periode",
         _csv(_CSV_HEAD, period="najaar 2026"),

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import rasterio
 from affine import Affine
@@ -17,6 +18,7 @@ from sqlalchemy import Engine, text
 from api.main import create_app
 from api.settings import Settings
 from layers import queries
+from layers.cbs import prepare_buurten, store_buurten
 from layers.partners.synthetic import load_buurten
 from layers.raster_store import raster_values, store_raster
 from sia.errors import InvalidUpload
@@ -208,3 +210,61 @@ def test_api_upload_list_and_catalogue(
         assert len(feats) == 70
         values = [f["properties"]["hitte"] for f in feats if f["properties"]["hitte"] is not None]
         assert min(values) >= 25 and max(values) <= 40 and len(set(values)) > 60
+
+
+def test_confidential_raster_stays_off_the_public_map(
+    engine: Engine, buurten: gpd.GeoDataFrame, tmp_path: Path
+) -> None:
+    path = _burn(tmp_path / "eigen.tif", buurten, np.full(len(buurten), 30.0))
+    _store(engine, path, vertrouwelijkheid="eigen")
+    _store(engine, path, indicator="open", vertrouwelijkheid="openbaar")
+    with engine.connect() as conn:
+        ids = [f.id for _, f in queries.all_indicator_fields(conn)]
+        table = queries.indicator_table(conn, gemeente="GM0153")
+    assert "open" in ids and "groen" not in ids
+    assert "open" in table["indicatoren"] and "groen" not in table["indicatoren"]
+    assert _count(engine)[0] == 2  # stored, only not shown
+
+
+def test_rejected_raster_leaves_the_active_version(
+    engine: Engine, buurten: gpd.GeoDataFrame, tmp_path: Path
+) -> None:
+    _store(engine, _burn(tmp_path / "v1.tif", buurten, np.full(len(buurten), 30.0)))
+    before = _count(engine)
+    far = _burn(tmp_path / "ver.tif", buurten, np.full(len(buurten), 40.0), shift=80_000)
+    with pytest.raises(InvalidUpload):
+        _store(engine, far)
+    assert _count(engine) == before
+    with engine.connect() as conn:
+        values = {v["groen"] for v in raster_values(conn, PERIOD).values() if v["groen"] is not None}
+        active = conn.execute(text("SELECT versie FROM raster_leveringen WHERE actief")).scalars().all()
+    assert values == {30.0} and active == [1]
+
+
+def test_same_indicator_for_two_gemeenten(
+    engine: Engine, buurten: gpd.GeoDataFrame, tmp_path: Path, data_dir: Path
+) -> None:
+    """A raster loaded for a second gemeente does not switch off the first one's."""
+    with engine.begin() as conn:
+        store_buurten(
+            conn,
+            prepare_buurten(
+                data_dir / "national" / "lbm2024_buurten_nl.gpkg", gemeenten=["GM0158"], year=2021
+            ),
+        )  # Haaksbergen
+        haaksbergen = gpd.read_postgis(
+            text("SELECT buurtcode, geom FROM buurten WHERE gemeentecode = 'GM0158'"), conn, geom_col="geom"
+        )
+    both = pd.concat([buurten[["buurtcode", "geometry"]], haaksbergen.rename_geometry("geometry")])
+    path = _burn(tmp_path / "regio.tif", gpd.GeoDataFrame(both, crs=28992), np.full(len(both), 25.0))
+    _store(engine, path)
+    _store(engine, path, gemeente="GM0158")
+    with engine.connect() as conn:
+        active = conn.execute(
+            text("SELECT gemeente FROM raster_leveringen WHERE actief ORDER BY 1")
+        ).scalars()
+        assert list(active) == ["GM0153", "GM0158"]
+        enschede = queries.indicator_table(conn, gemeente="GM0153")["rijen"]
+        other = queries.indicator_table(conn, gemeente="GM0158")["rijen"]
+    assert sum(r["groen"] is not None for r in enschede) >= 68
+    assert sum(r["groen"] is not None for r in other) >= len(other) - 2 > 5

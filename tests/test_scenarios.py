@@ -320,8 +320,8 @@ def test_scenarios_are_never_overwritten(client: TestClient, engine: Engine) -> 
     assert client.get(f"/api/scenarios/{sid}").json()["verwijderd_op"] == kept["verwijderd_op"]
 
 
-def test_migration_0004_downgrades_and_upgrades(db_url: str) -> None:
-    assert current_revision(db_url) == "0004"
+def test_migrations_0004_and_0005_downgrade_and_upgrade(db_url: str) -> None:
+    assert current_revision(db_url) == "0005"
     command.downgrade(alembic_config(db_url), "0003")
     engine = make_engine(db_url)
     try:
@@ -332,4 +332,4 @@ def test_migration_0004_downgrades_and_upgrades(db_url: str) -> None:
             assert conn.execute(text("SELECT to_regclass('scenarios')")).scalar() is not None
     finally:
         engine.dispose()
-    assert current_revision(db_url) == "0004"
+    assert current_revision(db_url) == "0005"

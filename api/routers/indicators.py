@@ -25,9 +25,15 @@ class IndicatorOut(BaseModel):
 
 
 @router.get("", response_model=list[IndicatorOut], summary="Indicators offered on the map")
-def list_indicators(conn: ConnDep) -> list[IndicatorOut]:
-    fields = queries.all_indicator_fields(conn)
+def list_indicators(conn: ConnDep, settings: SettingsDep) -> list[IndicatorOut]:
+    from layers.raster_store import raster_fields
+
+    fields = queries.all_indicator_fields(conn, gemeente=settings.gemeente)
     synthetic = {layer.id: queries.layer_is_synthetic(conn, layer) for layer, _ in fields}
+    # each raster says itself whether it is synthetic
+    synthetic_raster = {
+        f.id: bool(meta["synthetisch"]) for f, meta in raster_fields(conn, gemeente=settings.gemeente)
+    }
     return [
         IndicatorOut(
             id=f.id,
@@ -37,7 +43,7 @@ def list_indicators(conn: ConnDep) -> list[IndicatorOut]:
             layer=layer.id,
             source=layer.source,
             attribution=layer.attribution,
-            synthetic=synthetic[layer.id],
+            synthetic=synthetic_raster.get(f.id, synthetic[layer.id]),
         )
         for layer, f in fields
     ]

@@ -56,7 +56,7 @@ def upload(
         path.write_bytes(data)
         with engine.begin() as conn:  # one transaction: a rejected file stores nothing
             stored = partner_store.load_delivery_file(
-                conn, path, gemeente=settings.gemeente, filename=name, **options
+                conn, path, gemeente=settings.gemeente, filename=name, via="upload", **options
             )
     return {
         "id": stored.id,
@@ -66,6 +66,7 @@ def upload(
         "aantallen": stored.aantallen,
         "vervangen": stored.vervangen,
         "ongewijzigd": stored.unchanged,
+        "overgenomen": stored.overgenomen,
     }
 
 
@@ -106,6 +107,7 @@ def upload_raster(
                 band=band,
                 synthetisch=synthetisch,
                 filename=name,
+                via="upload",
             )
     return {
         "id": stored.id,
@@ -167,7 +169,7 @@ def sales_check(
     feats = []
     hidden = 0
     for rec in frame.to_dict("records") if not frame.empty else []:
-        if not (rec["vertrouwelijkheid"] == "openbaar" or rec["synthetisch"]):
+        if not (rec["vertrouwelijkheid"] == "openbaar" or (rec["synthetisch"] and rec["via"] == "beheer")):
             hidden += 1  # see partner_store.PUBLIC_RECORDS: no sign-in yet, so public view
             continue
         if alleen_overtredingen and not rec["overtreding"]:
@@ -181,7 +183,7 @@ def sales_check(
         "type": "FeatureCollection",
         "periode": periode,
         "features": feats,
-        "overtredingen": int(frame["overtreding"].sum()) if not frame.empty else 0,
+        "overtredingen": sum(1 for f in feats if f["properties"]["overtreding"]),  # of what is shown
         "verborgen": hidden,
         "synthetisch": partner_store.synthetic_in_period(conn, periode),
     }

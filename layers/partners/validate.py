@@ -89,6 +89,9 @@ class Delivery:
     bezit: gpd.GeoDataFrame = field(default_factory=lambda: empty_frame("bezit"))
     projecten: gpd.GeoDataFrame = field(default_factory=lambda: empty_frame("projecten"))
     verkoop: gpd.GeoDataFrame = field(default_factory=lambda: empty_frame("verkoop"))
+    covers: tuple[str, ...] = LAYERS
+    """The layers this delivery speaks for: all three for the Excel template (an empty sheet
+    means "none"), one for a GIS or CSV file (the partner's other layers stay as they were)."""
 
     def frames(self) -> dict[str, gpd.GeoDataFrame]:
         """Layer kind to frame (also the empty ones)."""
@@ -455,8 +458,8 @@ def _check_options(
     confidentiality: str | None,
     problems: Problems,
 ) -> None:
-    checks = (
-        ("layer", layer, LAYERS, "bezit, projecten of verkoop"),
+    checks = (  # (name in the upload form, value, allowed, expected)
+        ("laag", layer, LAYERS, "bezit, projecten of verkoop"),
         ("partner", partner, PARTNERS, "een van " + ", ".join(PARTNERS)),
     )
     for name, value, allowed, expected in checks:
@@ -544,7 +547,7 @@ def read_delivery(
     frame = _validate_table(table, ctx, problems)
     _check_holder(ctx, {layer: len(table.rows)}, problems)
     problems.raise_if_any()
-    delivery = Delivery(partner, period, confidentiality, bool(synthetic), name)
+    delivery = Delivery(partner, period, confidentiality, bool(synthetic), name, covers=(layer,))
     setattr(delivery, layer, frame)
     return delivery
 

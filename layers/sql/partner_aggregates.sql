@@ -1,6 +1,7 @@
 -- Partner layers aggregated to the buurten of one gemeente for one period (active deliveries).
--- Points count in the buurt they lie in; per-buurt counts by their buurtcode; project polygons
--- are apportioned by the share of their area inside each buurt (area-weighted).
+-- Points count in the buurt they lie in (a point on a border counts once: in the first of the
+-- buurten it touches, by code); per-buurt counts by their buurtcode; project polygons are
+-- apportioned by the share of their area inside each buurt (area-weighted).
 WITH b AS (
     SELECT buurtcode, buurtnaam, aantal_huishoudens, geom
     FROM buurten
@@ -11,8 +12,12 @@ actief AS (
 ),
 bz AS (
     -- two joins instead of one with OR, so that the spatial index is used
-    SELECT b.buurtcode, z.corporatie, z.aantal_woningen, z.energielabel, z.conditie, z.daeb
-    FROM bezit z JOIN b ON ST_Intersects(b.geom, z.geom)
+    SELECT h.buurtcode, z.corporatie, z.aantal_woningen, z.energielabel, z.conditie, z.daeb
+    FROM bezit z
+    JOIN LATERAL (SELECT x.buurtcode FROM buurten x  -- the table, so its spatial index is used
+                  WHERE x.jaar = :jaar AND (CAST(:gemeente AS text) IS NULL OR x.gemeentecode = :gemeente)
+                    AND ST_Intersects(x.geom, z.geom)
+                  ORDER BY x.buurtcode LIMIT 1) h ON true
     WHERE z.geom IS NOT NULL AND z.levering_id IN (SELECT id FROM actief)
     UNION ALL
     SELECT b.buurtcode, z.corporatie, z.aantal_woningen, z.energielabel, z.conditie, z.daeb
@@ -45,6 +50,8 @@ pr AS (
     FROM projecten p
     JOIN b ON ST_Intersects(b.geom, p.geom)
     WHERE p.levering_id IN (SELECT id FROM actief)
+      AND (ST_Dimension(p.geom) = 2 OR b.buurtcode = (
+          SELECT min(x.buurtcode) FROM b x WHERE ST_Intersects(x.geom, p.geom)))
 ),
 proj_agg AS (
     SELECT buurtcode,
@@ -55,9 +62,13 @@ proj_agg AS (
     FROM pr WHERE aandeel >= 0.01 GROUP BY buurtcode
 ),
 vk AS (
-    SELECT b.buurtcode, v.corporatie, v.energielabel, v.conditie, v.kluswoning,
+    SELECT h.buurtcode, v.corporatie, v.energielabel, v.conditie, v.kluswoning,
            v.gemeld_aan_gemeente
-    FROM verkoop v JOIN b ON ST_Intersects(b.geom, v.geom)
+    FROM verkoop v
+    JOIN LATERAL (SELECT x.buurtcode FROM buurten x  -- the table, so its spatial index is used
+                  WHERE x.jaar = :jaar AND (CAST(:gemeente AS text) IS NULL OR x.gemeentecode = :gemeente)
+                    AND ST_Intersects(x.geom, v.geom)
+                  ORDER BY x.buurtcode LIMIT 1) h ON true
     WHERE v.geom IS NOT NULL AND v.levering_id IN (SELECT id FROM actief)
     UNION ALL
     SELECT b.buurtcode, v.corporatie, v.energielabel, v.conditie, v.kluswoning,

@@ -16,6 +16,8 @@ const RAMPS = {
 const NO_DATA = "#d9d9d9";
 const fmt = new Intl.NumberFormat("nl-NL", { maximumFractionDigits: 2 });
 const fmtInt = new Intl.NumberFormat("nl-NL", { maximumFractionDigits: 0 });
+// every text that comes from data (labels and units of uploaded rasters, names) goes through esc
+const esc = (v) => String(v ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 
 const state = { indicators: [], values: new Map(), breaks: [], colors: [], layer: null,
   partner: { periode: null, layers: {}, data: {} } };
@@ -108,12 +110,12 @@ function styleFor(feature) {
 function renderCategoryLegend(ind) {
   const counts = new Map();
   state.values.forEach((r) => counts.set(r[ind.id], (counts.get(r[ind.id]) || 0) + 1));
-  const rows = ind.categories.map((c) => `<div class="row" data-class="${c.value}"><span class="swatch" style="background:${c.color}"></span><span>${c.label} (${counts.get(c.value) || 0})</span></div>`);
+  const rows = ind.categories.map((c) => `<div class="row" data-class="${c.value}"><span class="swatch" style="background:${c.color}"></span><span>${esc(c.label)} (${counts.get(c.value) || 0})</span></div>`);
   const missing = counts.get(null) || 0;
   if (missing) rows.push(`<div class="row" data-class="none"><span class="swatch" style="background:${NO_DATA}"></span><span>niet gerangschikt (${missing} buurten)</span></div>`);
   const badge = ind.synthetic
     ? `<div class="synthetic" id="synthetic-badge">Synthetische demonstratiedata — geen echte gegevens van de partners</div>` : "";
-  document.getElementById("legend").innerHTML = `${badge}<div class="title" data-indicator="${ind.id}">${ind.label}</div>${rows.join("")}`;
+  document.getElementById("legend").innerHTML = `${badge}<div class="title" data-indicator="${esc(ind.id)}">${esc(ind.label)}</div>${rows.join("")}`;
 }
 
 function renderIndicatorSelect() {
@@ -124,7 +126,7 @@ function renderIndicatorSelect() {
   select.innerHTML = [...groups.entries()].map(([layer, items]) => {
     const synthetic = items.some((i) => i.synthetic);
     const label = `${state.layerTitles[layer] || layer}${synthetic ? " (synthetisch)" : ""}`;
-    return `<optgroup label="${label}">${items.map((i) => `<option value="${i.id}">${i.label}${i.synthetic ? " — synthetisch" : ""}</option>`).join("")}</optgroup>`;
+    return `<optgroup label="${esc(label)}">${items.map((i) => `<option value="${esc(i.id)}">${esc(i.label)}${i.synthetic ? " — synthetisch" : ""}</option>`).join("")}</optgroup>`;
   }).join("");
   if (current && state.indicators.some((i) => i.id === current)) select.value = current;
 }
@@ -144,8 +146,8 @@ function renderLegend(ind, method) {
   }
   const badge = ind.synthetic
     ? `<div class="synthetic" id="synthetic-badge">Synthetische demonstratiedata — geen echte gegevens van de partners</div>` : "";
-  el.innerHTML = `${badge}<div class="title" data-indicator="${ind.id}">${ind.label}</div>`
-    + `<div class="hint">${ind.unit || ""}${ind.unit ? " · " : ""}${names[method]}</div>${rows.join("")}`;
+  el.innerHTML = `${badge}<div class="title" data-indicator="${esc(ind.id)}">${esc(ind.label)}</div>`
+    + `<div class="hint">${esc(ind.unit || "")}${ind.unit ? " · " : ""}${names[method]}</div>${rows.join("")}`;
 }
 
 async function showDetail(code) {
@@ -159,20 +161,20 @@ async function showDetail(code) {
     const partnerRow = state.values.get(code) || {};
     const rows = state.indicators.map((i) => {
       const v = i.id in b ? b[i.id] : partnerRow[i.id];
-      return `<tr><td>${i.label}${i.synthetic ? ' <span class="tag">synthetisch</span>' : ""}</td><td class="v">${formatValue(v, i.unit)}</td></tr>`;
+      return `<tr><td>${esc(i.label)}${i.synthetic ? ' <span class="tag">synthetisch</span>' : ""}</td><td class="v">${esc(formatValue(v, i.unit))}</td></tr>`;
     });
-    const extra = Object.entries(b.kerncijfers || {}).map(([k, v]) => `<tr><td>${k.replaceAll("_", " ")}</td><td class="v">${formatValue(v)}</td></tr>`);
-    body.innerHTML = `<h3 id="detail-name">${b.buurtnaam || b.buurtcode}</h3>`
-      + `<div class="codes">${b.buurtcode} · wijk ${b.wijkcode} · ${b.gemeentenaam || b.gemeentecode} · buurtindeling ${b.jaar}</div>`
+    const extra = Object.entries(b.kerncijfers || {}).map(([k, v]) => `<tr><td>${esc(k.replaceAll("_", " "))}</td><td class="v">${esc(formatValue(v))}</td></tr>`);
+    body.innerHTML = `<h3 id="detail-name">${esc(b.buurtnaam || b.buurtcode)}</h3>`
+      + `<div class="codes">${esc(b.buurtcode)} · wijk ${esc(b.wijkcode)} · ${esc(b.gemeentenaam || b.gemeentecode)} · buurtindeling ${esc(b.jaar)}</div>`
       + `<table><tbody>${rows.join("")}</tbody></table>`
       + `<details><summary>Alle kerncijfers (${extra.length})</summary><table><tbody>${extra.join("")}</tbody></table></details>`
-      + `<div class="source">Bron: ${b.bronnen.buurten}${b.bronnen.leefbaarometer ? `; ${b.bronnen.leefbaarometer}, editie ${b.lbm_editie}` : "; geen Leefbaarometer-score voor deze buurt"}.`
-      + `${b.bron_bestand ? ` Geladen uit ${b.bron_bestand}.` : ""}</div>`;
+      + `<div class="source">Bron: ${esc(b.bronnen.buurten)}${b.bronnen.leefbaarometer ? `; ${esc(b.bronnen.leefbaarometer)}, editie ${esc(b.lbm_editie)}` : "; geen Leefbaarometer-score voor deze buurt"}.`
+      + `${b.bron_bestand ? ` Geladen uit ${esc(b.bron_bestand)}.` : ""}</div>`;
     if (state.scores && state.scores.result) { // the score and its contributions first, under the name
       document.getElementById("detail-name").nextElementSibling.insertAdjacentHTML("afterend", `<div id="detail-score">${state.scoresApi.detailRows(code)}</div>`);
     }
   } catch (err) {
-    body.innerHTML = `<p>Buurt ${code} kon niet worden geladen: ${err.message}</p>`;
+    body.innerHTML = `<p>Buurt ${esc(code)} kon niet worden geladen: ${esc(err.message)}</p>`;
   }
 }
 
@@ -186,7 +188,6 @@ const PARTNER_LAYERS = {
   projecten: { title: "Geplande projecten", url: (p) => `/api/partners/features?laag=projecten&periode=${p}`, cluster: false },
   verkoop: { title: "Geplande verkoop", url: (p) => `/api/partners/sales-check?periode=${p}`, cluster: true },
 };
-const esc = (v) => String(v ?? "").replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]));
 const yesNo = (v) => (v === null || v === undefined ? "onbekend" : v ? "ja" : "nee");
 const money = new Intl.NumberFormat("nl-NL", { style: "currency", currency: "EUR", maximumFractionDigits: 0 });
 
@@ -274,21 +275,52 @@ function renderPartnerLegend() {
 
 async function togglePartnerLayer(kind, on) {
   const p = state.partner;
-  if (p.layers[kind]) { state.map.removeLayer(p.layers[kind]); delete p.layers[kind]; }
-  if (on && p.periode) {
-    try {
-      const data = await getJSON(PARTNER_LAYERS[kind].url(encodeURIComponent(p.periode)));
-      p.data[kind] = data;
-      p.layers[kind] = partnerFeatureLayer(kind, data).addTo(state.map);
-    } catch (err) {
-      showStatus(`${PARTNER_LAYERS[kind].title} kon niet worden geladen: ${err.message || err}`, true);
-    }
+  p.seq = p.seq || {};
+  const seq = (p.seq[kind] = (p.seq[kind] || 0) + 1); // a later toggle or period change wins
+  const drop = () => { if (p.layers[kind]) { state.map.removeLayer(p.layers[kind]); delete p.layers[kind]; } };
+  if (!on || !p.periode) { drop(); renderPartnerLegend(); return; }
+  try {
+    const data = await getJSON(PARTNER_LAYERS[kind].url(encodeURIComponent(p.periode)));
+    if (seq !== p.seq[kind] || !document.getElementById(`toggle-${kind}`).checked) return;
+    drop();
+    p.data[kind] = data;
+    p.layers[kind] = partnerFeatureLayer(kind, data).addTo(state.map);
+  } catch (err) {
+    if (seq === p.seq[kind]) showStatus(`${PARTNER_LAYERS[kind].title} kon niet worden geladen: ${err.message || err}`, true);
   }
   renderPartnerLegend();
 }
 
+// ---------------------------------------------------------------- periods of the partner data
+async function loadPeriod(periode) {
+  const seq = (state.periodSeq = (state.periodSeq || 0) + 1);
+  try {
+    const t = await getJSON(`/api/indicators/table?gemeente=${state.config.gemeente}&periode=${encodeURIComponent(periode)}`);
+    if (seq !== state.periodSeq) return; // a newer choice is on its way
+    // update the rows in place: the computed SIA values stay until the scores are recomputed
+    t.rijen.forEach((r) => { if (state.values.has(r.buurtcode)) Object.assign(state.values.get(r.buurtcode), r); else state.values.set(r.buurtcode, r); });
+    state.partner.periode = periode;
+    restyle();
+    await Promise.all([
+      state.scoresApi.run(),
+      ...Object.keys(PARTNER_LAYERS).filter((k) => document.getElementById(`toggle-${k}`).checked).map((k) => togglePartnerLayer(k, true)),
+    ]);
+  } catch (err) {
+    if (seq === state.periodSeq) showStatus(`Periode ${periode} kon niet worden geladen: ${err.message}`, true);
+  }
+}
+
+function showPeriods(perioden, current) { // (re)fill the period choice; shown once there is partner data
+  const select = document.getElementById("periode");
+  select.innerHTML = perioden.map((p) => `<option>${esc(p)}</option>`).join("");
+  if (current) select.value = current;
+  document.getElementById("periode-box").hidden = perioden.length === 0;
+  document.getElementById("partner-box").hidden = perioden.length === 0;
+}
+
 async function init() {
   const config = await getJSON("/api/config");
+  state.config = config;
   const map = L.map("map", { zoomSnap: 0.25, preferCanvas: false, maxZoom: 19 }); // maxZoom: needed by marker clusters without a basemap
   state.map = map;
   if (config.basemap_url) {
@@ -311,24 +343,12 @@ async function init() {
   state.layerTitles = { ...Object.fromEntries(layers.map((l) => [l.id, l.title])), sia: "SIA-score (berekend met de weging hiernaast)" };
   renderIndicatorSelect();
   const periodSelect = document.getElementById("periode");
-  if (table.perioden.length) {
-    periodSelect.innerHTML = table.perioden.map((p) => `<option>${p}</option>`).join("");
-    periodSelect.value = table.periode;
-    document.getElementById("periode-box").hidden = false;
-    periodSelect.addEventListener("change", async () => {
-      const t = await getJSON(`/api/indicators/table?gemeente=${config.gemeente}&periode=${periodSelect.value}`);
-      t.rijen.forEach((r) => state.values.set(r.buurtcode, r));
-      restyle();
-      state.partner.periode = periodSelect.value;
-      state.scoresApi.run();
-      await Promise.all(Object.keys(state.partner.layers).map((k) => togglePartnerLayer(k, true)));
-    });
-    state.partner.periode = table.periode;
-    document.getElementById("partner-box").hidden = false;
-    Object.keys(PARTNER_LAYERS).forEach((kind) => {
-      document.getElementById(`toggle-${kind}`).addEventListener("change", (e) => togglePartnerLayer(kind, e.target.checked));
-    });
-  }
+  showPeriods(table.perioden, table.periode);
+  state.partner.periode = table.periode;
+  periodSelect.addEventListener("change", () => loadPeriod(periodSelect.value));
+  Object.keys(PARTNER_LAYERS).forEach((kind) => {
+    document.getElementById(`toggle-${kind}`).addEventListener("change", (e) => togglePartnerLayer(kind, e.target.checked));
+  });
   select.value = indicators.some((i) => i.id === "lbm_score") ? "lbm_score" : indicators[0].id;
 
   state.layer = L.geoJSON(buurten, {
@@ -337,7 +357,7 @@ async function init() {
       lyr.bindTooltip(() => {
         const ind = currentIndicator();
         const row = state.values.get(feature.properties.buurtcode) || {};
-        return `<strong>${feature.properties.buurtnaam}</strong><br>${ind.label}: ${formatValue(row[ind.id], ind.unit)}`;
+        return `<strong>${esc(feature.properties.buurtnaam)}</strong><br>${esc(ind.label)}: ${esc(formatValue(row[ind.id], ind.unit))}`;
       }, { sticky: true, className: "buurt-tip" });
       lyr.on({
         mouseover: () => { lyr.setStyle({ weight: 3, color: "#e6550d" }); lyr.bringToFront(); },
@@ -395,12 +415,11 @@ async function init() {
   });
   createUpload({
     getJSON,
-    onLoaded: async () => { // new data: refresh the indicator values and the scores
-      const periode = state.partner.periode ? `&periode=${encodeURIComponent(state.partner.periode)}` : "";
-      const t = await getJSON(`/api/indicators/table?gemeente=${config.gemeente}${periode}`);
-      t.rijen.forEach((r) => { Object.assign(state.values.get(r.buurtcode) || {}, r); });
-      restyle();
-      await state.scoresApi.run();
+    onLoaded: async (periode) => { // new data: new periods, values, scores and partner layers
+      const perioden = await getJSON("/api/partners/periods");
+      const current = state.partner.periode && perioden.includes(state.partner.periode) ? state.partner.periode : periode;
+      showPeriods(perioden, current);
+      await loadPeriod(current);
     },
   });
   document.body.dataset.ready = "true";

@@ -94,6 +94,7 @@ export function createScores(state, hooks) {
       res = await r.json();
       if (!r.ok) throw new Error(res.melding || r.statusText);
     } catch (err) {
+      if (seq !== s.seq) return; // a newer request is on its way; its result counts
       el("score-status").textContent = `Scoren mislukt: ${err.message}`;
       el("score-status").className = "hint error";
       return;
@@ -224,8 +225,14 @@ export function createScores(state, hooks) {
     if (!naam || !auteur) { el("scenario-status").textContent = "Vul een naam en een auteur in."; return; }
     localStorage.setItem("sia-auteur", auteur);
     const body = { ...requestBody(), naam, auteur };
-    const r = await fetch("/api/scenarios", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
-    const res = await r.json();
+    let r; let res;
+    try {
+      r = await fetch("/api/scenarios", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+      res = await r.json();
+    } catch (err) {
+      el("scenario-status").textContent = `Niet opgeslagen: de server gaf geen bruikbaar antwoord (${err.message}).`;
+      return;
+    }
     if (!r.ok) { el("scenario-status").textContent = `Niet opgeslagen: ${res.melding || r.statusText}`; return; }
     el("scenario-naam").value = "";
     await renderScenarios();
@@ -236,7 +243,13 @@ export function createScores(state, hooks) {
   async function compareScenarios() {
     const a = el("scenario-a").value; const b = el("scenario-b").value;
     if (a === b) { el("scenario-status").textContent = "Kies twee verschillende scenario's om te vergelijken."; return; }
-    const cmp = await hooks.getJSON(`/api/scenarios/compare?a=${a}&b=${b}`);
+    let cmp;
+    try {
+      cmp = await hooks.getJSON(`/api/scenarios/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`);
+    } catch (err) {
+      el("scenario-status").textContent = `Vergelijken mislukt: ${err.message}`;
+      return;
+    }
     s.comparison = cmp;
     const moved = cmp.buurten.filter((r) => r.rang_verschil);
     const rows = cmp.buurten.slice(0, 25).map((r) => `<tr data-code="${r.buurtcode}"><td>${esc(r.buurtnaam)}</td><td class="v">${r.rang_a ?? "–"}</td><td class="v">${r.rang_b ?? "–"}</td>`
@@ -288,7 +301,7 @@ export function createScores(state, hooks) {
   el("scenario-auteur").value = localStorage.getItem("sia-auteur") || "";
   el("scenario-save").addEventListener("click", saveScenario);
   el("scenario-compare").addEventListener("click", compareScenarios);
-  renderScenarios().catch(() => {});
+  renderScenarios().catch((err) => { el("scenario-status").textContent = `De scenario's konden niet worden geladen: ${err.message}`; });
 
   return { loadProfiles, run, select, detailRows, categories: QUADRANT_COLOR };
 }

@@ -34,19 +34,35 @@ export function createUpload(hooks) {
       return;
     }
     el("upload-result").innerHTML = "<p>Controleren en laden…</p>";
-    const res = await fetch("/api/partners/uploads", { method: "POST", body: form });
-    const body = await res.json();
+    let res; let body;
+    try {
+      res = await fetch("/api/partners/uploads", { method: "POST", body: form });
+      body = await res.json();
+    } catch (err) { // no answer, or not JSON (e.g. a proxy refusing a large file)
+      const status = res ? ` (${res.status} ${res.statusText})` : "";
+      el("upload-result").innerHTML = `<div class="upload-error"><strong>Niet geladen${esc(status)}.</strong> De server gaf geen bruikbaar antwoord; probeer het opnieuw of neem contact op met de beheerder.</div>`;
+      return;
+    }
     if (!res.ok) { showProblems(body); return; }
     const counts = Object.entries(body.aantallen).filter(([, n]) => n).map(([k, n]) => `${n} ${k}`).join(", ");
+    const kept = Object.entries(body.overgenomen || {}).map(([k, n]) => `${n} ${k}`).join(", ");
     el("upload-result").innerHTML = body.ongewijzigd
       ? `<p class="upload-ok">Dit bestand was al geladen (versie ${body.versie}); er is niets veranderd.</p>`
-      : `<p class="upload-ok">Geladen: ${esc(body.partner)}, ${esc(body.periode)}, versie ${body.versie}: ${esc(counts)}.`
+      : `<p class="upload-ok">Geladen: ${esc(body.partner)}, ${esc(body.periode)}, versie ${body.versie}: ${esc(counts || "geen records")}.`
+        + `${kept ? ` Uit de vorige versie overgenomen: ${esc(kept)}.` : ""}`
         + `${body.vervangen ? " De vorige versie blijft bewaard." : ""}</p>`;
-    await renderDeliveries();
-    hooks.onLoaded();
+    try {
+      await renderDeliveries();
+      await hooks.onLoaded(body.periode);
+    } catch (err) {
+      el("upload-result").insertAdjacentHTML("beforeend", `<p class="upload-error">De kaart kon niet worden bijgewerkt: ${esc(err.message)}. Herlaad de pagina.</p>`);
+    }
   }
 
-  el("open-upload").addEventListener("click", async () => { dialog.showModal(); await renderDeliveries(); });
+  el("open-upload").addEventListener("click", async () => {
+    dialog.showModal();
+    try { await renderDeliveries(); } catch (err) { el("deliveries").textContent = `De leveringen konden niet worden geladen: ${err.message}`; }
+  });
   el("upload-close").addEventListener("click", () => dialog.close());
   el("upload-form").addEventListener("submit", upload);
 }
