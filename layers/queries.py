@@ -35,6 +35,14 @@ _COLUMNS: dict[str, str] = {
 }
 
 
+# Small counts ("openbaar, tenzij", DESIGN.md): with fewer than MIN_DWELLINGS corporation
+# dwellings in a buurt, shares and means of their properties would describe single dwellings.
+# They are left empty in the indicator table (the map and the scores; the engine imputes them
+# according to each criterion's missing-value policy and flags that). Counts stay.
+MIN_DWELLINGS = 5
+SUPPRESSED_WITH_FEW_DWELLINGS = ("aandeel_label_efg", "gem_conditie")
+
+
 def get_layer(layer_id: str) -> Layer:
     try:
         return LAYERS[layer_id]
@@ -314,6 +322,7 @@ def indicator_table(
         .all()
     )
     out = []
+    suppressed: list[str] = []
     for r in rows:
         rec = {"buurtcode": r["buurtcode"], "buurtnaam": r["buurtnaam"], "wijkcode": r["wijkcode"]}
         for i in ids:
@@ -325,6 +334,11 @@ def indicator_table(
                 rec[i] = to_python(partner.at[r["buurtcode"], i])
             else:
                 rec[i] = None
+        held = rec.get("bezit_woningen")
+        if held is not None and 0 < held < MIN_DWELLINGS:  # small counts: no shares or means
+            for f in SUPPRESSED_WITH_FEW_DWELLINGS:
+                rec[f] = None
+            suppressed.append(rec["buurtcode"])
         out.append(rec)
     return {
         "jaar": year,
@@ -334,5 +348,12 @@ def indicator_table(
         "synthetisch": (periode is not None and partner_store.synthetic_in_period(conn, periode))
         or any(r["synthetisch"] for r in raster_store.active_rasters(conn, periode, gemeente)),
         "indicatoren": ids,
+        "onderdrukt": {
+            "velden": list(SUPPRESSED_WITH_FEW_DWELLINGS),
+            "drempel": MIN_DWELLINGS,
+            "buurten": suppressed,
+            "reden": f"minder dan {MIN_DWELLINGS} corporatiewoningen in de buurt: geen aandelen of "
+            "gemiddelden, zodat ze niets over een enkele woning verraden",
+        },
         "rijen": out,
     }

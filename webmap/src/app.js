@@ -159,9 +159,12 @@ async function showDetail(code) {
   try {
     const b = await getJSON(`/api/buurten/${encodeURIComponent(code)}`);
     const partnerRow = state.values.get(code) || {};
+    const hidden = state.suppressed && state.suppressed.buurten.includes(code) ? state.suppressed : null;
     const rows = state.indicators.map((i) => {
       const v = i.id in b ? b[i.id] : partnerRow[i.id];
-      return `<tr><td>${esc(i.label)}${i.synthetic ? ' <span class="tag">synthetisch</span>' : ""}</td><td class="v">${esc(formatValue(v, i.unit))}</td></tr>`;
+      const shown = hidden && hidden.velden.includes(i.id)
+        ? `<span title="${esc(hidden.reden)}">onderdrukt (&lt; ${hidden.drempel} woningen)</span>` : esc(formatValue(v, i.unit));
+      return `<tr><td>${esc(i.label)}${i.synthetic ? ' <span class="tag">synthetisch</span>' : ""}</td><td class="v">${shown}</td></tr>`;
     });
     const extra = Object.entries(b.kerncijfers || {}).map(([k, v]) => `<tr><td>${esc(k.replaceAll("_", " "))}</td><td class="v">${esc(formatValue(v))}</td></tr>`);
     body.innerHTML = `<h3 id="detail-name">${esc(b.buurtnaam || b.buurtcode)}</h3>`
@@ -297,6 +300,7 @@ async function loadPeriod(periode) {
   try {
     const t = await getJSON(`/api/indicators/table?gemeente=${state.config.gemeente}&periode=${encodeURIComponent(periode)}`);
     if (seq !== state.periodSeq) return; // a newer choice is on its way
+    state.suppressed = t.onderdrukt;
     // update the rows in place: the computed SIA values stay until the scores are recomputed
     t.rijen.forEach((r) => { if (state.values.has(r.buurtcode)) Object.assign(state.values.get(r.buurtcode), r); else state.values.set(r.buurtcode, r); });
     state.partner.periode = periode;
@@ -339,6 +343,7 @@ async function init() {
   }
   state.indicators = indicators;
   table.rijen.forEach((r) => state.values.set(r.buurtcode, r));
+  state.suppressed = table.onderdrukt;
   const select = document.getElementById("indicator");
   state.layerTitles = { ...Object.fromEntries(layers.map((l) => [l.id, l.title])), sia: "SIA-score (berekend met de weging hiernaast)" };
   renderIndicatorSelect();
