@@ -135,13 +135,21 @@ def build_profile(request: ScoreRequest) -> Profile:
                 f"Onbekende criteria in '{kind}': {', '.join(unknown)}; het profiel "
                 f"'{base.name}' kent: {', '.join(base.ids())}."
             )
-    return with_overrides(
+    profile = with_overrides(
         base,
         weights=request.gewichten,
         normalisation=request.normalisatie,
         method=request.methode,
         top_n=request.top_n,
     )
+    if request.partnerprofielen:  # the partners' weights become part of the profile as used
+        data = profile_to_dict(profile)
+        data["partners"] = {
+            name: {k: w for k, w in p.weights().items() if k in profile.ids()}
+            for name, p in partner_profiles().items()
+        }
+        profile = profile_from_dict(data, source=f"profile {profile.name!r} with partner weights")
+    return profile
 
 
 # -- the indicator table -------------------------------------------------------------------
@@ -266,15 +274,19 @@ def _one_at_a_time(result: ScoreResult, stap: float) -> dict[str, Any]:
 
 
 def _partner_divergence(result: ScoreResult) -> dict[str, Any]:
+    """Ranks under the partner weights stored in the profile as used (so a scenario re-runs with
+    the weights it was saved with, whatever the partner files say now)."""
     profiles = partner_profiles()
+    stored = result.profile.partners or {name: p.weights() for name, p in profiles.items()}
     ids = set(result.profile.ids())  # criteria left out for lack of data are left out here too
-    div = partner_divergence(
-        result, {name: {k: w for k, w in p.weights().items() if k in ids} for name, p in profiles.items()}
+    div = partner_divergence(  # in name order: the stored (jsonb) order differs, and so would the
+        result,  # last bits of the spread
+        {name: {k: w for k, w in weights.items() if k in ids} for name, weights in sorted(stored.items())},
     )
     ranks = div.ranks.to_numpy(dtype=int)
     summary = div.summary
     return {
-        "partners": {name: p.label for name, p in profiles.items()},
+        "partners": {name: profiles[name].label if name in profiles else name for name in stored},
         "buurten": [
             {
                 "buurtcode": code,
@@ -315,7 +327,12 @@ def without_empty_criteria(profile: Profile, inputs: Inputs) -> tuple[Profile, l
                 details=left_out,
             )
     data = profile_to_dict(profile)
-    data["criteria"] = [c for c in data["criteria"] if c["id"] not in {e.id for e in empty}]
+    gone = {e.id for e in empty}
+    data["criteria"] = [c for c in data["criteria"] if c["id"] not in gone]
+    data["partners"] = {
+        name: {k: w for k, w in weights.items() if k not in gone}
+        for name, weights in (data.get("partners") or {}).items()
+    }
     return profile_from_dict(data, source=f"profile {profile.name!r} without empty criteria"), left_out
 
 

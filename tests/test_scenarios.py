@@ -22,7 +22,7 @@ from api.settings import Settings
 from api.timing import server_time_ms
 from layers.db.cluster import LocalCluster
 from layers.db.engine import alembic_config, current_revision, make_engine
-from sia.profile import load_profile, profile_to_dict
+from sia.profile import load_profile, partner_profiles, profile_to_dict
 
 from .conftest import _create_db
 
@@ -75,7 +75,9 @@ def test_save_read_and_list(client: TestClient, engine: Engine) -> None:
     assert (saved["gemeente"], saved["jaar"], saved["periode"]) == ("GM0153", 2021, "2026-najaar")
     assert saved["lbm_editie"] == 2024 and saved["verwijderd_op"] is None
     assert saved["profiel"] == "default" and saved["methode"] == "gewogen_som" and saved["top_n"] == 10
-    assert saved["profiel_inhoud"] == profile_to_dict(load_profile("default"))
+    # the profile as used, with the partners' weights of the partner comparison
+    partners = {name: p.weights() for name, p in partner_profiles().items()}
+    assert saved["profiel_inhoud"] == {**profile_to_dict(load_profile("default")), "partners": partners}
     assert saved["analyses"] == {
         **ANALYSES,
         "een_voor_een": {"stap": 0.25},
@@ -138,7 +140,7 @@ def test_rerun_reproduces_exactly(client: TestClient) -> None:
     res = client.post(f"/api/scenarios/{saved['id']}/herberekenen")
     assert res.status_code == 200, res.text
     body = res.json()
-    assert body["identiek"] is True and body["verschillen"] is None
+    assert body["identiek"] is True and body["verschillen"] is None, body["verschillen"]
     assert body["scenario"]["id"] == saved["id"]
     assert body["buurten"] == saved["resultaat"]["buurten"]
     assert body["robuustheid"] == saved["resultaat"]["robuustheid"]
@@ -160,6 +162,27 @@ def test_rerun_ignores_later_edits_of_the_profile_file(
     assert after["gewichten"] != before["gewichten"]  # the edit is in effect for new scores
     body = client.post(f"/api/scenarios/{saved['id']}/herberekenen").json()
     assert body["identiek"] is True and body["gewichten"] == saved["gewichten"]
+
+
+def test_rerun_keeps_the_partner_weights_it_was_saved_with(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    saved = _save(client, partnerprofielen=True)
+    original = sia.profile._packaged_texts()
+    edited = tuple(
+        (name, body.replace("gem_conditie = 3", "gem_conditie = 0.1") if name == "de_veste" else body)
+        for name, body in original
+    )
+    assert edited != original
+    monkeypatch.setattr(sia.profile, "_packaged_texts", lambda: edited)
+    now = client.post("/api/scores", json={"partnerprofielen": True}).json()["partnerprofielen"]
+    ranks_then = {
+        b["buurtcode"]: b["rangen"]["de_veste"] for b in saved["resultaat"]["partnerprofielen"]["buurten"]
+    }
+    ranks_now = {b["buurtcode"]: b["rangen"]["de_veste"] for b in now["buurten"]}
+    assert ranks_now != ranks_then  # the edited file is in effect for new scores
+    body = client.post(f"/api/scenarios/{saved['id']}/herberekenen").json()
+    assert body["identiek"] is True, body["verschillen"]
 
 
 def test_rerun_notices_changed_deliveries_and_scores_follow_the_data(
