@@ -4,8 +4,9 @@
   (buurten or Leefbaarometer → ``load_log``; partner deliveries → ``leveringen``; rasters →
   ``raster_leveringen``, including a switch of the active version). Caches of the indicator table
   compare it; data changed by hand in SQL, outside the loaders, is not noticed.
-- ``score_inputs``: the Leefbaarometer edition and the partner delivery versions a score of one
-  gemeente, year and period reads, so that a stored scenario can say what it was computed from.
+- ``score_inputs``: the Leefbaarometer edition, the loads of the buurten and Leefbaarometer rows,
+  and the partner and raster delivery versions a score of one gemeente, year and period reads,
+  so that a stored scenario can say what it was computed from.
 """
 
 from __future__ import annotations
@@ -57,15 +58,31 @@ def score_inputs(conn: Connection, *, gemeente: str, jaar: int, periode: str | N
         conn.execute(
             text(
                 "SELECT id, indicator, versie FROM raster_leveringen WHERE actief AND periode = :p "
-                "ORDER BY indicator, id"
+                "AND gemeente = :gm ORDER BY indicator, id"
             ),
-            {"p": periode},
+            {"p": periode, "gm": gemeente},
         )
         .mappings()
         .all()
     )
+    # the loads the buurten and Leefbaarometer rows come from: a corrected file of the same
+    # year or edition is a new load, so a re-run can say that the data changed
+    loads = conn.execute(
+        text(
+            "SELECT (SELECT coalesce(array_agg(DISTINCT b.load_id), '{}') FROM buurten b "
+            "        WHERE b.gemeentecode = :gm AND b.jaar = :jaar) AS buurten, "
+            "(SELECT coalesce(array_agg(DISTINCT l.load_id), '{}') FROM leefbaarometer l "
+            "        JOIN buurten b ON b.buurtcode = l.buurtcode "
+            "        WHERE b.gemeentecode = :gm AND b.jaar = :jaar) AS lbm"
+        ),
+        {"gm": gemeente, "jaar": jaar},
+    ).one()
     return {
         "lbm_editie": None if editie is None else int(editie),
         "leveringen": [dict(r) for r in leveringen],
         "rasters": [dict(r) for r in rasters],
+        "laadacties": {
+            "buurten": sorted(int(i) for i in loads.buurten if i is not None),
+            "leefbaarometer": sorted(int(i) for i in loads.lbm if i is not None),
+        },
     }

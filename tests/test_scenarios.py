@@ -7,8 +7,10 @@ The module works on its own copy of the demo database, because some tests change
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
 import pytest
 import sqlalchemy.exc
 from alembic import command
@@ -22,6 +24,7 @@ from api.settings import Settings
 from api.timing import server_time_ms
 from layers.db.cluster import LocalCluster
 from layers.db.engine import alembic_config, current_revision, make_engine
+from layers.leefbaarometer import prepare_leefbaarometer, store_leefbaarometer
 from sia.profile import load_profile, partner_profiles, profile_to_dict
 
 from .conftest import _create_db
@@ -356,3 +359,25 @@ def test_migrations_0004_and_0005_downgrade_and_upgrade(db_url: str) -> None:
     finally:
         engine.dispose()
     assert current_revision(db_url) == "0005"
+
+
+def test_rerun_notices_a_corrected_file_of_the_same_edition(
+    cluster: LocalCluster, demo_url: str, enschede_lbm: Path, tmp_path: Path
+) -> None:
+    url = _create_db(cluster, "sia_scenario_lbm", template="sia_demo")
+    with TestClient(create_app(Settings(database_url=url, gemeente="GM0153"))) as c:
+        saved = c.post("/api/scenarios", json=NEW).json()
+        assert saved["invoer"]["laadacties"]["leefbaarometer"]
+        corrected = gpd.read_file(enschede_lbm)
+        for col in ("afw", "lbm_afw"):  # a corrected 2024 file: same edition, other scores
+            corrected[col] = corrected[col].rank()  # (a linear change would vanish in min-max)
+        corrected.to_file(tmp_path / "lbm2024_gecorrigeerd.gpkg")
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            store_leefbaarometer(conn, prepare_leefbaarometer(tmp_path / "lbm2024_gecorrigeerd.gpkg"))
+        engine.dispose()
+        body = c.post(f"/api/scenarios/{saved['id']}/herberekenen").json()
+    assert body["identiek"] is False
+    changed = body["verschillen"]["invoer"]
+    assert list(changed) == ["laadacties"]  # same edition, same deliveries: only the load differs
+    assert changed["laadacties"]["toen"]["leefbaarometer"] != changed["laadacties"]["nu"]["leefbaarometer"]

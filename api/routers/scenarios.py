@@ -103,6 +103,7 @@ def create(
                 "invoer": {
                     "leveringen": sources["leveringen"],
                     "rasters": sources["rasters"],
+                    "laadacties": sources["laadacties"],
                     "synthetisch": inputs.synthetisch,
                 },
                 "top_n": profile.top_n,
@@ -193,12 +194,14 @@ def _differences(
         "lbm_editie": stored["lbm_editie"],
         "leveringen": stored["invoer"].get("leveringen"),
         "rasters": stored["invoer"].get("rasters"),
+        "laadacties": stored["invoer"].get("laadacties"),
     }
     new_inputs = {
         "periode": inputs.periode,
         "lbm_editie": sources["lbm_editie"],
         "leveringen": sources["leveringen"],
         "rasters": sources["rasters"],
+        "laadacties": sources["laadacties"],
     }
     return {
         "onderdelen": sorted(
