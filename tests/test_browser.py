@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Iterator
@@ -37,11 +38,13 @@ def browser_url(cluster: LocalCluster, demo_url: str) -> str:
     return _create_db(cluster, "sia_browser", template="sia_demo")
 
 
-@pytest.fixture(scope="module")
-def server(browser_url: str) -> Iterator[str]:
+@contextlib.contextmanager
+def _serve(settings: Settings) -> Iterator[str]:
+    """The real app under uvicorn in a thread; yields its base URL."""
     port = free_port()
-    app = create_app(Settings(database_url=browser_url, gemeente="GM0153", basemap_url=""))
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    srv = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -49,9 +52,17 @@ def server(browser_url: str) -> Iterator[str]:
         if time.monotonic() > deadline or not thread.is_alive():
             pytest.fail("the web server did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(browser_url: str) -> Iterator[str]:
+    with _serve(Settings(database_url=browser_url, gemeente="GM0153", basemap_url="")) as url:
+        yield url
 
 
 @pytest.fixture
@@ -398,3 +409,29 @@ def test_labels_from_uploads_are_shown_as_text(
     assert pg.evaluate("window.__xss") is None
     assert pg.locator("#legend img, #detail img, #indicator img").count() == 0
     assert not problems  # an <img src=x> would have made the browser request /x (404)
+
+
+def test_write_key_asked_and_sent(browser_url: str, delivery_files: tuple[Path, Path]) -> None:
+    """With SIA_SCHRIJFSLEUTEL set the map asks for the key and sends it with an upload."""
+    good, _bad = delivery_files
+    settings = Settings(
+        database_url=browser_url, gemeente="GM0153", basemap_url="", schrijfsleutel="sleutel-42"
+    )
+    with _serve(settings) as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        pg = browser.new_page()
+        pg.goto(url + "/")
+        pg.wait_for_selector("body[data-ready=true]", timeout=20_000)
+        pg.click("#open-upload")
+        assert pg.locator("#key-upload").is_visible()
+        pg.set_input_files("#upload-file", str(good))
+        pg.click("#upload-submit")
+        pg.wait_for_selector(".upload-error")
+        assert "schrijfsleutel" in pg.locator("#upload-result").inner_text()
+        pg.fill("#key-upload", "sleutel-42")
+        pg.dispatch_event("#key-upload", "change")
+        pg.click("#upload-submit")
+        pg.wait_for_selector(".upload-ok")
+        assert "al geladen" in pg.locator("#upload-result").inner_text()
+        assert pg.locator("#key-scenario").input_value() == "sleutel-42"  # one key for both
+        browser.close()

@@ -22,6 +22,7 @@ class FrontendConfig(BaseModel):
     gemeente: str
     basemap_url: str
     basemap_attribution: str
+    schrijven_met_sleutel: bool
 
 
 @router.get("/health", response_model=Health)
@@ -37,4 +38,5 @@ def config(settings: SettingsDep) -> FrontendConfig:
         gemeente=settings.gemeente,
         basemap_url=settings.basemap_url,
         basemap_attribution=settings.basemap_attribution,
+        schrijven_met_sleutel=settings.schrijfsleutel is not None,
     )

@@ -11,7 +11,7 @@ from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
-from api.deps import ConnDep, EngineDep, SettingsDep
+from api.deps import ConnDep, EngineDep, SettingsDep, WriteAccess
 from layers import partner_store
 from layers.partners.template import write_template
 from layers.readers import to_python
@@ -37,7 +37,12 @@ def template(
     )
 
 
-@router.post("/uploads", status_code=201, summary="Upload a delivery (all or nothing)")
+@router.post(
+    "/uploads",
+    status_code=201,
+    summary="Upload a delivery (all or nothing)",
+    dependencies=[WriteAccess],
+)
 def upload(
     engine: EngineDep,
     settings: SettingsDep,
@@ -70,7 +75,12 @@ def upload(
     }
 
 
-@router.post("/rasters", status_code=201, summary="Upload a raster indicator (GeoTIFF), per buurt")
+@router.post(
+    "/rasters",
+    status_code=201,
+    summary="Upload a raster indicator (GeoTIFF), per buurt",
+    dependencies=[WriteAccess],
+)
 def upload_raster(
     engine: EngineDep,
     settings: SettingsDep,

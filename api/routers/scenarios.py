@@ -14,7 +14,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import ConfigDict, Field
 from sqlalchemy import Connection, Engine
 
-from api.deps import ConnDep, EngineDep, SettingsDep
+from api.deps import ConnDep, EngineDep, SettingsDep, WriteAccess
 from api.scoring import (
     Analyses,
     Inputs,
@@ -66,6 +66,7 @@ def _summary(row: dict[str, Any]) -> dict[str, Any]:
     "",
     status_code=201,
     summary="Save a scenario: score now and store the inputs and the result (never overwritten)",
+    dependencies=[WriteAccess],
 )
 def create(
     body: ScenarioRequest, engine: EngineDep, settings: SettingsDep, response: Response
@@ -164,6 +165,7 @@ def show(scenario_id: int, conn: ConnDep) -> dict[str, Any]:
 @router.delete(
     "/{scenario_id}",
     summary="Delete a scenario (soft: hidden from the list, still readable by id, never erased)",
+    dependencies=[WriteAccess],
 )
 def remove(scenario_id: int, engine: EngineDep) -> dict[str, Any]:
     with engine.begin() as conn:

@@ -3,6 +3,7 @@
 import { quantile, ckmeans, equalIntervalBreaks } from "/vendor/simple-statistics/simple-statistics.mjs";
 import { createScores } from "/static/scores.js";
 import { createUpload } from "/static/upload.js";
+import { setupKeyFields } from "/static/key.js";
 
 const L = window.L;
 // ColorBrewer YlGnBu, 3–7 classes (light = low, dark = high)
@@ -325,6 +326,7 @@ function showPeriods(perioden, current) { // (re)fill the period choice; shown o
 async function init() {
   const config = await getJSON("/api/config");
   state.config = config;
+  setupKeyFields(config.schrijven_met_sleutel);
   const map = L.map("map", { zoomSnap: 0.25, preferCanvas: false, maxZoom: 19 }); // maxZoom: needed by marker clusters without a basemap
   state.map = map;
   if (config.basemap_url) {

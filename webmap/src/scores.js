@@ -3,6 +3,8 @@
 // The scores become indicators of the map (group "SIA-score"), so the choropleth, legend and
 // tooltip work for them as for any other indicator.
 
+import { writeHeaders } from "/static/key.js";
+
 const QUADRANTS = [
   { value: "kandidaat", label: "DIA-kandidaat: hoge urgentie en hoge potentie", color: "#7a0177" },
   { value: "urgent", label: "Urgent: hoge urgentie, lage potentie", color: "#e6550d" },
@@ -227,7 +229,7 @@ export function createScores(state, hooks) {
     const body = { ...requestBody(), naam, auteur };
     let r; let res;
     try {
-      r = await fetch("/api/scenarios", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+      r = await fetch("/api/scenarios", { method: "POST", headers: writeHeaders({ "Content-Type": "application/json" }), body: JSON.stringify(body) });
       res = await r.json();
     } catch (err) {
       el("scenario-status").textContent = `Niet opgeslagen: de server gaf geen bruikbaar antwoord (${err.message}).`;

@@ -2,6 +2,8 @@
 // whole by the server: any problem is listed with sheet, row, column, value and what was
 // expected, and nothing is stored), and see every delivery version.
 
+import { writeHeaders } from "/static/key.js";
+
 const esc = (v) => String(v ?? "").replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]));
 
 export function createUpload(hooks) {
@@ -36,7 +38,7 @@ export function createUpload(hooks) {
     el("upload-result").innerHTML = "<p>Controleren en laden…</p>";
     let res; let body;
     try {
-      res = await fetch("/api/partners/uploads", { method: "POST", body: form });
+      res = await fetch("/api/partners/uploads", { method: "POST", body: form, headers: writeHeaders() });
       body = await res.json();
     } catch (err) { // no answer, or not JSON (e.g. a proxy refusing a large file)
       const status = res ? ` (${res.status} ${res.statusText})` : "";
