@@ -375,15 +375,16 @@ class LoadResult:
 
 
 def already_loaded(conn: Connection, layer: str, sha256: str, year: int, gemeenten: list[str]) -> bool:
-    """Whether this exact file was loaded before for the same year and gemeenten."""
+    """Whether this exact file is what the database holds now for the year and gemeenten: the
+    newest load touching them was this file (loading A, then B, then A again reloads A)."""
     row = conn.execute(
         text(
-            "SELECT 1 FROM load_log WHERE layer = :layer AND sha256 = :sha AND year = :year "
-            "AND gemeenten @> CAST(:gm AS text[]) ORDER BY id DESC LIMIT 1"
+            "SELECT sha256, gemeenten FROM load_log WHERE layer = :layer AND year = :year "
+            "AND gemeenten && CAST(:gm AS text[]) ORDER BY id DESC LIMIT 1"
         ),
-        {"layer": layer, "sha": sha256, "year": year, "gm": gemeenten},
+        {"layer": layer, "year": year, "gm": gemeenten},
     ).first()
-    return row is not None
+    return row is not None and row.sha256 == sha256 and set(row.gemeenten) >= set(gemeenten)
 
 
 def log_load(

@@ -153,3 +153,29 @@ def test_other_gemeente_from_national_file(engine: Engine, data_dir: Path) -> No
             text("SELECT count(*) FROM buurten b JOIN leefbaarometer l USING (buurtcode)")
         ).scalar()
     assert gms == ["GM0344"] and joined == b.rows
+
+
+def test_loading_a_b_then_a_again_brings_back_a(
+    engine: Engine, enschede_buurten: Path, enschede_lbm: Path, tmp_path: Path
+) -> None:
+    """'Already loaded' means: the newest load of that edition was this very file."""
+    corrected = gpd.read_file(enschede_lbm)
+    corrected["lbm_afw"] = corrected["lbm_afw"] + 0.5
+    corrected.to_file(tmp_path / "lbm2024_b.gpkg")
+
+    def mean_score() -> float:
+        with engine.connect() as conn:
+            return float(conn.execute(text("SELECT avg(score) FROM leefbaarometer")).scalar_one())
+
+    with engine.begin() as conn:
+        store_buurten(conn, prepare_buurten(enschede_buurten))
+        store_leefbaarometer(conn, prepare_leefbaarometer(enschede_lbm))
+    a = mean_score()
+    with engine.begin() as conn:
+        store_leefbaarometer(conn, prepare_leefbaarometer(tmp_path / "lbm2024_b.gpkg"))
+    assert mean_score() == pytest.approx(a + 0.5)
+    with engine.begin() as conn:
+        again = store_leefbaarometer(conn, prepare_leefbaarometer(enschede_lbm))
+    assert not again.unchanged and mean_score() == pytest.approx(a)
+    with engine.begin() as conn:  # and now A is what is loaded: a further reload changes nothing
+        assert store_leefbaarometer(conn, prepare_leefbaarometer(enschede_lbm)).unchanged
