@@ -300,45 +300,10 @@ def content_hash(delivery: Delivery) -> str:
 
 # ---------------------------------------------------------------- address-level records for the map
 
-# What each partner layer shows per record on the map (besides partner, periode, synthetisch).
+# What each partner layer shows per record on the map (besides partner, periode, synthetisch):
+# the stored columns, except the buurtcode of per-buurt counts (those have no point to show).
 _FEATURE_COLUMNS: dict[str, list[str]] = {
-    "bezit": [
-        "corporatie",
-        "adres",
-        "postcode",
-        "huisnummer",
-        "toevoeging",
-        "aantal_woningen",
-        "daeb",
-        "huurklasse",
-        "energielabel",
-        "bouwjaar",
-        "conditie",
-    ],
-    "projecten": [
-        "projectnaam",
-        "partij",
-        "type",
-        "woningen_erbij",
-        "woningen_eraf",
-        "startjaar",
-        "eindjaar",
-        "investering_eur",
-        "status",
-        "toelichting",
-    ],
-    "verkoop": [
-        "corporatie",
-        "adres",
-        "postcode",
-        "huisnummer",
-        "toevoeging",
-        "energielabel",
-        "conditie",
-        "kluswoning",
-        "gemeld_aan_gemeente",
-        "gepland_jaar",
-    ],
+    kind: [c for c in cols if c != "buurtcode"] for kind, cols in _TABLE_COLUMNS.items()
 }
 
 # Who may see a record (DESIGN.md, "openbaar, tenzij"). There is no sign-in yet, so every viewer
