@@ -194,39 +194,32 @@ def cmd_template(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _load_synthetic(settings: Settings) -> None:
-    """Generate the seeded synthetic partner deliveries and load them via the upload path."""
-    from layers.partners.synthetic import load_buurten, write_deliveries
+    """Generate the seeded synthetic demo layers (``layers.demo``) and load them through the same
+    commands a user runs, so each file is reported."""
+    from layers.demo import HEAT_RASTER, write_demo_files
+    from layers.partners.synthetic import load_buurten
 
     out = (settings.home or local_cluster(None, settings.pg_port).home) / "synthetisch"
-    files = write_deliveries(
-        out, load_buurten(settings.data_dir / ENSCHEDE_BUURTEN if settings.data_dir else None)
-    )
+    buurten = load_buurten(settings.data_dir / ENSCHEDE_BUURTEN if settings.data_dir else None)
+    files, heat = write_demo_files(out, buurten)
     _say(f"Synthetische partnerleveringen (niet echt) in {out}")
     for path in files:
         ns = argparse.Namespace(file=path, kind=None, partner=None, period=None, gemeente=settings.gemeente)
         cmd_load_partner(ns, settings)
-    from layers.partners.synthetic import write_heat_raster
-
-    heat = write_heat_raster(
-        out / "hittestress_synthetisch.tif",
-        load_buurten(settings.data_dir / ENSCHEDE_BUURTEN if settings.data_dir else None),
+    raster = argparse.Namespace(
+        file=heat,
+        gemeente=settings.gemeente,
+        indicator=HEAT_RASTER["indicator"],
+        label=HEAT_RASTER["label"],
+        period=HEAT_RASTER["periode"],
+        partner=HEAT_RASTER["partner"],
+        unit=HEAT_RASTER["eenheid"],
+        threshold=HEAT_RASTER["drempel"],
+        band=1,
+        synthetic=HEAT_RASTER["synthetisch"],
+        confidentiality="openbaar",
     )
-    cmd_load_raster(
-        argparse.Namespace(
-            file=heat,
-            gemeente=settings.gemeente,
-            indicator="hittestress",
-            label="Hittestress (gevoelstemperatuur)",
-            period="2026-najaar",
-            partner="Gemeente Enschede",
-            unit="°C",
-            threshold=32.0,
-            band=1,
-            synthetic=True,
-            confidentiality="openbaar",
-        ),
-        settings,
-    )
+    cmd_load_raster(raster, settings)
 
 
 def cmd_score(args: argparse.Namespace, settings: Settings) -> int:

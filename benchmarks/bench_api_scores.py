@@ -51,37 +51,19 @@ def _load_demo(url: str, data: Path) -> None:
     """Buurten, Leefbaarometer, synthetic deliveries and raster: as the ``demo_url`` fixture."""
     from layers.cbs import prepare_buurten, store_buurten
     from layers.db.engine import make_engine, migrate
+    from layers.demo import load_demo
     from layers.leefbaarometer import prepare_leefbaarometer, store_leefbaarometer
-    from layers.partner_store import load_delivery_file
-    from layers.partners.synthetic import load_buurten, write_deliveries, write_heat_raster
-    from layers.raster_store import store_raster
+    from layers.partners.synthetic import load_buurten
 
     buurten_file = data / "enschede" / "cbs_buurten_2021_enschede.gpkg"
     migrate(url)
     engine = make_engine(url)
-    with tempfile.TemporaryDirectory(prefix="sia-bench-") as tmp:
-        buurten = load_buurten(buurten_file)
-        files = write_deliveries(Path(tmp), buurten)
-        heat = write_heat_raster(Path(tmp) / "hittestress.tif", buurten)
-        with engine.begin() as conn:
-            store_buurten(conn, prepare_buurten(buurten_file))
-            store_leefbaarometer(
-                conn, prepare_leefbaarometer(data / "enschede" / "lbm2024_buurten_enschede.gpkg")
-            )
-            for path in files:
-                load_delivery_file(conn, path, gemeente="GM0153")
-            store_raster(
-                conn,
-                heat,
-                gemeente="GM0153",
-                indicator="hittestress",
-                label="Hittestress",
-                periode="2026-najaar",
-                partner="Gemeente Enschede",
-                eenheid="°C",
-                drempel=32.0,
-                synthetisch=True,
-            )
+    with tempfile.TemporaryDirectory(prefix="sia-bench-") as tmp, engine.begin() as conn:
+        store_buurten(conn, prepare_buurten(buurten_file))
+        store_leefbaarometer(
+            conn, prepare_leefbaarometer(data / "enschede" / "lbm2024_buurten_enschede.gpkg")
+        )
+        load_demo(conn, Path(tmp), load_buurten(buurten_file))
     engine.dispose()
 
 

@@ -110,31 +110,13 @@ def demo_url(
 ) -> str:
     """``loaded_url`` plus what ``sia demo`` adds: the synthetic partner deliveries (through the
     upload path) and the synthetic heat-stress raster."""
-    from layers.partner_store import load_delivery_file
-    from layers.partners.synthetic import load_buurten, write_deliveries, write_heat_raster
-    from layers.raster_store import store_raster
+    from layers.demo import load_demo
+    from layers.partners.synthetic import load_buurten
 
     url = _create_db(cluster, "sia_demo", template="sia_loaded")
-    folder = tmp_path_factory.mktemp("synthetic")
-    buurten = load_buurten(enschede_buurten)
-    files = write_deliveries(folder, buurten)
-    heat = write_heat_raster(folder / "hittestress.tif", buurten)
     engine = make_engine(url)
     with engine.begin() as conn:
-        for path in files:
-            load_delivery_file(conn, path, gemeente="GM0153")
-        store_raster(
-            conn,
-            heat,
-            gemeente="GM0153",
-            indicator="hittestress",
-            label="Hittestress",
-            periode="2026-najaar",
-            partner="Gemeente Enschede",
-            eenheid="°C",
-            drempel=32.0,
-            synthetisch=True,
-        )
+        load_demo(conn, tmp_path_factory.mktemp("synthetic"), load_buurten(enschede_buurten))
     engine.dispose()
     return url
 

@@ -209,7 +209,7 @@ def test_raster_indicator_on_the_map(page: tuple[Page, list[str]]) -> None:
     option = pg.locator("#indicator option[value=hittestress]").inner_text()
     assert "Hittestress" in option and "synthetisch" in option
     pg.select_option("#indicator", "hittestress")
-    assert pg.locator("#legend .title").inner_text() == "Hittestress"
+    assert pg.locator("#legend .title").inner_text() == "Hittestress (gevoelstemperatuur)"
     assert "°C" in pg.locator("#legend").inner_text()
     assert "Synthetische demonstratiedata" in pg.locator("#synthetic-badge").inner_text()
     assert not problems
