@@ -79,6 +79,7 @@ function restyle() {
   const ind = currentIndicator();
   const method = document.getElementById("classification").value;
   const k = Number(document.getElementById("classes").value);
+  document.getElementById("class-controls").hidden = Boolean(ind.categories); // no classes for categories
   if (ind.categories) { // categorical (the SIA quadrants): one colour per category, no classes
     state.breaks = [];
     state.colors = [];
