@@ -230,7 +230,8 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as JSON-able dicts (index as a column; NaN/NA → None; numpy scalars → Python)."""
     out = frame.reset_index().replace({np.nan: None})
     return [
-        {k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()} for r in out.to_dict("records")
+        {str(k): (v.item() if hasattr(v, "item") else v) for k, v in r.items()}
+        for r in out.to_dict("records")
     ]
 
 
@@ -244,9 +245,10 @@ def _one_at_a_time(result: ScoreResult, stap: float) -> dict[str, Any]:
     base = result.rank.to_numpy(dtype=int)
     index = change.index
     values = change.to_numpy()
-    labels = [f"{cid} {tag}" for cid, tag in change.columns]
+    columns: list[tuple[str, str]] = [(str(c[0]), str(c[1])) for c in change.columns.to_flat_index()]
+    labels = [f"{cid} {tag}" for cid, tag in columns]
     criteria = []
-    for j, (cid, tag) in enumerate(change.columns):
+    for j, (cid, tag) in enumerate(columns):
         col = values[:, j]
         new = base + col
         criteria.append(
@@ -284,7 +286,9 @@ def _partner_divergence(result: ScoreResult) -> dict[str, Any]:
         {name: {k: w for k, w in weights.items() if k in ids} for name, weights in sorted(stored.items())},
     )
     ranks = div.ranks.to_numpy(dtype=int)
-    summary = div.summary
+    summary = div.summary.loc[div.ranks.index]
+    rank_min, rank_max = summary["rang_min"].to_numpy(), summary["rang_max"].to_numpy()
+    spread, std = summary["bereik"].to_numpy(), summary["std"].to_numpy(dtype=float)
     return {
         "partners": {name: profiles[name].label if name in profiles else name for name in stored},
         "buurten": [
@@ -292,10 +296,10 @@ def _partner_divergence(result: ScoreResult) -> dict[str, Any]:
                 "buurtcode": code,
                 "rang": int(result.rank[code]),
                 "rangen": dict(zip(div.ranks.columns, map(int, ranks[i]), strict=True)),
-                "rang_min": int(summary.at[code, "rang_min"]),
-                "rang_max": int(summary.at[code, "rang_max"]),
-                "bereik": int(summary.at[code, "bereik"]),
-                "std": float(summary.at[code, "std"]),
+                "rang_min": int(rank_min[i]),
+                "rang_max": int(rank_max[i]),
+                "bereik": int(spread[i]),
+                "std": float(std[i]),
             }
             for i, code in enumerate(div.ranks.index)
         ],
@@ -382,7 +386,10 @@ def run_score(
     if analyses.methodevergelijking:
         taus = compare_methods(result, tuple(METHODS))
         out["methodevergelijking"] = {
-            "kendall_tau": {a: {b: _number(taus.at[a, b]) for b in taus.columns} for a in taus.index}
+            "kendall_tau": {
+                str(a): {str(b): _number(float(taus.to_numpy()[i, j])) for j, b in enumerate(taus.columns)}
+                for i, a in enumerate(taus.index)
+            }
         }
     return out
 

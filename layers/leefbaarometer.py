@@ -90,8 +90,8 @@ def prepare_leefbaarometer(
             problems.append(
                 problem(
                     path,
-                    f"'{frame.at[idx, col]}' is geen getal",
-                    rij=int(idx) + first_row,
+                    f"'{frame.at[idx, col]!s}' is geen getal",
+                    rij=int(str(idx)) + first_row,
                     kolom=col,
                     waarde=str(frame.at[idx, col]),
                     verwacht="een getal",
@@ -213,7 +213,7 @@ def store_leefbaarometer(
     )
     rows = []
     for rec in frame.to_dict("records"):
-        row = {k: to_python(v) for k, v in rec.items()}
+        row = {str(k): to_python(v) for k, v in rec.items()}
         for col in ("klasse", *(f"k{d}" for d in DIMENSIONS)):
             if row[col] is not None:
                 row[col] = round(row[col])

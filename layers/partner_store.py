@@ -165,7 +165,7 @@ def _insert(conn: Connection, kind: str, frame: pd.DataFrame, levering_id: int) 
     )
     rows: list[dict[str, Any]] = []
     for rec, geom in zip(frame[cols].to_dict("records"), frame.geometry, strict=True):
-        row = {k: to_python(v) for k, v in rec.items()}
+        row = {str(k): to_python(v) for k, v in rec.items()}
         row["levering_id"] = levering_id
         row["wkb"] = None if geom is None or geom.is_empty else shapely.to_wkb(geom)
         rows.append(row)

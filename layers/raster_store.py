@@ -262,7 +262,7 @@ def store_raster(
             "min": _num(r.minimum),
             "max": _num(r.maximum),
             "share": _num(r.aandeel_boven_drempel),
-            "n": int(r.aantal_cellen),
+            "n": int(r.aantal_cellen),  # type: ignore[arg-type]
         }
         for r in stats.itertuples()
     ]

@@ -134,7 +134,7 @@ def check_codes(frame: pd.DataFrame, path: Path, column: str, *, first_row: int 
     problems: list[dict[str, Any]] = []
     codes = frame[column].astype("string").str.strip()
     for idx, code in codes.items():
-        row = int(idx) + first_row
+        row = int(str(idx)) + first_row
         if code is pd.NA or code == "":
             problems.append(
                 problem(
@@ -158,7 +158,8 @@ def check_codes(frame: pd.DataFrame, path: Path, column: str, *, first_row: int 
                 )
             )
     dup = codes[codes.duplicated(keep=False) & codes.notna()]
-    for code, rows in dup.groupby(dup).groups.items():
+    for key, rows in dup.groupby(dup).groups.items():
+        code = str(key)
         row_numbers = [int(r) + first_row for r in rows]
         problems.append(
             problem(

@@ -41,7 +41,7 @@ def explain_buurt(result: ScoreResult, buurtcode: str) -> pd.DataFrame:
     if buurtcode not in result.normalised.index:
         if buurtcode in result.excluded.index:
             reason = result.excluded.loc[buurtcode, "reden"]
-            raise NotFound(f"buurt {buurtcode} is not ranked: {reason}")
+            raise NotFound(f"buurt {buurtcode} is not ranked: {reason!s}")
         raise NotFound(f"buurt {buurtcode} is not in the score table")
     crits = result.profile.criteria
     contrib = result.contributions.loc[buurtcode]

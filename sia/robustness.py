@@ -179,7 +179,7 @@ def one_at_a_time(result: ScoreResult, *, delta: float = 0.2) -> pd.DataFrame:
     variants, labels = [], []
     for cid in base.index:
         for factor, tag in ((1 - delta, f"-{delta:.0%}"), (1 + delta, f"+{delta:.0%}")):
-            raw = base.to_dict()
+            raw = {str(k): float(v) for k, v in base.items()}
             raw[cid] = raw[cid] * factor
             variants.append(normalise_weights(raw, axes).to_numpy())
             labels.append((cid, tag))

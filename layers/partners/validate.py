@@ -114,7 +114,7 @@ def build_frame(kind: str, records: list[dict[str, Any]]) -> gpd.GeoDataFrame:
     if not records:
         return empty_frame(kind)
     data = {
-        name: pd.array([r.get(name) for r in records], dtype=dtype)
+        name: pd.array([r.get(name) for r in records], dtype=dtype)  # type: ignore[call-overload]
         for name, dtype in frame_columns(kind).items()
     }
     geoms = gpd.GeoSeries([r.get("geometry") for r in records], crs=RD)
