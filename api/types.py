@@ -1,0 +1,51 @@
+"""Request types shared by every router: period, gemeente, year, edition, weights and texts.
+
+Built from ``layers.codes`` so the API, the loaders and the database agree on one pattern.
+Texts refuse NUL and other control characters (PostgreSQL cannot store NUL; control characters
+are never meant) and have a maximum length, so a malformed request is a Dutch 422, never a 500.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, StringConstraints
+
+from layers.codes import BUURTCODE_PATTERN, GEMEENTE_PATTERN, PERIOD_PATTERN
+
+__all__ = [
+    "Buurtcode",
+    "Editie",
+    "Gemeente",
+    "Jaar",
+    "KorteTekst",
+    "LangeTekst",
+    "Naam",
+    "Periode",
+    "Weight",
+]
+
+Periode = Annotated[str, StringConstraints(pattern=PERIOD_PATTERN)]
+Gemeente = Annotated[str, StringConstraints(pattern=GEMEENTE_PATTERN)]
+Buurtcode = Annotated[str, StringConstraints(pattern=BUURTCODE_PATTERN)]
+Jaar = Annotated[int, Field(ge=1990, le=2100)]
+Editie = Annotated[int, Field(ge=2000, le=2100)]
+Weight = Annotated[float, Field(ge=0, le=1_000_000, allow_inf_nan=False)]
+"""A raw criterion weight; weights are normalised per axis, so only ratios matter."""
+
+_CONTROL = {chr(c) for c in range(32)} - {"\t", "\n", "\r"} | {"\x7f"}
+
+
+def _no_control(value: str) -> str:
+    bad = sorted({f"U+{ord(c):04X}" for c in value if c in _CONTROL})
+    if bad:
+        raise ValueError(f"bevat niet-toegestane stuurtekens ({', '.join(bad)})")
+    return value
+
+
+_TEXT = AfterValidator(_no_control)
+Naam = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), _TEXT]
+"""A name (scenario, proposal, organisation, person): 1–120 characters, no control characters."""
+KorteTekst = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), _TEXT]
+LangeTekst = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000), _TEXT]
+"""A motivation or comment: at most 20,000 characters; tab and newline allowed."""
