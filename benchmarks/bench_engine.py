@@ -3,6 +3,17 @@
 Run: ``.venv/bin/python benchmarks/bench_engine.py`` (data folder from env ``SIA_DATA_DIR``,
 default ``/work/shared/data``). Prints the median wall time of several runs per step, with the
 target from issue 4. Real Leefbaarometer columns plus seeded synthetic criteria.
+
+``score() versus bare numpy`` (issue 11) times, in the same process and on the same national
+12,147 × 20 table, ``score(table, profile)`` from the raw table against an anchor: bare numpy
+min–max normalisation plus the weighted sum per axis on the matrix of that table (orient, min,
+max, scale, two matrix–vector products, average), and pymcdm's WSM with min–max normalisation
+and validation switched off, for reference. The three run interleaved, in turn, after a warm-up,
+so that a busy machine slows them alike; printed are the medians of wall and CPU time over many
+rounds and the ratios to the anchor (target: score() at most 1.5× the anchor). It runs twice: with
+the benchmark profile as used above (one criterion normalised by percentile rank, one by goalposts,
+the rest min–max) and with every criterion min–max, where score() and the anchor compute the same
+combined scores (checked before timing).
 """
 
 from __future__ import annotations
@@ -17,6 +28,8 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from pymcdm import normalizations
+from pymcdm.methods import WSM
 
 from sia.aggregate import WeightedSum
 from sia.candidates import contiguity, hot_spots
@@ -24,6 +37,7 @@ from sia.criteria import Profile
 from sia.profile import load_profile
 from sia.robustness import monte_carlo
 from sia.scoring import prepare, score
+from sia.weights import profile_weights
 
 LBM = {
     "afw": "lbm_score",
@@ -120,6 +134,7 @@ def national(data: Path) -> None:
     gdf = gdf.to_crs("EPSG:28992").set_index("buurtcode")
     table, profile = _table_and_profile(gdf, n_extra=7, seed=2)
     print(f"Netherlands: {len(table)} buurten, {len(profile.criteria)} criteria")
+    versus_numpy(table, profile)
     prep = prepare(table, profile)
     result = score(prep, profile)
     matrix = prep.normalised.to_numpy()
@@ -155,6 +170,92 @@ def national(data: Path) -> None:
         _timed(lambda: hot_spots(scored, score_column="gecombineerd", weights=w), repeat=1),
         5.0,
     )
+
+
+def _interleaved(
+    fns: dict[str, Callable[[], object]], *, rounds: int, block: int = 10, warmup: int = 20
+) -> dict[str, dict[str, float]]:
+    """Median wall and CPU seconds per call of each function.
+
+    The functions take turns in blocks of ``block`` calls for ``rounds`` rounds (the order rotating
+    per round), so that a machine busy with other work slows them alike; within a block a function
+    runs in its own steady state (the memory one function frees does not show up as page faults
+    in the next).
+    """
+    for fn in fns.values():
+        for _ in range(warmup):
+            fn()
+    names = list(fns)
+    wall: dict[str, list[float]] = {k: [] for k in names}
+    cpu: dict[str, list[float]] = {k: [] for k in names}
+    for r in range(rounds):
+        for name in names[r % len(names) :] + names[: r % len(names)]:
+            fn = fns[name]
+            fn()  # the first call after another function's block: not counted
+            for _ in range(block):
+                w0, c0 = time.perf_counter(), time.process_time()
+                fn()
+                c1, w1 = time.process_time(), time.perf_counter()
+                wall[name].append(w1 - w0)
+                cpu[name].append(c1 - c0)
+    return {k: {"wall": statistics.median(wall[k]), "cpu": statistics.median(cpu[k])} for k in names}
+
+
+def _all_min_max(profile: Profile) -> Profile:
+    criteria = [{**c.model_dump(), "normalisation": {"name": "min_max"}} for c in profile.criteria]
+    return Profile.model_validate({**profile.model_dump(), "criteria": criteria})
+
+
+def versus_numpy(table: pd.DataFrame, profile: Profile, *, rounds: int = 40) -> None:
+    """score() from the raw table against bare numpy min–max + weighted sum, and pymcdm."""
+    ids = profile.ids()
+    matrix = table[ids].to_numpy(dtype=float)  # the same matrix (column-major, as pandas holds it)
+    if np.isnan(matrix).any():
+        raise SystemExit("the anchor assumes a table without missing values")
+    signs = np.array([c.sign for c in profile.criteria], dtype=float)
+    weights = profile_weights(profile).to_numpy()
+    urgent = np.array([c.axis == "urgentie" for c in profile.criteria])
+    w_u, w_p = np.where(urgent, weights, 0.0), np.where(urgent, 0.0, weights)
+
+    def anchor() -> np.ndarray:
+        oriented = matrix * signs
+        lo, hi = oriented.min(axis=0), oriented.max(axis=0)
+        normalised = (oriented - lo) / (hi - lo)
+        return (normalised @ w_u + normalised @ w_p) / 2
+
+    wsm = WSM(normalizations.minmax_normalization)
+    types = signs.astype(int)
+    u_cols, p_cols = np.flatnonzero(urgent), np.flatnonzero(~urgent)
+
+    def reference() -> np.ndarray:
+        u = wsm(matrix[:, u_cols], weights[u_cols], types[u_cols], validation=False)
+        p = wsm(matrix[:, p_cols], weights[p_cols], types[p_cols], validation=False)
+        return (u + p) / 2
+
+    for label, prof in (("benchmark profile", profile), ("every criterion min-max", _all_min_max(profile))):
+        if prof is not profile:  # same numbers: score() does the anchor's work, plus its own
+            same = np.allclose(score(table, prof).combined.to_numpy(), anchor(), rtol=0, atol=1e-12)
+            same = same and np.allclose(reference(), anchor(), rtol=0, atol=1e-12)
+            if not same:
+                raise SystemExit("score(), the anchor and pymcdm disagree on the min-max profile")
+        times = _interleaved(
+            {
+                "numpy anchor": anchor,
+                "score() from raw table": lambda prof=prof: score(table, prof),
+                "pymcdm WSM (validation off)": reference,
+            },
+            rounds=rounds,
+        )
+        base = times["numpy anchor"]
+        print(f"  score() versus bare numpy, {label} ({rounds} rounds of 10 calls each, medians):")
+        for name, t in times.items():
+            print(
+                f"    {name:<30} wall {t['wall'] * 1000:7.3f} ms ({t['wall'] / base['wall']:4.2f}×)"
+                f"   cpu {t['cpu'] * 1000:7.3f} ms ({t['cpu'] / base['cpu']:4.2f}×)"
+            )
+        ratio = times["score() from raw table"]["wall"] / base["wall"]
+        verdict = "ok" if ratio <= 1.5 else "ABOVE TARGET"
+        print(f"    score() / anchor (wall): {ratio:.2f}   target <= 1.50  {verdict}")
 
 
 def main() -> int:
