@@ -196,10 +196,9 @@ def normalise_columns(
         shift = minmax & ~constant
         np.subtract(matrix, np.where(shift, lo, 0.0), out=matrix)
         np.divide(matrix, np.where(shift, span, 1.0), out=matrix)
-        for j in np.flatnonzero(constant):
-            matrix[:, j] = 0.5
-    for j in np.flatnonzero(~minmax).tolist():
-        matrix[:, j] = normalisers[j].apply(matrix[:, j])
+        matrix[:, constant] = 0.5
+    for i in np.flatnonzero(~minmax).tolist():
+        matrix[:, i] = normalisers[i].apply(matrix[:, i])
     return matrix
 
 
