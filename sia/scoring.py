@@ -98,11 +98,21 @@ class ScoreResult(Prepared):
         return {c.id: c.axis for c in self.profile.criteria}
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per buurt (ranked and excluded): scores, rank, quadrant, exclusion reason."""
+        """One row per buurt (ranked and excluded): scores, rank, quadrant, exclusion reason.
+
+        In rank order (ties in table order), the excluded buurten last.
+        """
         ranked = self.axis_scores.assign(gecombineerd=self.combined, rang=self.rank, kwadrant=self.quadrant)
-        out = pd.concat([ranked, self.excluded.reindex(columns=["reden"])], axis=0)
-        out["rang"] = out["rang"].astype("Int64")
-        return out.sort_values(["rang"], na_position="last", kind="stable")
+        if len(self.excluded):
+            out = pd.concat([ranked, self.excluded.reindex(columns=["reden"])], axis=0)
+            out["rang"] = out["rang"].astype("Int64")
+        else:  # what the concatenation with no rows gives, without its cost
+            out = ranked.assign(reden=np.nan)
+        # a stable sort by rank, unranked last (as sort_values(kind="stable", na_position="last"));
+        # ranks are small integers, so a 16-bit key sorts in linear time
+        rank = out["rang"].to_numpy(dtype=np.int64, na_value=len(out) + 1)
+        key = rank.astype(np.uint16) if len(out) < np.iinfo(np.uint16).max else rank
+        return out.take(np.argsort(key, kind="stable"))
 
     def top(self, n: int | None = None) -> pd.DataFrame:
         """The ``n`` highest-ranked buurten (default: the profile's ``top_n``)."""

@@ -50,6 +50,17 @@ def assert_same(result: ScoreResult, ref: dict[str, Any]) -> None:
     assert list(result.excluded["reden"]) == ref["reasons"]
     for frame in (result.axis_scores, result.combined, result.rank, result.quadrant, result.raw):
         assert list(frame.index) == ref["ranked"]
+    # to_frame: ranked buurten by rank (ties in table order), then the excluded ones
+    frame = result.to_frame()
+    order = sorted(range(len(ref["ranked"])), key=lambda i: (ref["rank"][i], i))
+    assert list(frame.index) == [ref["ranked"][i] for i in order] + ref["excluded"]
+    assert list(frame.columns) == ["urgentie", "potentie", "gecombineerd", "rang", "kwadrant", "reden"]
+    ranked, left_out = frame.iloc[: len(order)], frame.iloc[len(order) :]
+    np.testing.assert_array_equal(ranked["gecombineerd"].to_numpy(), ref["combined"][order], strict=True)
+    assert list(ranked["rang"]) == [ref["rank"][i] for i in order] and str(frame["rang"].dtype) == "Int64"
+    assert list(ranked["kwadrant"].astype(str)) == [ref["quadrant"][i] for i in order]
+    assert ranked["reden"].isna().all() and list(left_out["reden"]) == ref["reasons"]
+    assert left_out["rang"].isna().all() and left_out["gecombineerd"].isna().all()
 
 
 def _with_gaps(table: pd.DataFrame, columns: dict[str, int], seed: int) -> pd.DataFrame:
