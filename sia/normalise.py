@@ -110,15 +110,13 @@ class PercentileRank(Normaliser):
     def apply(self, values: np.ndarray) -> np.ndarray:
         ok = ~np.isnan(values)
         n = int(ok.sum())
+        if n == values.size > 1:  # no missing values
+            return (average_ranks(values) - 1.0) / (n - 1)
         out = np.full(values.shape, np.nan)
-        if n == 0:
-            return out
         if n == 1:
             out[ok] = 0.5
-            return out
-        if n == values.size:
-            return (average_ranks(values) - 1.0) / (n - 1)
-        out[ok] = (average_ranks(values[ok]) - 1.0) / (n - 1)
+        elif n > 1:
+            out[ok] = (average_ranks(values[ok]) - 1.0) / (n - 1)
         return out
 
 
@@ -196,7 +194,8 @@ def normalise_columns(
         shift = minmax & ~constant
         np.subtract(matrix, np.where(shift, lo, 0.0), out=matrix)
         np.divide(matrix, np.where(shift, span, 1.0), out=matrix)
-        matrix[:, constant] = 0.5
+        if constant.any():
+            matrix[:, constant] = 0.5
     for i in np.flatnonzero(~minmax).tolist():
         matrix[:, i] = normalisers[i].apply(matrix[:, i])
     return matrix
