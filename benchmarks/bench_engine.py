@@ -11,26 +11,30 @@ as the formulas read (orient, min, max, scale, two matrix–vector products, ave
 it also times score() followed by every frame it builds on first use (``to_frame()``,
 ``contributions``, ``raw``, ``excluded``), the anchor with one temporary matrix instead of three
 ("in place"), that plus an argsort ranking (the least a scorer that ranks must do), and pymcdm's
-WSM with min–max normalisation and validation switched off.
+WSM with min–max normalisation and validation switched off. They take turns in blocks of 10 calls
+after a warm-up, so a machine busy with other work slows them alike and no function pays for the
+memory another freed; printed are the medians of wall and CPU time per call and the ratios to the
+anchors (target: score() at most 1.5× the anchor). CPU time is the fairer figure on a shared
+machine: wall time adds the waits for a core, more of them the longer a call runs. Each comparison
+runs with the benchmark profile as used above (one criterion normalised by percentile rank, one by
+goalposts, the rest min–max) and with every criterion min–max, where score(), the anchors and
+pymcdm compute the same combined scores (checked first).
 
 Read the two anchors together. The plain anchor's three 2 MB temporaries come from fresh pages or
 not depending on the process's heap: in a process with a small heap (the table alone) they page-
-fault on every call and the plain anchor takes about 2 ms; in this script, after the national file
-is loaded, the heap is large, they do not, and it takes about 0.3 ms, like the in-place anchor,
-whose time is the arithmetic alone. score() cannot come within 1.5× of 0.3 ms: it sorts twice
-(the percentile-rank criterion and the ranking), each sort alone about 0.4 ms on the machine this
-was written on. They take turns in blocks of 10 calls after a warm-up,
-so a machine busy with other work slows them alike and no function pays for the memory another
-freed; printed are the medians of wall and CPU time per call and the ratios to the anchor (target:
-score() at most 1.5×). Twice: with the benchmark profile as used above (one criterion normalised
-by percentile rank, one by goalposts, the rest min–max) and with every criterion min–max, where
-score(), the anchors and pymcdm compute the same combined scores (checked first).
+fault on every call and the plain anchor takes about 2–3 ms; in this script, after the national
+file is loaded, the heap is large, they do not, and it takes about 0.3 ms, like the in-place
+anchor, whose time is the arithmetic alone. score() cannot come within 1.5× of 0.3 ms: it sorts
+twice (the percentile-rank criterion and the ranking), each sort alone about 0.4 ms on the machine
+this was written on. So the comparison runs twice: in this process, and in a fresh one that holds
+only the table (``bench_engine.py --versus`` runs that part alone).
 """
 
 from __future__ import annotations
 
 import os
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -145,7 +149,10 @@ def national(data: Path) -> None:
     gdf = gdf.to_crs("EPSG:28992").set_index("buurtcode")
     table, profile = _table_and_profile(gdf, n_extra=7, seed=2)
     print(f"Netherlands: {len(table)} buurten, {len(profile.criteria)} criteria")
+    print("  -- in this process (the national file with its geometry loaded: a large heap):")
     versus_numpy(table, profile)
+    print("  -- in a fresh process holding only the table (a small heap):", flush=True)
+    subprocess.run([sys.executable, __file__, "--versus"], check=True)
     prep = prepare(table, profile)
     result = score(prep, profile)
     matrix = prep.normalised.to_numpy()
@@ -298,15 +305,28 @@ def versus_numpy(table: pd.DataFrame, profile: Profile, *, rounds: int = 40) -> 
     print(f"  load average after:  {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
-def main() -> int:
+def versus_only(data: Path) -> None:
+    """``versus_numpy`` on the national table read without geometry, and nothing else."""
+    frame = gpd.read_file(
+        data / "national" / "lbm2024_buurten_nl.gpkg", layer="lbm2024_buurten", ignore_geometry=True
+    ).set_index("buurtcode")
+    table, profile = _table_and_profile(frame, n_extra=7, seed=2)
+    del frame
+    versus_numpy(table, profile)
+
+
+def main(argv: list[str]) -> int:
     data = Path(os.environ.get("SIA_DATA_DIR", "/work/shared/data"))
     if not data.is_dir():
         print(f"data folder {data} not found; set SIA_DATA_DIR", file=sys.stderr)
         return 1
+    if argv == ["--versus"]:
+        versus_only(data)
+        return 0
     enschede(data)
     national(data)
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))
