@@ -314,7 +314,7 @@ def score(
             term = np.empty(len(index))
             for j in cols[1:]:
                 np.add(total, np.multiply(matrix[:, j], wv[j], out=term), out=total)
-        else:
+        else:  # column-major like the prepared matrix: TOPSIS sums its distances in that order
             total[:] = agg(np.asfortranarray(matrix[:, cols]), wv[cols])
     urgentie, potentie = both[:, 0], both[:, 1]
     axis_scores = pd.DataFrame(both, index=index, columns=_column_index(_AXES), copy=False)
