@@ -42,7 +42,9 @@ __all__ = [
     "Topsis",
     "WeightedSum",
     "combine_axes",
+    "descending_min_ranks",
     "make_method",
+    "quadrant_codes",
     "quadrants",
     "rank_descending",
 ]
@@ -150,9 +152,33 @@ def combine_axes(urgentie: np.ndarray, potentie: np.ndarray, *, how: str) -> np.
     raise InvalidInput(f"unknown combine {how!r}; valid: {', '.join(COMBINE)}")
 
 
+def descending_min_ranks(values: np.ndarray) -> np.ndarray:
+    """Rank 1 = highest value of a 1-d array without NaN; ties share the best rank.
+
+    The numbers of ``pandas.Series.rank(ascending=False, method="min")``, as int64.
+    """
+    n = values.size
+    order = np.argsort(values)
+    ordered = values[order]
+    first = np.empty(n, dtype=bool)  # True where a new tie group starts (ascending)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    ranks = np.empty(n, dtype=np.int64)
+    if first.all():  # no ties
+        ranks[order] = np.arange(n, 0, -1)
+        return ranks
+    ends = np.append(np.flatnonzero(first)[1:], n)  # one past each group's last position
+    ranks[order] = (n + 1 - ends)[np.cumsum(first) - 1]  # 1 + number of strictly higher values
+    return ranks
+
+
 def rank_descending(scores: pd.Series) -> pd.Series:
-    """Rank 1 = highest score; ties share the best rank (``method="min"``)."""
-    return scores.rank(ascending=False, method="min").astype("Int64").rename("rang")
+    """Rank 1 = highest score; ties share the best rank (``method="min"``); NaN stays unranked."""
+    values = scores.to_numpy(dtype=float, na_value=np.nan)
+    if np.isnan(values).any():
+        return scores.rank(ascending=False, method="min").astype("Int64").rename("rang")
+    ranks = pd.arrays.IntegerArray(descending_min_ranks(values), np.zeros(values.size, dtype=bool))
+    return pd.Series(ranks, index=scores.index, name="rang", copy=False)
 
 
 def quadrants(
@@ -165,16 +191,43 @@ def quadrants(
 
     An axis is high when its score >= threshold; ``"mediaan"`` uses the median of the buurten.
     """
+    return quadrant_codes(
+        axis_scores["urgentie"].to_numpy(dtype=float, na_value=np.nan),
+        axis_scores["potentie"].to_numpy(dtype=float, na_value=np.nan),
+        axis_scores.index,
+        urgentie=urgentie,
+        potentie=potentie,
+    )
+
+
+_QUADRANTS = pd.CategoricalDtype(list(QUADRANT_LABELS))
+
+
+def quadrant_codes(
+    urgentie_scores: np.ndarray,
+    potentie_scores: np.ndarray,
+    index: pd.Index,
+    *,
+    urgentie: float | str = "mediaan",
+    potentie: float | str = "mediaan",
+) -> tuple[pd.Series, dict[str, float]]:
+    """``quadrants`` on the two axis score arrays (the scoring engine's path)."""
     limits: dict[str, float] = {}
+    scores = {"urgentie": urgentie_scores, "potentie": potentie_scores}
     for axis, spec in (("urgentie", urgentie), ("potentie", potentie)):
         if isinstance(spec, str):
             if spec != "mediaan":
                 raise InvalidInput(f"threshold for {axis} must be a number or 'mediaan'")
-            limits[axis] = float(axis_scores[axis].median())
+            values = scores[axis]
+            missing = np.isnan(values)
+            if missing.any():  # like pandas: the median of the values present, NaN when none
+                values = values[~missing]
+            limits[axis] = float(np.median(values)) if values.size else float("nan")
         else:
             limits[axis] = float(spec)
-    high_u = axis_scores["urgentie"].to_numpy() >= limits["urgentie"]
-    high_p = axis_scores["potentie"].to_numpy() >= limits["potentie"]
-    codes = np.select([high_u & high_p, high_u, high_p], ["kandidaat", "urgent", "kansrijk"], default="laag")
-    cat = pd.CategoricalDtype(list(QUADRANT_LABELS))
-    return pd.Series(codes, index=axis_scores.index, name="kwadrant").astype(cat), limits
+    high_u = urgentie_scores >= limits["urgentie"]
+    high_p = potentie_scores >= limits["potentie"]
+    # category codes in QUADRANT_LABELS order: kandidaat 0, urgent 1, kansrijk 2, laag 3
+    codes = 3 - 2 * high_u.view(np.int8) - high_p.view(np.int8)
+    quadrant = pd.Categorical.from_codes(codes, dtype=_QUADRANTS)
+    return pd.Series(quadrant, index=index, name="kwadrant", copy=False), limits

@@ -21,6 +21,7 @@ Every imputed value is flagged in ``ScoreResult.imputed``.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from typing import Any, Literal
 
@@ -107,7 +108,14 @@ class Criterion(BaseModel):
 
     def normaliser(self) -> Normaliser:
         """The normaliser to apply to the oriented values (``sign * raw``)."""
-        return self.normalisation.build().for_direction(self.sign)
+        spec = self.normalisation
+        return _normaliser(spec.name, tuple(sorted(spec.params.items())), self.sign)
+
+
+@functools.lru_cache(maxsize=256)
+def _normaliser(name: str, params: tuple[tuple[str, float], ...], sign: int) -> Normaliser:
+    """Normalisers are immutable: one instance per name, parameters and direction is enough."""
+    return make_normaliser(name, dict(params)).for_direction(sign)
 
 
 class QuadrantThresholds(BaseModel):

@@ -23,7 +23,8 @@ __all__ = ["contributions", "explain_buurt"]
 
 def contributions(normalised: pd.DataFrame, weights: pd.Series) -> pd.DataFrame:
     """w_j × r_ij for every buurt (rows) and criterion (columns)."""
-    return normalised * weights.reindex(normalised.columns).to_numpy()[None, :]
+    products = normalised.to_numpy(dtype=float) * weights.reindex(normalised.columns).to_numpy()[None, :]
+    return pd.DataFrame(products, index=normalised.index, columns=normalised.columns, copy=False)
 
 
 def explain_buurt(result: ScoreResult, buurtcode: str) -> pd.DataFrame:

@@ -8,17 +8,19 @@ Normalisation, imputation and the median thresholds use only the buurten being r
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from sia.aggregate import AggregationMethod, combine_axes, make_method, quadrants, rank_descending
+from sia.aggregate import AggregationMethod, combine_axes, make_method, quadrant_codes, rank_descending
 from sia.criteria import Profile
 from sia.errors import InvalidInput
 from sia.explain import contributions as _contributions
+from sia.normalise import normalise_columns
 from sia.weights import profile_weights
 
 __all__ = ["Prepared", "ScoreResult", "prepare", "score"]
@@ -26,17 +28,38 @@ __all__ = ["Prepared", "ScoreResult", "prepare", "score"]
 
 @dataclass(frozen=True)
 class Prepared:
-    """The normalised criteria of the buurten being ranked (weights not yet applied)."""
+    """The normalised criteria of the buurten being ranked (weights not yet applied).
+
+    ``raw`` and ``excluded`` are built on first use (then kept) from what ``prepare`` kept: the
+    criterion columns as given (a copy-on-write view) and the reasons for leaving buurten out.
+    """
 
     profile: Profile
-    raw: pd.DataFrame
-    """Raw criterion values of the ranked buurten, before imputation (NaN = missing)."""
     normalised: pd.DataFrame
     """Oriented, imputed and normalised values: higher = more urgent / more potential."""
     imputed: pd.DataFrame
     """True where a missing value was imputed (policy ``mediaan`` or ``slechtste``)."""
-    excluded: pd.DataFrame
-    """Buurten left out of the ranking, column ``reden`` (Dutch)."""
+    _source: pd.DataFrame = field(repr=False)
+    """Every buurt of the table with (at least) the criterion columns, as floats (NaN = missing);
+    a shallow copy-on-write copy of the caller's table, so later changes to it do not show."""
+    _left_out: np.ndarray | None = field(repr=False)
+    """True for the rows of ``_source`` left out of the ranking; None when none were."""
+    _reasons: tuple[str, ...] = field(repr=False)
+    """Why, per row left out (Dutch)."""
+
+    @functools.cached_property
+    def raw(self) -> pd.DataFrame:
+        """Raw criterion values of the ranked buurten, before imputation (NaN = missing)."""
+        columns = self.normalised.columns
+        raw = self._source[list(columns)].set_axis(columns, axis=1)
+        return raw if self._left_out is None else raw[~self._left_out]
+
+    @functools.cached_property
+    def excluded(self) -> pd.DataFrame:
+        """Buurten left out of the ranking, column ``reden`` (Dutch)."""
+        index = self._source.index
+        dropped = index[:0] if self._left_out is None else index[self._left_out]
+        return pd.DataFrame({"reden": list(self._reasons)}, index=dropped)
 
 
 @dataclass(frozen=True)
@@ -47,8 +70,6 @@ class ScoreResult(Prepared):
     combine: str
     weights: pd.Series
     """Weight per criterion, normalised to sum 1 per axis."""
-    contributions: pd.DataFrame
-    """w_j × r_ij; per axis these add up to ``axis_scores`` exactly when ``additive``."""
     axis_scores: pd.DataFrame
     """Columns ``urgentie`` and ``potentie``."""
     combined: pd.Series
@@ -58,6 +79,14 @@ class ScoreResult(Prepared):
     """``kandidaat`` / ``urgent`` / ``kansrijk`` / ``laag``."""
     thresholds: dict[str, float]
     """Numeric quadrant threshold per axis."""
+
+    @functools.cached_property
+    def contributions(self) -> pd.DataFrame:
+        """w_j × r_ij; per axis these add up to ``axis_scores`` exactly when ``additive``.
+
+        Built on first use (a matrix as large as ``normalised``), then kept.
+        """
+        return _contributions(self.normalised, self.weights)
 
     @property
     def additive(self) -> bool:
@@ -69,11 +98,21 @@ class ScoreResult(Prepared):
         return {c.id: c.axis for c in self.profile.criteria}
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per buurt (ranked and excluded): scores, rank, quadrant, exclusion reason."""
+        """One row per buurt (ranked and excluded): scores, rank, quadrant, exclusion reason.
+
+        In rank order (ties in table order), the excluded buurten last.
+        """
         ranked = self.axis_scores.assign(gecombineerd=self.combined, rang=self.rank, kwadrant=self.quadrant)
-        out = pd.concat([ranked, self.excluded.reindex(columns=["reden"])], axis=0)
-        out["rang"] = out["rang"].astype("Int64")
-        return out.sort_values(["rang"], na_position="last", kind="stable")
+        if len(self.excluded):
+            out = pd.concat([ranked, self.excluded.reindex(columns=["reden"])], axis=0)
+            out["rang"] = out["rang"].astype("Int64")
+        else:  # what the concatenation with no rows gives, without its cost
+            out = ranked.assign(reden=np.nan)
+        # a stable sort by rank, unranked last (as sort_values(kind="stable", na_position="last"));
+        # ranks are small integers, so a 16-bit key sorts in linear time
+        rank = out["rang"].to_numpy(dtype=np.int64, na_value=len(out) + 1)
+        key = rank.astype(np.uint16) if len(out) < np.iinfo(np.uint16).max else rank
+        return out.take(np.argsort(key, kind="stable"))
 
     def top(self, n: int | None = None) -> pd.DataFrame:
         """The ``n`` highest-ranked buurten (default: the profile's ``top_n``)."""
@@ -81,7 +120,34 @@ class ScoreResult(Prepared):
         return frame[frame["rang"] <= (n or self.profile.top_n)]
 
 
-def _check_table(table: pd.DataFrame, ids: list[str]) -> pd.DataFrame:
+_FLOAT64 = np.dtype(np.float64)
+_AXES = ("urgentie", "potentie")
+
+
+@functools.lru_cache(maxsize=64)
+def _column_index(ids: tuple[str, ...]) -> pd.Index:
+    """The criterion ids as a column index (immutable, so shared between results)."""
+    return pd.Index(ids)
+
+
+def _check_column(table: pd.DataFrame, c: str) -> np.ndarray:
+    """One criterion column as floats (NaN = missing); non-numeric and infinite values refused."""
+    col = table[c]
+    if not (pd.api.types.is_numeric_dtype(col) or col.isna().all()) or (pd.api.types.is_bool_dtype(col)):
+        raise InvalidInput(f"criterion column {c!r} must be numeric, got dtype {col.dtype}")
+    values = col.to_numpy(dtype=float, na_value=np.nan)
+    if np.isinf(values).any():
+        raise InvalidInput(f"criterion column {c!r} contains infinite values")
+    return values
+
+
+def _check_table(
+    table: pd.DataFrame, ids: list[str], signs: np.ndarray
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray | None]:
+    """Validate the criterion columns. Returns a frame holding them as floats (the table itself,
+    as a shallow copy-on-write copy, when they are float already), a new column-major matrix of
+    the oriented values (raw × sign; NaN = missing), and, when no value is missing, the column
+    minima and maxima of that matrix (else None)."""
     if not isinstance(table, pd.DataFrame):
         raise InvalidInput(f"the indicator table must be a pandas DataFrame, got {type(table)}")
     missing = [c for c in ids if c not in table.columns]
@@ -95,46 +161,79 @@ def _check_table(table: pd.DataFrame, ids: list[str]) -> pd.DataFrame:
     if not table.index.is_unique:
         dupes = table.index[table.index.duplicated()].unique()[:5]
         raise InvalidInput(f"duplicate buurtcodes in the table index: {', '.join(map(str, dupes))}")
-    out = {}
-    for c in ids:
+    if not table.columns.is_unique:
+        twice = [c for c in ids if isinstance(table[c], pd.DataFrame)]
+        if twice:
+            raise InvalidInput(f"criterion columns occur more than once in the table: {', '.join(twice)}")
+    columns = _column_index(tuple(ids))
+    oriented = np.empty((len(table), len(ids)), order="F")
+    arrays = []
+    for c in ids:  # column by column: no interleaved copy of the table
         col = table[c]
-        if not (pd.api.types.is_numeric_dtype(col) or col.isna().all()) or (pd.api.types.is_bool_dtype(col)):
-            raise InvalidInput(f"criterion column {c!r} must be numeric, got dtype {col.dtype}")
-        values = col.to_numpy(dtype=float, na_value=np.nan)
-        if np.isinf(values).any():
-            raise InvalidInput(f"criterion column {c!r} contains infinite values")
-        out[c] = values
-    return pd.DataFrame(out, index=table.index)
+        if col.dtype != _FLOAT64:
+            break
+        arrays.append(col.to_numpy())
+    else:  # the common case: every criterion column is float already, no conversion
+        for j, values in enumerate(arrays):
+            np.multiply(values, signs[j], out=oriented[:, j])
+        bounds = _bounds(oriented)
+        complete = bool(np.isfinite(bounds).all())  # min and max are NaN when a value is
+        if not complete:
+            for j, c in enumerate(ids):
+                if np.isinf(oriented[:, j]).any():
+                    raise InvalidInput(f"criterion column {c!r} contains infinite values")
+        return table.copy(deep=False), oriented, bounds if complete else None  # copy-on-write
+    values = np.empty((len(table), len(ids)), order="F")
+    for j, c in enumerate(ids):
+        values[:, j] = _check_column(table, c)
+    np.multiply(values, signs, out=oriented)
+    bounds = _bounds(oriented)
+    complete = bool(np.isfinite(bounds).all())
+    frame = pd.DataFrame(values, index=table.index, columns=columns, copy=False)
+    return frame, oriented, bounds if complete else None
+
+
+def _bounds(matrix: np.ndarray) -> np.ndarray:
+    """Column minima (row 0) and maxima (row 1); NaN where a column holds NaN."""
+    return np.vstack([matrix.min(axis=0), matrix.max(axis=0)])
 
 
 def prepare(table: pd.DataFrame, profile: Profile) -> Prepared:
     """Validate, exclude, impute, orient and normalise; see the module docstring."""
     ids = profile.ids()
-    raw_all = _check_table(table, ids)
-    values = raw_all.to_numpy()
-    isna = np.isnan(values)
-
-    policies = np.array([c.missing for c in profile.criteria])
-    drop_cols = policies == "uitsluiten"
-    drop_rows = (isna & drop_cols[None, :]).any(axis=1)
-    reasons = [
-        "ontbrekende waarde voor " + ", ".join(np.array(ids)[isna[i] & drop_cols])
-        for i in np.flatnonzero(drop_rows)
-    ]
-    excluded = pd.DataFrame({"reden": reasons}, index=raw_all.index[drop_rows])
-    if drop_rows.all():
-        raise InvalidInput(
-            "no buurten left to rank: every buurt has a missing value in a criterion with policy 'uitsluiten'"
-        )
-    keep = ~drop_rows
-    raw = raw_all[keep]
-    oriented = values[keep] * np.array([c.sign for c in profile.criteria], dtype=float)
-    imputed = np.isnan(oriented)
-    normalised = np.empty_like(oriented)
-    for j, crit in enumerate(profile.criteria):
-        col = oriented[:, j]
-        if imputed[:, j].any():
-            if imputed[:, j].all():
+    criteria = profile.criteria
+    signs = np.array([c.sign for c in criteria], dtype=float)
+    source, normalised, bounds = _check_table(table, ids, signs)  # oriented; normalised below
+    index = source.index
+    left_out = None
+    reasons: list[str] = []
+    if bounds is not None:  # no missing values
+        imputed = np.zeros(normalised.shape, dtype=bool, order="F")
+    else:
+        isna = np.isnan(normalised)
+        drop_cols = np.array([c.missing == "uitsluiten" for c in criteria], dtype=bool)
+        drop_rows = (isna & drop_cols[None, :]).any(axis=1)
+        reasons = [
+            "ontbrekende waarde voor " + ", ".join(np.array(ids)[isna[i] & drop_cols])
+            for i in np.flatnonzero(drop_rows)
+        ]
+        if drop_rows.all():
+            raise InvalidInput(
+                "no buurten left to rank: every buurt has a missing value in a criterion with policy "
+                "'uitsluiten'"
+            )
+        if drop_rows.any():
+            left_out = drop_rows
+            keep = ~drop_rows
+            index = index[keep]
+            normalised = np.asfortranarray(normalised[keep])
+            isna = isna[keep]
+        imputed = isna
+        for j in np.flatnonzero(imputed.any(axis=0)):
+            crit = criteria[j]
+            col = normalised[:, j]
+            flags = imputed[:, j]
+            if flags.all():
                 raise InvalidInput(
                     f"criterion {crit.id!r} has no values for any buurt being ranked; nothing to impute from"
                 )
@@ -144,14 +243,16 @@ def prepare(table: pd.DataFrame, profile: Profile) -> Prepared:
                 fill = np.nanmax(col)
             else:  # slechtste: least potential observed value
                 fill = np.nanmin(col)
-            col = np.where(imputed[:, j], fill, col)
-        normalised[:, j] = crit.normaliser().apply(col)
+            col[flags] = fill
+    normalise_columns(normalised, [c.normaliser() for c in criteria], bounds=bounds)
+    columns = _column_index(tuple(ids))
     return Prepared(
         profile=profile,
-        raw=raw,
-        normalised=pd.DataFrame(normalised, index=raw.index, columns=ids),
-        imputed=pd.DataFrame(imputed, index=raw.index, columns=ids),
-        excluded=excluded,
+        normalised=pd.DataFrame(normalised, index=index, columns=columns, copy=False),
+        imputed=pd.DataFrame(imputed, index=index, columns=columns, copy=False),
+        _source=source,
+        _left_out=left_out,
+        _reasons=tuple(reasons),
     )
 
 
@@ -198,34 +299,45 @@ def score(
     agg = make_method(method or profile.method, method_params or profile.method_params)
     w = profile_weights(profile, overrides=weights)
     how = combine or profile.combine
-    contrib = _contributions(prep.normalised, w)
-    axes = {c.id: c.axis for c in profile.criteria}
-    scores = {}
-    for axis in ("urgentie", "potentie"):
-        cols = [k for k, a in axes.items() if a == axis]
+    matrix = prep.normalised.to_numpy()  # the prepared matrix itself, no copy
+    wv = w.to_numpy()
+    axis_of = [c.axis for c in profile.criteria]
+    index = prep.normalised.index
+    both = np.empty((len(index), 2), order="F")  # the urgentie and potentie scores
+    for k, axis in enumerate(_AXES):
+        cols = [j for j, a in enumerate(axis_of) if a == axis]
+        total = both[:, k]
         if agg.additive:
-            scores[axis] = contrib[cols].sum(axis=1).to_numpy()
-        else:
-            scores[axis] = agg(prep.normalised[cols].to_numpy(), w[cols].to_numpy())
-    axis_scores = pd.DataFrame(scores, index=prep.normalised.index)
+            # Σ_j w_j r_ij, added column by column in profile order: exactly the sum of the
+            # contributions (ScoreResult.contributions) across the axis
+            np.multiply(matrix[:, cols[0]], wv[cols[0]], out=total)
+            term = np.empty(len(index))
+            for j in cols[1:]:
+                np.add(total, np.multiply(matrix[:, j], wv[j], out=term), out=total)
+        else:  # column-major like the prepared matrix: TOPSIS sums its distances in that order
+            total[:] = agg(np.asfortranarray(matrix[:, cols]), wv[cols])
+    urgentie, potentie = both[:, 0], both[:, 1]
+    axis_scores = pd.DataFrame(both, index=index, columns=_column_index(_AXES), copy=False)
     combined = pd.Series(
-        combine_axes(scores["urgentie"], scores["potentie"], how=how),
-        index=axis_scores.index,
-        name="gecombineerd",
+        combine_axes(urgentie, potentie, how=how), index=index, name="gecombineerd", copy=False
     )
-    quadrant, limits = quadrants(
-        axis_scores, urgentie=profile.thresholds.urgentie, potentie=profile.thresholds.potentie
+    quadrant, limits = quadrant_codes(
+        urgentie,
+        potentie,
+        index,
+        urgentie=profile.thresholds.urgentie,
+        potentie=profile.thresholds.potentie,
     )
     return ScoreResult(
         profile=profile,
-        raw=prep.raw,
         normalised=prep.normalised,
         imputed=prep.imputed,
-        excluded=prep.excluded,
+        _source=prep._source,
+        _left_out=prep._left_out,
+        _reasons=prep._reasons,
         method=agg,
         combine=how,
         weights=w,
-        contributions=contrib,
         axis_scores=axis_scores,
         combined=combined,
         rank=rank_descending(combined),

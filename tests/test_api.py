@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
+from fastapi import APIRouter
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from jsonschema import Draft202012Validator
 
+import api.routers
 from api.main import create_app
 from api.settings import Settings
+from sia.aggregate import METHODS
 
 pytestmark = pytest.mark.postgis
 
@@ -130,10 +138,102 @@ def test_unexpected_error_is_generic_500(db_url: str, caplog: pytest.LogCaptureF
     assert any("Unexpected error" in r.message for r in caplog.records)
 
 
-def test_openapi_docs(client: TestClient) -> None:
-    assert client.get("/docs").status_code == 200
-    paths = client.get("/openapi.json").json()["paths"]
-    assert "/api/layers/{layer_id}/features" in paths and "/api/buurten/{code}" in paths
+def _schema_validator(doc: dict[str, Any], schema: dict[str, Any]) -> Draft202012Validator:
+    """A JSON Schema validator for a schema of the OpenAPI document (its $refs resolved)."""
+    return Draft202012Validator({**schema, "components": doc["components"]})
+
+
+def _response_schema(doc: dict[str, Any], path: str, method: str = "get") -> dict[str, Any]:
+    responses = doc["paths"][path][method]["responses"]
+    ok = responses.get("200") or responses["201"]
+    schema: dict[str, Any] = ok["content"]["application/json"]["schema"]
+    return schema
+
+
+def test_openapi_document_describes_every_route(client: TestClient) -> None:
+    """/openapi.json lists each route of every router module (api/routers) with its methods, and
+    nothing else; /docs reads it."""
+    doc = client.get("/openapi.json").json()
+    assert doc["openapi"].startswith("3.") and doc["info"]["title"].startswith("SIA/DIA")
+    defined = set()
+    for info in pkgutil.iter_modules(api.routers.__path__):
+        module = importlib.import_module(f"api.routers.{info.name}")
+        for route in getattr(module, "router", APIRouter()).routes:
+            if isinstance(route, APIRoute) and route.include_in_schema:
+                defined |= {(route.path, method.lower()) for method in route.methods}
+    documented = {(path, method) for path, ops in doc["paths"].items() for method in ops}
+    assert documented == defined and len(defined) > 20
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "/openapi.json" in docs.text
+
+
+@pytest.mark.parametrize(
+    ("url", "path", "model"),
+    [
+        ("/api/health", "/api/health", "Health"),
+        ("/api/config", "/api/config", "FrontendConfig"),
+        ("/api/layers", "/api/layers", "LayerOut"),
+        ("/api/layers/buurten", "/api/layers/{layer_id}", "LayerOut"),
+        ("/api/indicators", "/api/indicators", "IndicatorOut"),
+    ],
+)
+def test_typed_responses_match_their_documented_model(
+    client: TestClient, url: str, path: str, model: str
+) -> None:
+    """The documented response model names the fields, and what the route serves validates."""
+    doc = client.get("/openapi.json").json()
+    schema = _response_schema(doc, path)
+    ref = {"$ref": f"#/components/schemas/{model}"}
+    assert schema == ref or (schema["type"] == "array" and schema["items"] == ref)
+    component = doc["components"]["schemas"][model]
+    body = client.get(url).json()
+    _schema_validator(doc, schema).validate(body)
+    rows = body if isinstance(body, list) else [body]
+    assert rows and all(set(row) == set(component["properties"]) for row in rows)
+    assert set(component["required"]) == set(component["properties"])  # no field is optional
+
+
+def test_typed_response_models_reject_what_they_do_not_describe(client: TestClient) -> None:
+    """The documented schemas are strict enough to catch a wrong answer, not just any object."""
+    doc = client.get("/openapi.json").json()
+    health = _schema_validator(doc, _response_schema(doc, "/api/health"))
+    good = client.get("/api/health").json()
+    assert health.is_valid(good)
+    assert not health.is_valid({**good, "buurten": "zeventig"})
+    assert not health.is_valid({k: v for k, v in good.items() if k != "postgis"})
+    layers = _schema_validator(doc, _response_schema(doc, "/api/layers"))
+    catalogue = client.get("/api/layers").json()
+    assert layers.is_valid(catalogue)
+    assert not layers.is_valid([{**catalogue[0], "fields": [{"id": "x"}]}])
+
+
+@pytest.mark.parametrize(
+    ("body", "valid"),
+    [
+        ({}, True),
+        ({"methode": "topsis", "top_n": 5}, True),
+        ({"gewichten": {"lbm_score": 2}, "normalisatie": {"lbm_score": {"name": "percentiel"}}}, True),
+        ({"methode": "ahp"}, False),
+        ({"gewichten": {"lbm_score": -1}}, False),
+        ({"top_n": 0}, False),
+        ({"periode": "2026-zomer"}, False),
+        ({"gemeente": "Enschede"}, False),
+        ({"onbekend": 1}, False),
+    ],
+)
+def test_score_request_schema_says_what_the_server_accepts(
+    client: TestClient, body: dict[str, Any], valid: bool
+) -> None:
+    """POST /api/scores: a body the documented schema refuses gets a 422; one it accepts does
+    not (the engine may still refuse it with a 400, e.g. without partner data for potentie)."""
+    doc = client.get("/openapi.json").json()
+    request = doc["paths"]["/api/scores"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert request == {"$ref": "#/components/schemas/ScoreRequest"}
+    methods = doc["components"]["schemas"]["ScoreRequest"]["properties"]["methode"]["enum"]
+    assert methods == sorted(METHODS)  # the registry publishes its names
+    assert _schema_validator(doc, request).is_valid(body) is valid
+    res = client.post("/api/scores", json=body)
+    assert (res.status_code == 422) is (not valid), res.text
 
 
 def test_webmap_and_vendor_files_are_served(client: TestClient) -> None:

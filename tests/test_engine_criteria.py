@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from pydantic import ValidationError
 
-from sia.criteria import Criterion, Profile
+from sia.criteria import Criterion
 from sia.errors import InvalidInput, NotFound
 from sia.profile import list_profiles, load_profile, profile_from_toml
 from sia.scoring import score
@@ -143,6 +143,8 @@ def test_bad_tables(table: pd.DataFrame, match: str) -> None:
 
 def test_profile_is_immutable() -> None:
     profile = make_profile({"a": 1}, {"b": 1})
-    assert isinstance(profile, Profile)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="frozen"):
         profile.top_n = 3  # type: ignore[misc]
+    with pytest.raises(ValidationError, match="frozen"):
+        profile.criteria[0].weight = 5  # type: ignore[misc]
+    assert profile.top_n == 10 and profile.criteria[0].weight == 1
