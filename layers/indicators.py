@@ -610,8 +610,10 @@ def read_table(
             )
         elif layer.id == "partnerdata":
             values = partner[f.id] if f.id in partner.columns else pd.Series(dtype=float)
-            available = bool(values.reindex(frame.index).notna().any())
-            synthetic, periods, ids, bron_text = _partner_source(f, view, available)
+            synthetic, periods, ids, bron_text = _partner_source(f, view, True)
+            if not ids:  # nobody delivered records of its layers: unknown, not zero
+                values = pd.Series(dtype=float)
+            synthetic = synthetic and bool(values.reindex(frame.index).notna().any())
             add(layer, f, values, bron=bron_text, perioden=periods, leveringen=ids, synthetisch=synthetic)
     if keuzes.periode is not None:
         raster_layer = LAYERS["raster"]

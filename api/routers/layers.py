@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import Connection
 
-from api.deps import ConnDep
+from api.deps import ConnDep, SettingsDep
 from api.models import FeaturesOut
 from api.types import Editie, Gemeente, Jaar, Periode
 from layers import queries
@@ -90,6 +90,7 @@ def _parse_bbox(bbox: str | None) -> tuple[float, float, float, float] | None:
 def layer_features(
     layer_id: str,
     conn: ConnDep,
+    settings: SettingsDep,
     gemeente: Annotated[Gemeente | None, Query()] = None,
     jaar: Annotated[Jaar | None, Query(description="Jaar buurtindeling")] = None,
     editie: Annotated[Editie | None, Query(description="Leefbaarometer editie")] = None,
@@ -99,6 +100,8 @@ def layer_features(
     periode: Annotated[Periode | None, Query()] = None,
 ) -> JSONResponse:
     props = [p.strip() for p in properties.split(",") if p.strip()] if properties else None
+    if gemeente is None and layer_id in ("partnerdata", "raster"):
+        gemeente = settings.gemeente  # figures per buurt come from a gemeente's indicator table
     collection = queries.features(
         conn,
         layer_id,
