@@ -488,7 +488,7 @@ def _load_synthetic(settings: Settings) -> None:
 
 def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
     """Rank the buurten of a gemeente with a profile and write CSV, GeoPackage or Excel."""
-    from layers.indicators import read_table, score_table
+    from layers.indicators import read_table, score_table, usable_profiles
     from layers.organisations import partner_profiles
     from sia.profile import profile_catalogue
 
@@ -509,7 +509,7 @@ def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         engine.dispose()
     profile = _profile(args, profiles, table)
-    scored = score_table(table, profile, alternatives=profiles.names())
+    scored = score_table(table, profile, alternatives=usable_profiles(table, profiles))
     ranked = _ranking(scored, table)
     _write(ranked, table, args.out)
     for warning in table.waarschuwingen:

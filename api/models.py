@@ -319,7 +319,7 @@ class CandidateProperties(_Out):
     methode_label: str
     buurtcodes: str
     n_buurten: int
-    inwoners: float
+    inwoners: float | None = Field(description="None when the buurten file has no inhabitants")
     gem_score: float
 
 

@@ -47,6 +47,8 @@ from layers.errors import InvalidInput, NotFound
 from layers.periods import Completeness, PeriodView, default_period, delivery_periods, period_view
 from sia.candidates import CandidateOutcome, propose
 from sia.criteria import Profile
+from sia.errors import SiaError
+from sia.profile import ProfileCatalogue
 from sia.run import Analyses, Run, run
 
 __all__ = [
@@ -64,6 +66,7 @@ __all__ = [
     "code_changes",
     "read_table",
     "score_table",
+    "usable_profiles",
 ]
 
 COVERAGE = 0.9
@@ -656,6 +659,20 @@ def read_table(
         onderdrukt=suppressed,
         waarschuwingen=warnings,
     )
+
+
+def usable_profiles(table: IndicatorTable, profiles: ProfileCatalogue) -> list[str]:
+    """The profiles of the catalogue with at least one criterion that has data in ``table``: what
+    an error message may offer instead."""
+    out = []
+    for name in profiles.names():
+        try:
+            criteria = profiles.load(name).criteria
+        except SiaError:
+            continue
+        if any(table.kolommen.get(c.id) is not None and table.kolommen[c.id].beschikbaar for c in criteria):
+            out.append(name)
+    return out
 
 
 def score_table(

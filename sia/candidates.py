@@ -310,12 +310,16 @@ def propose(
             "andere as voor de kandidaatgebieden."
         )
     data = gdf[gdf[axis].notna()]
+    note = None
+    if population_column and (population_column not in data.columns or data[population_column].isna().all()):
+        population_column = None  # e.g. a buurten file without kerncijfers: no minimum can apply
+        note = "Het aantal inwoners per buurt is onbekend; de minimumomvang in inwoners geldt niet."
     parameters: dict[str, Any] = {
         "alpha": alpha,
         "permutaties": permutations,
         "seed": seed,
         "top_fractie": top_fraction,
-        "min_inwoners": min_population,
+        "min_inwoners": min_population if population_column else None,
         "fdr": True,
         "buren": "queen (gedeelde grens of hoek)",
     }
@@ -330,10 +334,10 @@ def propose(
     }
     if method == "top_groep":
         areas = candidate_areas(data, method="top_groep", **common)
-        return CandidateOutcome(areas, axis, method, "top_groep", False, None, parameters)
+        return CandidateOutcome(areas, axis, method, "top_groep", False, note, parameters)
     areas = candidate_areas(data, method="gi_star", **common)
     if not areas.empty:
-        return CandidateOutcome(areas, axis, method, "gi_star", False, None, parameters)
+        return CandidateOutcome(areas, axis, method, "gi_star", False, note, parameters)
     spots = hot_spots(data, score_column=axis, alpha=alpha, permutations=permutations, seed=seed)
     n_hot = int(spots["hotspot"].sum())
     why = (
@@ -341,21 +345,17 @@ def propose(
         f"FDR-gecorrigeerd, {permutations} permutaties)"
         if n_hot == 0
         else f"Gi* vond {n_hot} significante buurt(en), maar geen aaneengesloten gebied met minstens "
-        f"{min_population:,.0f} inwoners".replace(",", ".")
+        f"{min_population:,.0f}".replace(",", ".")
+        + " inwoners"
     )
     if method == "gi_star":
+        text = f"{why}. Kies 'top_groep' om de hoogst scorende buurten te zien."
         return CandidateOutcome(
-            areas,
-            axis,
-            method,
-            "gi_star",
-            False,
-            f"{why}. Kies 'top_groep' om de hoogst scorende buurten te zien.",
-            parameters,
+            areas, axis, method, "gi_star", False, f"{text} {note}" if note else text, parameters
         )
     fallback = candidate_areas(data, method="top_groep", **common)
     message = (
         f"{why}. Getoond als terugval: aaneengesloten groepen van de {top_fraction:.0%} hoogst "
-        f"scorende buurten (geen statistisch significant gebied)."
+        f"scorende buurten (geen statistisch significant gebied)." + (f" {note}" if note else "")
     )
     return CandidateOutcome(fallback, axis, method, "top_groep", True, message, parameters)

@@ -370,9 +370,13 @@ def run(
         }
         if len(axes) < len(AXES):
             unknown = next(a for a in AXES if a not in axes)
+            why = (
+                f"er zijn geen gegevens voor de {unknown}-criteria{f' ({where})' if where else ''}"
+                if profile.ids(unknown)
+                else f"het profiel '{profile.name}' heeft geen {unknown}-criteria"
+            )
             out["melding"] = (
-                f"{unknown.capitalize()} onbekend: er zijn geen gegevens voor de {unknown}-criteria"
-                f"{f' ({where})' if where else ''}; de buurten zijn alleen op {axes[0]} gerangschikt."
+                f"{unknown.capitalize()} onbekend: {why}; de buurten zijn alleen op {axes[0]} gerangschikt."
             )
         if left_out:
             out["weggelaten"] = left_out

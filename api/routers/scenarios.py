@@ -19,7 +19,7 @@ from api.models import Scenario, ScenarioComparison, ScenarioDeleted, ScenarioRe
 from api.scoring import ScoreRequest, as_stored, build_profile, catalogue, data_choice, describe
 from api.timing import TimedRoute, Timings, add_timing
 from api.types import LangeTekst, Naam
-from layers.indicators import IndicatorTable, read_table, score_table
+from layers.indicators import IndicatorTable, read_table, score_table, usable_profiles
 from layers.provenance import score_inputs
 from layers.scenarios import (
     SUMMARY_COLUMNS,
@@ -79,7 +79,7 @@ def create(
             profile,
             analyses,
             partner_labels=profiles.partners,
-            alternatives=profiles.names(),
+            alternatives=usable_profiles(table, profiles),
             timings=timings,
         )
         result = as_stored(scored.output)

@@ -21,7 +21,7 @@ from api.scoring import (
 )
 from api.timing import TimedRoute, Timings, add_timing
 from api.types import Editie, Gemeente, Jaar, Periode
-from layers.indicators import IndicatorTable, candidate_areas, score_table
+from layers.indicators import IndicatorTable, candidate_areas, score_table, usable_profiles
 from sia.candidates import AXIS_LABELS
 from sia.criteria import Criterion, Profile
 from sia.profile import ProfileCatalogue
@@ -132,7 +132,7 @@ def post_scores(
         profile,
         body.analyses(),
         partner_labels=available.partners,
-        alternatives=available.names(),
+        alternatives=usable_profiles(table, available),
         timings=timings,
     )
     add_timing(response, timings)
@@ -159,11 +159,15 @@ class CandidateRequest(ScoreRequest):
 
 def _candidates(body: CandidateRequest, table: IndicatorTable, available: ProfileCatalogue) -> dict[str, Any]:
     profile = build_profile(body, available, table)
-    scored = score_table(table, profile, alternatives=available.names())
+    scored = score_table(table, profile, alternatives=usable_profiles(table, available))
     outcome = candidate_areas(
         table, scored, axis=body.as_, method=body.gebieden, min_population=body.min_inwoners
     )
     fc = outcome.areas.to_crs(4326).__geo_interface__
+    for feature in fc["features"]:  # unknown numbers (NaN) are null in JSON
+        feature["properties"] = {
+            k: None if isinstance(v, float) and v != v else v for k, v in feature["properties"].items()
+        }
     return {
         **fc,
         "as": outcome.axis,
