@@ -641,6 +641,16 @@ def read_table(
             frame.loc[suppressed, col] = np.nan
     frame.index.name = "buurtcode"
     warnings = list(keuzes.waarschuwingen)
+    carried: dict[str, set[str]] = {}
+    for row in view.completeness.rijen:
+        if row.status == "doorgeschoven" and row.periode is not None:
+            carried.setdefault(row.periode, set()).add(row.partner)
+    if carried:
+        warnings.append(
+            f"In {keuzes.periode} tellen eerdere leveringen mee (doorgeschoven): "
+            + "; ".join(f"{', '.join(sorted(names))} uit {p}" for p, names in sorted(carried.items()))
+            + "."
+        )
     changes = code_changes(conn, gemeente, keuzes.jaar, keuzes.editie)
     moved = [c for c in changes if c.soort == "vervallen"]
     if moved:

@@ -102,6 +102,9 @@ def test_the_new_period_carries_the_others_forward(next_period_url: str) -> None
         old = c.post("/api/scores", json={"periode": OLD}).json()
         new = c.post("/api/scores", json={"periode": NEW}).json()
     assert new["periode"] == NEW and new.get("weggelaten") is None  # no criterion vanished
+    assert any(
+        w.startswith(f"In {NEW} tellen eerdere leveringen mee") and "SJHT" in w for w in new["waarschuwingen"]
+    )
     assert set(new["gewichten"]) == set(old["gewichten"])
     used = {d["partner"]: d["periode"] for d in new["leveringen"]}
     assert used == {**dict.fromkeys(OTHERS, OLD), "Domijn": NEW}
@@ -553,3 +556,40 @@ def test_the_indicator_table_is_the_same_from_every_entry(
         notebook.result.combined.reindex(cli["gecombineerd"].dropna().index).to_numpy(), abs=1e-12
     )
     assert api_score["synthetisch"] is notebook.synthetic is bool(cli["synthetisch"].all()) is True
+
+
+def test_the_urgency_profile_uses_cbs_kerncijfers_where_the_file_has_them(
+    cluster: LocalCluster,
+    template_url: str,
+    enschede_buurten: Path,
+    enschede_lbm: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A buurten file with the CBS shapefile fields P_HUURCORP, G_INK_PI and WOZ (values made up for
+    the test from the file's own columns; -99997 is CBS's code for a secret value) gives the
+    urgency profile all its criteria; the shipped 2021 file has none of them (left out, listed)."""
+    frame = gpd.read_file(enschede_buurten)
+    frame["jaar"] = 2022
+    frame["P_HUURCORP"] = frame["percentage_eenpersoonshuishoudens"]
+    frame["G_INK_PI"] = 20 + frame["percentage_personen_45_tot_65_jaar"] / 2
+    frame["WOZ"] = 150 + frame["percentage_gehuwd"] * 4
+    frame.loc[0, "WOZ"] = -99997
+    path = tmp_path / "buurten_2022_met_kerncijfers.gpkg"
+    frame.to_file(path)
+    url = _create_db(cluster, "sia_kerncijfers", template="sia_template")
+    monkeypatch.setenv("SIA_DATABASE_URL", url)
+    assert main(["load", "buurten", str(path)]) == 0
+    assert main(["load", "leefbaarometer", str(enschede_lbm)]) == 0
+    with _client(url) as c:
+        body = c.post("/api/scores", json={}).json()
+        indicators = {i["id"] for i in c.get("/api/indicators").json()}
+    assert body["profiel"] == "urgentie" and body["jaar"] == 2022 and body.get("weggelaten") is None
+    criteria = {cr["id"]: cr for cr in body["criteria"]}
+    assert (
+        criteria["gem_woz"]["bron"] == "CBS Wijk- en buurtkaart 2022"
+        and not criteria["gem_woz"]["synthetisch"]
+    )
+    assert {"aandeel_sociale_huur", "gem_inkomen", "gem_woz"} <= indicators
+    imputed = {r["buurtcode"]: r for r in body["geimputeerd"]}
+    assert imputed[frame.loc[0, "buurtcode"]]["gem_woz"] is True  # the secret value, imputed (median)
