@@ -41,7 +41,7 @@ from layers.catalogue import (
     Layer,
     indicator_fields,
 )
-from layers.codes import GEMEENTE_PATTERN, is_period
+from layers.codes import GEMEENTE_PATTERN, is_period, sort_periods
 from layers.db.schema import buurten, leefbaarometer
 from layers.errors import InvalidInput, NotFound
 from layers.periods import Completeness, PeriodView, default_period, delivery_periods, period_view
@@ -534,20 +534,18 @@ def _typed(values: pd.Series, f: Field) -> pd.Series:
     return pd.to_numeric(values, errors="coerce").astype(float)
 
 
-def _partner_source(
-    f: Field, view: PeriodView, available: bool
-) -> tuple[bool, tuple[str, ...], tuple[int, ...], str]:
+def _partner_source(f: Field, view: PeriodView) -> tuple[bool, tuple[str, ...], tuple[int, ...], str]:
     """Synthetic flag, periods, delivery ids and a description of a partner aggregate column: the
     deliveries of its layers that hold records of that layer."""
     used = [d for kind in f.bronlagen for d in view.per_laag.get(kind, []) if d.aantallen.get(kind, 0) > 0]
-    periods = tuple(sorted({d.periode for d in used}))
+    periods = tuple(sort_periods([d.periode for d in used], newest_first=False))
     partners = sorted({d.partner for d in used})
     bron = (
         f"leveringen van {', '.join(partners)} ({', '.join(periods)})"
         if used
         else "geen leveringen met deze gegevens"
     )
-    return any(d.synthetisch for d in used) and available, periods, tuple(sorted({d.id for d in used})), bron
+    return any(d.synthetisch for d in used), periods, tuple(sorted({d.id for d in used})), bron
 
 
 def read_table(
@@ -613,7 +611,7 @@ def read_table(
             )
         elif layer.id == "partnerdata":
             values = partner[f.id] if f.id in partner.columns else pd.Series(dtype=float)
-            synthetic, periods, ids, bron_text = _partner_source(f, view, True)
+            synthetic, periods, ids, bron_text = _partner_source(f, view)
             if not ids:  # nobody delivered records of its layers: unknown, not zero
                 values = pd.Series(dtype=float)
             synthetic = synthetic and bool(values.reindex(frame.index).notna().any())
