@@ -10,7 +10,17 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
-from api.routers import buurten, health, indicators, layers, partners, scenarios, scores
+from api.routers import (
+    buurten,
+    health,
+    indicators,
+    layers,
+    organisations,
+    partners,
+    periods,
+    scenarios,
+    scores,
+)
 from api.settings import Settings
 from layers.db.connect import resolve_url
 from layers.db.engine import make_engine
@@ -46,7 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
-    for module in (health, layers, buurten, indicators, partners, scores):
+    for module in (health, layers, buurten, indicators, periods, organisations, partners, scores):
         app.include_router(module.router)
     app.include_router(scenarios.router)
     _mount_webmap(app, settings)

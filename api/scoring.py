@@ -1,11 +1,11 @@
-"""Scoring for the API, shared by ``/api/scores`` and ``/api/scenarios``.
+"""Scoring for the API, shared by ``/api/scores`` and ``/api/scenarios``: a thin adapter.
 
-One run = the profile *as used* (``build_profile``: a shipped profile plus the request's weights,
-normalisation, method and top N) × the indicator table of one gemeente, year and period
-(``read_inputs``, or ``IndicatorCache`` for the interactive score panel) → ``run_score``, which
-returns plain JSON-able data: weights, thresholds, the ranked buurten, contributions, imputed
-values and the robustness analyses that were asked for. A scenario stores exactly that result,
-so re-running it can be compared value by value.
+A request names a profile of the gemeente's catalogue (``build_profile``: the profile plus the
+request's weights, normalisation, method and top N = the profile *as used*) and the data (gemeente,
+buurten year, Leefbaarometer edition, period); the indicator table comes from the one read path
+(``layers.indicators.read_table``, cached per choice while the data version is unchanged) and the
+score from ``layers.indicators.score_table`` (engine rules in ``sia.run``). Nothing here reads
+SQL or decides how to score.
 """
 
 from __future__ import annotations
@@ -13,84 +13,60 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
 from typing import Annotated, Any
 
-import numpy as np
-import pandas as pd
 from fastapi import Depends, Request
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 from sqlalchemy import Connection
 
-from api.timing import Timings
-from layers import queries
+from api.settings import Settings
+from api.types import Editie, Gemeente, Jaar, Periode, Weight
+from layers.indicators import IndicatorTable, read_table
+from layers.organisations import partner_profiles as organisation_profiles
 from layers.provenance import data_version
 from sia.aggregate import METHODS
 from sia.criteria import NormalisationSpec, Profile
-from sia.errors import InvalidInput, NotFound
+from sia.errors import InvalidInput
 from sia.profile import (
-    list_profiles,
-    load_packaged_profile,
-    partner_profiles,
+    ProfileCatalogue,
+    profile_catalogue,
     profile_from_dict,
     profile_to_dict,
     with_overrides,
 )
-from sia.robustness import compare_methods, monte_carlo, one_at_a_time, partner_divergence
-from sia.scoring import ScoreResult, score
+from sia.run import Analyses
 
-Weight = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-PERIOD_PATTERN = r"^\d{4}-(voorjaar|najaar)$"
 _METHOD_NAMES: list[Any] = sorted(METHODS)  # for the OpenAPI enum
 
 
-class MonteCarloIn(BaseModel):
-    """Monte Carlo perturbation of the weights (seeded: the same seed gives the same result)."""
+class DataRequest(Analyses):
+    """Which data: gemeente, buurten year, Leefbaarometer edition, period (defaults: see fields)."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    trekkingen: int = Field(1000, ge=10, le=20000, description="number of weight draws")
-    concentratie: float = Field(
-        100, gt=0, allow_inf_nan=False, description="Dirichlet concentration; larger = closer"
+    gemeente: Gemeente | None = Field(None, description="CBS gemeentecode; default: the map's (SIA_GEMEENTE)")
+    jaar: Jaar | None = Field(
+        None,
+        description="buurten year; default SIA_JAAR, else the newest year the Leefbaarometer covers "
+        "(GET /api/indicators/choices)",
     )
-    seed: int = Field(0, ge=0, description="seed of the random generator")
-
-
-class EenVoorEenIn(BaseModel):
-    """One-at-a-time sensitivity: each weight in turn × (1 - stap) and × (1 + stap)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    stap: float = Field(0.2, gt=0, lt=1, description="relative change of each weight (0.2 = ±20 %)")
-
-
-class Analyses(BaseModel):
-    """Robustness analyses to run with a score (all optional; stored with a scenario)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    monte_carlo: MonteCarloIn | None = Field(
-        None, description="probability per buurt of a top-N place and its 5–95 % rank interval"
+    editie: Editie | None = Field(
+        None, description="Leefbaarometer edition; default SIA_LBM_EDITIE, else the newest that covers"
     )
-    een_voor_een: EenVoorEenIn | None = Field(
-        None, description="rank change per buurt when one weight at a time moves by ±stap"
-    )
-    partnerprofielen: bool = Field(
-        False, description="rank of each buurt under each partner's weight profile and the spread"
-    )
-    methodevergelijking: bool = Field(
-        False, description="Kendall's tau between the rankings of gewogen_som and topsis"
+    periode: Periode | None = Field(
+        None,
+        description="partner period; default: the newest in which every partner is current "
+        "(GET /api/periods). A period shows each partner's newest delivery at or before it.",
     )
 
 
-class ScoreRequest(Analyses):
-    """What to score: a shipped profile, optional changes to it, and which data."""
+class ScoreRequest(DataRequest):
+    """What to score: a profile of the gemeente, optional changes to it, and which data."""
 
-    profiel: str = Field(
-        "default",
+    profiel: str | None = Field(
+        None,
         pattern=r"^[a-z][a-z0-9_]*$",
-        description="name of a shipped profile (GET /api/scores/profiles), e.g. 'default', "
-        "'domijn' or 'consensus'",
+        description="a profile of the gemeente (GET /api/scores/profiles): 'default', 'urgentie', "
+        "'consensus' or a partner's; default: 'default' when the gemeente has partner data, else "
+        "'urgentie'",
     )
     methode: str | None = Field(
         None,
@@ -102,11 +78,6 @@ class ScoreRequest(Analyses):
     )
     normalisatie: dict[str, NormalisationSpec] | None = Field(
         None, description="criterion id → normalisation {name, params}, replacing the profile's"
-    )
-    gemeente: str | None = Field(None, pattern=r"^GM\d{4}$", description="default: the map's gemeente")
-    jaar: int | None = Field(None, ge=1990, le=2100, description="buurten year; default: the newest")
-    periode: str | None = Field(
-        None, pattern=PERIOD_PATTERN, description="partner period; default: the newest"
     )
     top_n: int | None = Field(None, ge=1, le=1000, description="top list size; default: the profile's")
 
@@ -121,13 +92,19 @@ class ScoreRequest(Analyses):
         return Analyses.model_validate(self.model_dump(include=set(Analyses.model_fields)))
 
 
-def build_profile(request: ScoreRequest) -> Profile:
-    """The shipped profile with the request's changes applied: the profile as used."""
-    if request.profiel not in list_profiles():
-        raise NotFound(
-            f"Wegingsprofiel '{request.profiel}' bestaat niet; kies uit: {', '.join(list_profiles())}."
-        )
-    base = load_packaged_profile(request.profiel)
+def catalogue(conn: Connection, gemeente: str) -> ProfileCatalogue:
+    """The profiles of the gemeente: the standard ones and those of its organisations."""
+    return profile_catalogue(organisation_profiles(conn, gemeente))
+
+
+def recommended(profiles: ProfileCatalogue, table: IndicatorTable) -> str:
+    """The profile the gemeente sees first: ``default`` with partner data, else ``urgentie``."""
+    return profiles.recommended(partner_data=bool(table.view.deliveries()))
+
+
+def build_profile(request: ScoreRequest, profiles: ProfileCatalogue, table: IndicatorTable) -> Profile:
+    """The gemeente's profile with the request's changes applied: the profile as used."""
+    base = profiles.load(request.profiel or recommended(profiles, table))
     for kind, given in (("gewichten", request.gewichten), ("normalisatie", request.normalisatie)):
         unknown = [k for k in (given or {}) if k not in base.ids()]
         if unknown:
@@ -146,42 +123,40 @@ def build_profile(request: ScoreRequest) -> Profile:
         data = profile_to_dict(profile)
         data["partners"] = {
             name: {k: w for k, w in p.weights().items() if k in profile.ids()}
-            for name, p in partner_profiles().items()
+            for name, p in profiles.partner_profiles().items()
         }
-        profile = profile_from_dict(data, source=f"profile {profile.name!r} with partner weights")
+        profile = profile_from_dict(data, source=f"profiel '{profile.name}' met partnergewichten")
     return profile
 
 
 # -- the indicator table -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Inputs:
-    """The indicator table of one gemeente, buurten year and partner period (do not modify)."""
-
-    frame: pd.DataFrame
-    gemeente: str
-    jaar: int
-    periode: str | None
-    synthetisch: bool
-
-
-def read_inputs(conn: Connection, *, gemeente: str, jaar: int | None, periode: str | None) -> Inputs:
-    """Read the indicator table (newest year and period when not given)."""
-    data = queries.indicator_table(conn, gemeente=gemeente, year=jaar, periode=periode)
-    if not data["rijen"]:
-        raise NotFound(
-            f"Geen buurten van {gemeente}{f' in {jaar}' if jaar else ''} geladen; laad eerst de "
-            "buurtenkaart (sia load buurten)."
-        )
-    frame = pd.DataFrame(data["rijen"]).set_index("buurtcode")
-    return Inputs(frame, gemeente, int(data["jaar"]), data["periode"], bool(data["synthetisch"]))
+def data_choice(settings: Settings, body: DataRequest) -> dict[str, Any]:
+    """The request's data choice with the settings' defaults (SIA_GEMEENTE, SIA_JAAR,
+    SIA_LBM_EDITIE) and where each came from."""
+    bron = {}
+    jaar, editie = body.jaar, body.editie
+    if jaar is None and settings.jaar is not None:
+        jaar, bron["jaar"] = settings.jaar, "instelling"
+    if editie is None and settings.lbm_editie is not None:
+        editie, bron["editie"] = settings.lbm_editie, "instelling"
+    if body.periode is not None:
+        bron["periode"] = "gevraagd"
+    return {
+        "gemeente": body.gemeente or settings.gemeente,
+        "jaar": jaar,
+        "editie": editie,
+        "periode": body.periode,
+        "bron": bron,
+    }
 
 
 class IndicatorCache:
-    """Indicator tables per (gemeente, jaar, periode), reused while ``data_version`` is unchanged.
+    """Indicator tables per (gemeente, jaar, editie, periode), reused while ``data_version`` is
+    unchanged.
 
-    Reading the table aggregates the partner deliveries in PostGIS (~140 ms for Enschede); a
+    Reading the table aggregates the partner deliveries in PostGIS (~150 ms for Enschede); a
     score on a cached table takes a few milliseconds, so weight sliders can re-rank live.
     """
 
@@ -189,26 +164,35 @@ class IndicatorCache:
         self.size = size
         self.hits = 0
         self.misses = 0
-        self._items: OrderedDict[tuple[Any, ...], tuple[Any, Inputs]] = OrderedDict()
+        self._items: OrderedDict[tuple[Any, ...], tuple[Any, IndicatorTable]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, conn: Connection, *, gemeente: str, jaar: int | None, periode: str | None) -> Inputs:
+    def get(
+        self,
+        conn: Connection,
+        *,
+        gemeente: str,
+        jaar: int | None = None,
+        editie: int | None = None,
+        periode: str | None = None,
+        bron: dict[str, str] | None = None,
+    ) -> IndicatorTable:
         version = data_version(conn)  # read first: the table read next is at least this new
-        key = (gemeente, jaar, periode)
+        key = (gemeente, jaar, editie, periode, tuple(sorted((bron or {}).items())))
         with self._lock:
             hit = self._items.get(key)
             if hit is not None and hit[0] == version:
                 self._items.move_to_end(key)
                 self.hits += 1
                 return hit[1]
-        inputs = read_inputs(conn, gemeente=gemeente, jaar=jaar, periode=periode)
+        table = read_table(conn, gemeente=gemeente, jaar=jaar, editie=editie, periode=periode, bron=bron)
         with self._lock:
             self.misses += 1
-            self._items[key] = (version, inputs)
+            self._items[key] = (version, table)
             self._items.move_to_end(key)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
-        return inputs
+        return table
 
 
 def indicator_cache(request: Request) -> IndicatorCache:
@@ -223,178 +207,7 @@ def indicator_cache(request: Request) -> IndicatorCache:
 CacheDep = Annotated[IndicatorCache, Depends(indicator_cache)]
 
 
-# -- one run -------------------------------------------------------------------------------
-
-
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as JSON-able dicts (index as a column; NaN/NA → None; numpy scalars → Python)."""
-    out = frame.reset_index().replace({np.nan: None})
-    return [
-        {str(k): (v.item() if hasattr(v, "item") else v) for k, v in r.items()}
-        for r in out.to_dict("records")
-    ]
-
-
-def _number(value: float) -> float | None:
-    return None if not np.isfinite(value) else float(value)
-
-
-def _one_at_a_time(result: ScoreResult, stap: float) -> dict[str, Any]:
-    change = one_at_a_time(result, delta=stap)
-    top_n = result.profile.top_n
-    base = result.rank.to_numpy(dtype=int)
-    index = change.index
-    values = change.to_numpy()
-    columns: list[tuple[str, str]] = [(str(c[0]), str(c[1])) for c in change.columns.to_flat_index()]
-    labels = [f"{cid} {tag}" for cid, tag in columns]
-    criteria = []
-    for j, (cid, tag) in enumerate(columns):
-        col = values[:, j]
-        new = base + col
-        criteria.append(
-            {
-                "criterium": cid,
-                "wijziging": tag,
-                "max_rangverschuiving": int(np.abs(col).max()),
-                "buurten_verschoven": int((col != 0).sum()),
-                "top_erin": sorted(index[(new <= top_n) & (base > top_n)]),
-                "top_eruit": sorted(index[(new > top_n) & (base <= top_n)]),
-            }
-        )
-    strongest = np.abs(values).argmax(axis=1)
-    buurten = [
-        {
-            "buurtcode": code,
-            "rang": int(base[i]),
-            "max_daling": int(max(0, values[i].max())),
-            "max_stijging": int(max(0, -values[i].min())),
-            "gevoeligst_voor": labels[strongest[i]] if values[i, strongest[i]] != 0 else None,
-        }
-        for i, code in enumerate(index)
-    ]
-    return {"stap": stap, "top_n": top_n, "criteria": criteria, "buurten": buurten}
-
-
-def _partner_divergence(result: ScoreResult) -> dict[str, Any]:
-    """Ranks under the partner weights stored in the profile as used (so a scenario re-runs with
-    the weights it was saved with, whatever the partner files say now)."""
-    profiles = partner_profiles()
-    stored = result.profile.partners or {name: p.weights() for name, p in profiles.items()}
-    ids = set(result.profile.ids())  # criteria left out for lack of data are left out here too
-    div = partner_divergence(  # in name order: the stored (jsonb) order differs, and so would the
-        result,  # last bits of the spread
-        {name: {k: w for k, w in weights.items() if k in ids} for name, weights in sorted(stored.items())},
-    )
-    ranks = div.ranks.to_numpy(dtype=int)
-    summary = div.summary.loc[div.ranks.index]
-    rank_min, rank_max = summary["rang_min"].to_numpy(), summary["rang_max"].to_numpy()
-    spread, std = summary["bereik"].to_numpy(), summary["std"].to_numpy(dtype=float)
-    return {
-        "partners": {name: profiles[name].label if name in profiles else name for name in stored},
-        "buurten": [
-            {
-                "buurtcode": code,
-                "rang": int(result.rank[code]),
-                "rangen": dict(zip(div.ranks.columns, map(int, ranks[i]), strict=True)),
-                "rang_min": int(rank_min[i]),
-                "rang_max": int(rank_max[i]),
-                "bereik": int(spread[i]),
-                "std": float(std[i]),
-            }
-            for i, code in enumerate(div.ranks.index)
-        ],
-    }
-
-
-def without_empty_criteria(profile: Profile, inputs: Inputs) -> tuple[Profile, list[dict[str, Any]]]:
-    """The profile without criteria that have no value for any buurt (e.g. partner criteria in a
-    gemeente without partner deliveries), and what was left out. An axis left without criteria
-    is an error that says which data are missing."""
-    empty = [c for c in profile.criteria if inputs.frame[c.id].isna().all()] if len(inputs.frame) else []
-    if not empty:
-        return profile, []
-    left_out = [
-        {"id": c.id, "label": c.label, "as": c.axis, "reden": "geen waarde voor enige buurt"} for c in empty
-    ]
-    for axis in ("urgentie", "potentie"):
-        if all(c in empty for c in profile.criteria if c.axis == axis):
-            labels = ", ".join(c.label for c in profile.criteria if c.axis == axis)
-            raise InvalidInput(
-                f"Er zijn geen gegevens voor de {axis}-criteria in {inputs.gemeente}"
-                f"{f' (periode {inputs.periode})' if inputs.periode else ''}: {labels}. "
-                + (
-                    "Laad de leveringen van de partners (sia load partner, of 'Partnerdata leveren' "
-                    "in de kaart), of kies een profiel met criteria waarvoor wel gegevens zijn."
-                    if axis == "potentie"
-                    else "Laad de Leefbaarometer en de partnerleveringen voor deze gemeente."
-                ),
-                details=left_out,
-            )
-    data = profile_to_dict(profile)
-    gone = {e.id for e in empty}
-    data["criteria"] = [c for c in data["criteria"] if c["id"] not in gone]
-    data["partners"] = {
-        name: {k: w for k, w in weights.items() if k not in gone}
-        for name, weights in (data.get("partners") or {}).items()
-    }
-    return profile_from_dict(data, source=f"profile {profile.name!r} without empty criteria"), left_out
-
-
-def check_weights(profile: Profile) -> None:
-    """Each axis needs a positive weight; said in Dutch, naming the criteria of the axis."""
-    for axis in ("urgentie", "potentie"):
-        criteria = [c for c in profile.criteria if c.axis == axis]
-        if criteria and sum(c.weight for c in criteria) <= 0:
-            raise InvalidInput(
-                f"Alle gewichten van de {axis} staan op 0; geef minstens één van deze criteria een "
-                f"gewicht groter dan 0: {', '.join(c.label for c in criteria)}."
-            )
-
-
-def run_score(
-    profile: Profile, inputs: Inputs, analyses: Analyses, *, timings: Timings | None = None
-) -> dict[str, Any]:
-    """Score ``inputs`` with ``profile`` and run the requested analyses; JSON-able result."""
-    timings = timings or Timings()
-    with timings.measure("engine"):
-        profile, left_out = without_empty_criteria(profile, inputs)
-        check_weights(profile)
-        result = score(inputs.frame, profile)
-        table = result.to_frame().join(inputs.frame[["buurtnaam"]])
-        out: dict[str, Any] = {
-            "gewichten": {k: float(v) for k, v in result.weights.items()},
-            "drempels": {k: float(v) for k, v in result.thresholds.items()},
-            "buurten": records(table),
-            "bijdragen": records(result.contributions.round(6)),
-            "geimputeerd": records(result.imputed[result.imputed.any(axis=1)]),
-        }
-        if left_out:
-            out["weggelaten"] = left_out
-    if analyses.monte_carlo:
-        mc_in = analyses.monte_carlo
-        with timings.measure("monte_carlo"):
-            mc = monte_carlo(
-                result, n_draws=mc_in.trekkingen, concentration=mc_in.concentratie, seed=mc_in.seed
-            )
-            out["robuustheid"] = records(mc.table)
-    if analyses.een_voor_een:
-        with timings.measure("een_voor_een"):
-            out["een_voor_een"] = _one_at_a_time(result, analyses.een_voor_een.stap)
-    if analyses.partnerprofielen:
-        with timings.measure("partnerprofielen"):
-            out["partnerprofielen"] = _partner_divergence(result)
-    if analyses.methodevergelijking:
-        taus = compare_methods(result, tuple(METHODS))
-        out["methodevergelijking"] = {
-            "kendall_tau": {
-                str(a): {str(b): _number(float(taus.to_numpy()[i, j])) for j, b in enumerate(taus.columns)}
-                for i, a in enumerate(taus.index)
-            }
-        }
-    return out
-
-
-def describe(profile: Profile, inputs: Inputs) -> dict[str, Any]:
+def describe(profile: Profile, table: IndicatorTable) -> dict[str, Any]:
     """What a run was computed from (the fields around the result in a response)."""
     return {
         "profiel": profile.name,
@@ -402,10 +215,13 @@ def describe(profile: Profile, inputs: Inputs) -> dict[str, Any]:
         "methode": profile.method,
         "combinatie": profile.combine,
         "top_n": profile.top_n,
-        "gemeente": inputs.gemeente,
-        "jaar": inputs.jaar,
-        "periode": inputs.periode,
-        "synthetisch": inputs.synthetisch,
+        "gemeente": table.gemeente,
+        "jaar": table.jaar,
+        "editie": table.editie,
+        "periode": table.periode,
+        "leveringen": table.deliveries_used(),
+        "rasters": table.rasters_used(),
+        "waarschuwingen": table.waarschuwingen,
     }
 
 

@@ -28,6 +28,15 @@ class Settings(BaseSettings):
     pg_port: int = Field(54329, ge=1024, le=65535, description="Port of the local cluster")
     data_dir: Path | None = Field(default_factory=_default_data_dir)
     gemeente: str = Field("GM0153", pattern=r"^GM\d{4}$", description="Municipality on the map")
+    jaar: int | None = Field(
+        None,
+        ge=1990,
+        le=2100,
+        description="Buurten year to read (SIA_JAAR); unset: the newest the Leefbaarometer covers",
+    )
+    lbm_editie: int | None = Field(
+        None, ge=2000, le=2100, description="Leefbaarometer edition (SIA_LBM_EDITIE); unset: the newest"
+    )
     basemap_url: str = Field("", description="Tile URL template; empty means no basemap")
     basemap_attribution: str = ""
     host: str = "127.0.0.1"

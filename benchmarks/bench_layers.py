@@ -1,4 +1,5 @@
-"""Layer benchmarks on a loaded database: one aggregation run over all partner layers and rasters.
+"""Layer benchmarks on a loaded database: one aggregation run over all partner layers and rasters,
+read through the one read path (``layers.indicators.read_table``).
 
 Run after ``make demo`` (or ``sia demo --no-serve``): ``.venv/bin/python benchmarks/bench_layers.py``.
 Uses ``SIA_DATABASE_URL`` or the local cluster of ``SIA_HOME``. Prints the figures of one
@@ -16,9 +17,10 @@ from pathlib import Path
 from sqlalchemy import text
 
 from api.settings import Settings
-from layers import partner_store, queries
+from layers import partner_store
 from layers.db.connect import resolve_url
 from layers.db.engine import make_engine
+from layers.indicators import read_table
 from layers.partners.raster import zonal_stats
 from layers.partners.synthetic import write_heat_raster
 from layers.raster_store import _buurten
@@ -40,15 +42,12 @@ def main() -> int:
     engine = make_engine(url)
     gm = settings.gemeente
     with engine.connect() as conn:
-        periods = partner_store.periods(conn)
-        if not periods:
+        table = read_table(conn, gemeente=gm, jaar=settings.jaar, editie=settings.lbm_editie)
+        periode, jaar = table.periode, table.jaar
+        if periode is None or not table.view.deliveries():
             print("No partner deliveries loaded; run `sia demo --no-serve` first.")
             return 1
-        periode = periods[0]
-        jaar = queries.latest_year(conn, gm)
-        assert jaar is not None
-        agg = partner_store.aggregate(conn, gemeente=gm, jaar=jaar, periode=periode)
-        table = queries.indicator_table(conn, gemeente=gm, periode=periode)
+        agg = partner_store.aggregate(conn, gemeente=gm, jaar=jaar, view=table.view)
         households = sum(
             r.get("aantal_huishoudens") or 0
             for r in conn.execute(
@@ -87,17 +86,17 @@ def main() -> int:
         )
         print(f"  buurten with >= 2 partners with plans: {int((agg['n_partners_plannen'] >= 2).sum())}")
         print(f"  planned sales: {len(sales)}, against agreement 4.1: {int(sales['overtreding'].sum())}")
-        raster_ids = [i for i in table["indicatoren"] if i not in agg.columns and i.startswith("hitte")]
-        for rid in raster_ids:
-            vals = [r[rid] for r in table["rijen"] if r[rid] is not None]
-            print(f"  raster {rid}: {len(vals)} buurten, {min(vals):.1f}–{max(vals):.1f}")
+        for rid, column in table.kolommen.items():
+            if column.laag == "raster":
+                vals = table.frame[rid].dropna()
+                print(f"  raster {rid}: {len(vals)} buurten, {vals.min():.1f}–{vals.max():.1f}")
         print("timings (median of 5):")
         steps: dict[str, Callable[[], object]] = {
             "aggregate() (partner SQL)": lambda: partner_store.aggregate(
                 conn, gemeente=gm, jaar=jaar, periode=periode
             ),
-            "indicator_table() (all layers)": lambda: queries.indicator_table(
-                conn, gemeente=gm, periode=periode
+            "read_table() (the indicator table, all layers)": lambda: read_table(
+                conn, gemeente=gm, jaar=jaar, periode=periode
             ),
             "partner_features(bezit)": lambda: partner_store.partner_features(
                 conn, "bezit", periode=periode, gemeente=gm

@@ -18,6 +18,13 @@ class Field:
     type: str = "number"  # number | integer | text | boolean
     description: str = ""
     indicator: bool = False  # offered as a choropleth indicator
+    kerncijfer: tuple[str, ...] = ()
+    """For optional CBS kerncijfers: the names the value may have in the buurt's ``kerncijfers``
+    (PDOK long names and CBS shapefile short names, lower case; the first present counts). Such
+    an indicator exists only where the loaded buurten file has it."""
+    bronlagen: tuple[str, ...] = ()
+    """For partner aggregates: the partner layers (bezit, projecten, verkoop) the value is made
+    of, so that it can say which deliveries it stands on."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,42 @@ LBM_FIELDS = (
     Field("lbm_editie", "Leefbaarometer editie", type="integer"),
 )
 
+CBS_OPTIONAL_FIELDS = (
+    Field(
+        "aandeel_sociale_huur",
+        "Aandeel huurwoningen van corporaties",
+        "%",
+        description="Percentage van de woningen dat huurwoning in bezit van een woningcorporatie is (CBS).",
+        indicator=True,
+        kerncijfer=(
+            "percentage_huurwoningen_in_bezit_woningcorporaties",
+            "perc_huurwoningen_in_bezit_woningcorporaties",
+            "percentage_woningen_in_bezit_woningcorporatie",
+            "huurwoningen_in_bezit_woningcorporaties",
+            "p_huurcorp",
+            "p_wcorpw",
+        ),
+    ),
+    Field(
+        "gem_inkomen",
+        "Gemiddeld inkomen per inwoner",
+        "× € 1.000",
+        description="Gemiddeld persoonlijk inkomen per inwoner (CBS).",
+        indicator=True,
+        kerncijfer=("gemiddeld_inkomen_per_inwoner", "g_ink_pi"),
+    ),
+    Field(
+        "gem_woz",
+        "Gemiddelde WOZ-waarde van woningen",
+        "× € 1.000",
+        description="Gemiddelde WOZ-waarde van de woningen (CBS).",
+        indicator=True,
+        kerncijfer=("gemiddelde_woningwaarde", "woz", "g_woz"),
+    ),
+)
+"""CBS kerncijfers that some editions of the wijk- en buurtkaart carry (not the 2021 PDOK layer
+of the shipped data): read from the buurt's ``kerncijfers`` where present."""
+
 BUURTEN = Layer(
     id="buurten",
     title="CBS buurten",
@@ -91,6 +134,7 @@ BUURTEN = Layer(
         Field("aantal_huishoudens", "Huishoudens", "huishoudens", "integer", indicator=True),
         Field("bevolkingsdichtheid", "Bevolkingsdichtheid", "inwoners per km²", indicator=True),
         Field("oppervlakte_land_ha", "Oppervlakte land", "ha"),
+        *CBS_OPTIONAL_FIELDS,
     ),
 )
 
@@ -141,7 +185,14 @@ PARTNER_AGGREGATES = Layer(
     year_column="periode",
     key="buurtcode",
     fields=(
-        Field("bezit_woningen", "Corporatiewoningen", "woningen", "integer", indicator=True),
+        Field(
+            "bezit_woningen",
+            "Corporatiewoningen",
+            "woningen",
+            "integer",
+            indicator=True,
+            bronlagen=("bezit",),
+        ),
         Field(
             "n_corporaties",
             "Aantal corporaties met bezit",
@@ -149,25 +200,43 @@ PARTNER_AGGREGATES = Layer(
             "integer",
             description="Gezamenlijk bezit: hoeveel corporaties woningen hebben in de buurt.",
             indicator=True,
+            bronlagen=("bezit",),
         ),
-        Field("aandeel_label_efg", "Aandeel energielabel E, F of G", "%", indicator=True),
+        Field(
+            "aandeel_label_efg", "Aandeel energielabel E, F of G", "%", indicator=True, bronlagen=("bezit",)
+        ),
         Field(
             "gem_conditie",
             "Gemiddelde conditie (NEN 2767)",
             "score 1–6",
             description="1 = uitstekend … 6 = zeer slecht, gewogen naar woningen.",
             indicator=True,
+            bronlagen=("bezit",),
         ),
-        Field("geplande_investering", "Geplande investering", "€", indicator=True),
+        Field("geplande_investering", "Geplande investering", "€", indicator=True, bronlagen=("projecten",)),
         Field(
             "investering_per_woning",
             "Geplande investering per huishouden",
             "€ per huishouden",
             description="Geplande investering gedeeld door het aantal huishoudens (CBS).",
             indicator=True,
+            bronlagen=("projecten",),
         ),
-        Field("geplande_woningen", "Geplande woningen erbij", "woningen", indicator=True),
-        Field("geplande_verkoop", "Geplande verkoop", "woningen", "integer", indicator=True),
+        Field(
+            "geplande_woningen",
+            "Geplande woningen erbij",
+            "woningen",
+            indicator=True,
+            bronlagen=("projecten",),
+        ),
+        Field(
+            "geplande_verkoop",
+            "Geplande verkoop",
+            "woningen",
+            "integer",
+            indicator=True,
+            bronlagen=("verkoop",),
+        ),
         Field(
             "n_partners_plannen",
             "Aantal partners met plannen",
@@ -175,6 +244,7 @@ PARTNER_AGGREGATES = Layer(
             "integer",
             description="Partners met projecten of verkoop in de buurt (kans op bundeling).",
             indicator=True,
+            bronlagen=("projecten", "verkoop"),
         ),
     ),
     notes=("Periode kiesbaar; eerdere leveringen blijven bewaard.",),

@@ -1,8 +1,14 @@
 """Storing partner deliveries in PostGIS (versioned) and aggregating them to buurten.
 
-A delivery replaces that partner's data for that period only: the earlier version stays in the
-database (``leveringen.actief = false``) and remains retrievable. Validation happens before
-(``layers.partners.validate.read_delivery``); storing happens in the caller's transaction.
+A delivery replaces that partner's data for that gemeente and period only: the earlier version
+stays in the database (``leveringen.actief = false``) and remains retrievable. Validation happens
+before (``layers.partners.validate.read_delivery``, with the gemeente's organisations);
+storing happens in the caller's transaction.
+
+What a period shows is its *view* (``layers.periods``): per partner and layer the newest
+delivery at or before the period. The aggregation, the address points of the map and the sales
+check all read the deliveries of the view, so a partner that did not deliver for the newest
+period is carried forward instead of disappearing.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from sqlalchemy import Connection, text
 
 from layers.partners.sales_check import check_sales
 from layers.partners.validate import Delivery
+from layers.periods import PeriodView, period_view
 from layers.readers import to_python
 
 _TABLE_COLUMNS: dict[str, list[str]] = {
@@ -77,19 +84,31 @@ class StoredDelivery:
 
 
 def store_delivery(
-    conn: Connection, delivery: Delivery, *, sha256: str, via: str = "beheer"
+    conn: Connection,
+    delivery: Delivery,
+    *,
+    sha256: str,
+    gemeente: str,
+    via: str = "beheer",
+    organisatie_id: int | None = None,
 ) -> StoredDelivery:
-    """Store a validated delivery as the new active version for its partner and period.
+    """Store a validated delivery as the new active version for its gemeente, partner and period.
 
     Layers the delivery does not cover (a GIS or CSV file holds one layer) are carried over from
-    the previous active version, so delivering only the planned sales keeps the holdings.
-    ``via`` is ``upload`` for files sent through the API (see migration 0005).
+    the previous active version of the same period, so delivering only the planned sales keeps
+    the holdings; ``lagen`` records which layers the version speaks for. ``via`` is ``upload``
+    for files sent through the API (see migration 0005).
     """
-    key = {"p": delivery.partner, "per": delivery.period}
-    # one delivery at a time per partner and period: a second waits, then builds on the first
-    conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('levering|' || :p || '|' || :per))"), key)
+    key = {"p": delivery.partner, "per": delivery.period, "gm": gemeente}
+    # one delivery at a time per gemeente, partner and period: a second waits, then builds on it
+    conn.execute(
+        text("SELECT pg_advisory_xact_lock(hashtext('levering|' || :gm || '|' || :p || '|' || :per))"), key
+    )
     prev = conn.execute(
-        text("SELECT id, versie, sha256 FROM leveringen WHERE partner = :p AND periode = :per AND actief"),
+        text(
+            "SELECT id, versie, sha256, lagen FROM leveringen WHERE gemeente = :gm AND partner = :p "
+            "AND periode = :per AND actief"
+        ),
         key,
     ).first()
     counts = {kind: len(frame) for kind, frame in delivery.frames().items() if kind in delivery.covers}
@@ -101,16 +120,22 @@ def store_delivery(
         conn.execute(text("UPDATE leveringen SET actief = false WHERE id = :id"), {"id": prev.id})
     versie = int(
         conn.execute(
-            text("SELECT coalesce(max(versie), 0) + 1 FROM leveringen WHERE partner = :p AND periode = :per"),
+            text(
+                "SELECT coalesce(max(versie), 0) + 1 FROM leveringen WHERE gemeente = :gm AND partner = :p "
+                "AND periode = :per"
+            ),
             key,
         ).scalar_one()
     )
+    carried_layers = [k for k in (prev.lagen if prev is not None else ()) if k not in delivery.covers]
+    lagen = [k for k in delivery.frames() if k in delivery.covers or k in carried_layers]
     levering_id = int(
         conn.execute(
             text(
                 "INSERT INTO leveringen (partner, periode, versie, vertrouwelijkheid, synthetisch, "
-                "bron_bestand, sha256, contact, aantallen, via) VALUES (:p, :per, :v, :vt, :s, :bron, "
-                ":sha, :contact, '{}'::jsonb, :via) RETURNING id"
+                "bron_bestand, sha256, contact, aantallen, via, gemeente, organisatie_id, lagen) "
+                "VALUES (:p, :per, :v, :vt, :s, :bron, :sha, :contact, '{}'::jsonb, :via, :gm, :org, "
+                ":lagen) RETURNING id"
             ),
             {
                 **key,
@@ -121,6 +146,8 @@ def store_delivery(
                 "sha": sha256,
                 "contact": delivery.contact,
                 "via": via,
+                "org": organisatie_id,
+                "lagen": lagen,
             },
         ).scalar_one()
     )
@@ -172,53 +199,95 @@ def _insert(conn: Connection, kind: str, frame: pd.DataFrame, levering_id: int) 
     conn.execute(sql, rows)
 
 
-def periods(conn: Connection) -> list[str]:
-    """Periods with at least one active delivery, newest first."""
+def periods(conn: Connection, gemeente: str | None = None) -> list[str]:
+    """Periods with at least one active delivery (of ``gemeente`` when given), newest first."""
+    from layers.codes import sort_periods
+
     values = (
-        conn.execute(text("SELECT DISTINCT periode FROM leveringen WHERE actief ORDER BY periode DESC"))
+        conn.execute(
+            text(
+                "SELECT DISTINCT periode FROM leveringen WHERE actief "
+                "AND (CAST(:gm AS text) IS NULL OR gemeente = :gm)"
+            ),
+            {"gm": gemeente},
+        )
         .scalars()
         .all()
     )
-    return sorted(values, key=lambda p: (p[:4], p.endswith("najaar")), reverse=True)
+    return sort_periods(list(values))
 
 
-def deliveries(conn: Connection, *, periode: str | None = None) -> list[dict[str, Any]]:
-    """Every delivery (all versions), newest first."""
+def deliveries(
+    conn: Connection, *, periode: str | None = None, gemeente: str | None = None
+) -> list[dict[str, Any]]:
+    """Every delivery (all versions), newest first; of one period and gemeente when given."""
     rows = (
         conn.execute(
             text(
-                "SELECT id, partner, periode, versie, actief, vertrouwelijkheid, synthetisch, "
-                "bron_bestand, aantallen, geladen_op FROM leveringen "
-                "WHERE CAST(:per AS text) IS NULL OR periode = :per ORDER BY periode DESC, partner, "
-                "versie DESC"
+                "SELECT id, gemeente, partner, periode, versie, actief, vertrouwelijkheid, synthetisch, "
+                "bron_bestand, aantallen, lagen, geladen_op FROM leveringen "
+                "WHERE (CAST(:per AS text) IS NULL OR periode = :per) "
+                "AND (CAST(:gm AS text) IS NULL OR gemeente = :gm) "
+                "ORDER BY periode DESC, partner, versie DESC"
             ),
-            {"per": periode},
+            {"per": periode, "gm": gemeente},
         )
         .mappings()
         .all()
     )
-    return [{**r, "geladen_op": r["geladen_op"].isoformat()} for r in rows]
+    return [{**r, "lagen": list(r["lagen"]), "geladen_op": r["geladen_op"].isoformat()} for r in rows]
 
 
-def aggregate(conn: Connection, *, gemeente: str | None, jaar: int, periode: str) -> pd.DataFrame:
-    """Partner indicators per buurt (one row per buurt of the gemeente)."""
+def aggregate(
+    conn: Connection,
+    *,
+    gemeente: str,
+    jaar: int,
+    periode: str | None = None,
+    view: PeriodView | None = None,
+) -> pd.DataFrame:
+    """Partner indicators per buurt of the gemeente and buurten year, from the deliveries of the
+    view of ``periode`` (or the ``view`` given). Per-buurt counts delivered with the code of
+    another buurten year count in the buurt of ``jaar`` that holds that buurt's inner point."""
+    view = view or period_view(conn, gemeente, periode)
     sql = resources.files("layers").joinpath("sql/partner_aggregates.sql").read_text()
-    rows = conn.execute(text(sql), {"gemeente": gemeente, "jaar": jaar, "periode": periode})
+    rows = conn.execute(
+        text(sql),
+        {
+            "gemeente": gemeente,
+            "jaar": jaar,
+            "bezit_ids": view.ids("bezit"),
+            "projecten_ids": view.ids("projecten"),
+            "verkoop_ids": view.ids("verkoop"),
+        },
+    )
     frame = pd.DataFrame(rows.mappings().all())
     return frame.set_index("buurtcode") if not frame.empty else frame
 
 
-def synthetic_in_period(conn: Connection, periode: str) -> bool:
-    return bool(
-        conn.execute(
-            text("SELECT bool_or(synthetisch) FROM leveringen WHERE periode = :p AND actief"),
-            {"p": periode},
-        ).scalar()
-    )
+def synthetic_in_period(conn: Connection, periode: str, gemeente: str | None = None) -> bool:
+    """Whether any delivery of the period's view (of the gemeente; all gemeenten when None) is
+    synthetic."""
+    if gemeente is None:
+        return bool(
+            conn.execute(
+                text("SELECT bool_or(synthetisch) FROM leveringen WHERE periode = :p AND actief"),
+                {"p": periode},
+            ).scalar()
+        )
+    return any(d.synthetisch for d in period_view(conn, gemeente, periode).deliveries())
+
+
+def _view_ids(conn: Connection, kind: str, periode: str, gemeente: str | None) -> list[int] | None:
+    """The delivery ids of ``kind`` in the view of the period (None: no gemeente, use the
+    period's own active deliveries)."""
+    return None if gemeente is None else period_view(conn, gemeente, periode).ids(kind)
 
 
 def sales_check(conn: Connection, *, periode: str, gemeente: str | None = None) -> pd.DataFrame:
-    """Planned sales of the period with the agreement 4.1 assessment (overtreding, reden)."""
+    """Planned sales in the view of the period with the agreement 4.1 assessment (overtreding,
+    reden)."""
+    ids = _view_ids(conn, "verkoop", periode, gemeente)
     rows = (
         conn.execute(
             text(
@@ -227,14 +296,15 @@ def sales_check(conn: Connection, *, periode: str, gemeente: str | None = None) 
                 "v.energielabel, v.conditie, v.kluswoning, v.gemeld_aan_gemeente, v.gepland_jaar, "
                 "v.synthetisch, v.vertrouwelijkheid, l.via, ST_X(ST_Transform(v.geom, 4326)) AS lon, "
                 "ST_Y(ST_Transform(v.geom, 4326)) AS lat "
-                "FROM verkoop v JOIN leveringen l ON l.id = v.levering_id AND l.actief "
+                "FROM verkoop v JOIN leveringen l ON l.id = v.levering_id "
                 "LEFT JOIN LATERAL (SELECT buurtcode, buurtnaam FROM buurten x "
                 "  WHERE ST_Intersects(x.geom, v.geom) ORDER BY jaar DESC LIMIT 1) b ON true "
-                "WHERE v.periode = :p AND (CAST(:gm AS text) IS NULL OR "
+                "WHERE (CASE WHEN CAST(:ids AS bigint[]) IS NULL THEN l.actief AND v.periode = :p "
+                "       ELSE v.levering_id = ANY(:ids) END) AND (CAST(:gm AS text) IS NULL OR "
                 "  coalesce(b.buurtcode, v.buurtcode) LIKE 'BU' || substr(:gm, 3) || '%') "
                 "ORDER BY v.corporatie, v.adres"
             ),
-            {"p": periode, "gm": gemeente},
+            {"p": periode, "gm": gemeente, "ids": ids},
         )
         .mappings()
         .all()
@@ -246,12 +316,14 @@ def sales_check(conn: Connection, *, periode: str, gemeente: str | None = None) 
 
 
 def municipality_context(conn: Connection, gemeente: str) -> tuple[Any, set[str]]:
-    """The gemeente's outline (EPSG:28992, with 100 m tolerance) and its known buurtcodes."""
+    """The gemeente's outline (EPSG:28992, with 100 m tolerance, of its newest buurten year) and
+    the buurtcodes of every loaded year: a delivery may use the codes of an earlier year (the
+    aggregation places them in the buurt of the year being read)."""
     row = conn.execute(
         text(
-            "SELECT ST_AsBinary(ST_Buffer(ST_Union(geom), 100)), array_agg(buurtcode) "
-            "FROM buurten WHERE gemeentecode = :gm AND jaar = "
-            "(SELECT max(jaar) FROM buurten WHERE gemeentecode = :gm)"
+            "SELECT ST_AsBinary(ST_Buffer(ST_Union(geom) FILTER (WHERE jaar = "
+            "(SELECT max(jaar) FROM buurten WHERE gemeentecode = :gm)), 100)), "
+            "array_agg(DISTINCT buurtcode) FROM buurten WHERE gemeentecode = :gm"
         ),
         {"gm": gemeente},
     ).one()
@@ -273,14 +345,26 @@ def load_delivery_file(
     via: str = "beheer",
     **options: Any,
 ) -> StoredDelivery:
-    """Validate a delivery file against the gemeente and store it (all or nothing)."""
+    """Validate a delivery file against the gemeente and its organisations and store it (all or
+    nothing)."""
     from pathlib import Path
 
+    from layers.organisations import list_organisations, organisations_for
     from layers.partners.validate import read_delivery
 
     area, codes = municipality_context(conn, gemeente)
-    delivery = read_delivery(Path(path), area=area, buurtcodes=codes, filename=filename, **options)
-    return store_delivery(conn, delivery, sha256=content_hash(delivery), via=via)
+    delivery = read_delivery(
+        Path(path),
+        area=area,
+        buurtcodes=codes,
+        filename=filename,
+        organisations=organisations_for(conn, gemeente),
+        **options,
+    )
+    org = next((o.id for o in list_organisations(conn, gemeente) if o.naam == delivery.partner), None)
+    return store_delivery(
+        conn, delivery, sha256=content_hash(delivery), gemeente=gemeente, via=via, organisatie_id=org
+    )
 
 
 def content_hash(delivery: Delivery) -> str:
@@ -332,10 +416,11 @@ def partner_features(
         "b.gemeentecode = :gm AND ST_Intersects(b.geom, x.geom)))"
     )
     base = (
-        f"FROM {kind} x JOIN leveringen l ON l.id = x.levering_id AND l.actief "  # kind checked
-        "WHERE x.periode = :p"
+        f"FROM {kind} x JOIN leveringen l ON l.id = x.levering_id "  # kind checked
+        "WHERE (CASE WHEN CAST(:ids AS bigint[]) IS NULL THEN l.actief AND x.periode = :p "
+        "ELSE x.levering_id = ANY(:ids) END)"
     )
-    params = {"p": periode, "gm": gemeente}
+    params = {"p": periode, "gm": gemeente, "ids": _view_ids(conn, kind, periode, gemeente)}
     rows = (
         conn.execute(
             text(

@@ -1,4 +1,8 @@
-"""Reading layers back from PostGIS: features in EPSG:4326, one buurt, the indicator table."""
+"""Reading layers back from PostGIS: features in EPSG:4326 and one buurt.
+
+The indicator table (what the map colours and the scores read) is ``layers.indicators``; the
+partner and raster layers here are drawn from it.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ _LBM_COLUMNS = (
     "l.score AS lbm_score, l.klasse AS lbm_klasse, l.won AS lbm_won, l.fys AS lbm_fys, "
     "l.vrz AS lbm_vrz, l.soc AS lbm_soc, l.onv AS lbm_onv, l.editie AS lbm_editie"
 )
-_LATEST_LBM = (
+_LATEST_LBM = (  # the chosen edition (layers.indicators.choices); the newest when none is chosen
     "LEFT JOIN LATERAL (SELECT * FROM leefbaarometer x WHERE x.buurtcode = b.buurtcode "
     "AND (CAST(:editie AS integer) IS NULL OR x.editie = :editie) "
     "ORDER BY x.editie DESC LIMIT 1) l ON true"
@@ -33,14 +37,6 @@ _COLUMNS: dict[str, str] = {
     "b.aantal_huishoudens, b.n_buurten",
     "leefbaarometer": f"b.buurtcode, b.buurtnaam, b.wijkcode, b.gemeentecode, {_LBM_COLUMNS}",
 }
-
-
-# Small counts ("openbaar, tenzij", DESIGN.md): with fewer than MIN_DWELLINGS corporation
-# dwellings in a buurt, shares and means of their properties would describe single dwellings.
-# They are left empty in the indicator table (the map and the scores; the engine imputes them
-# according to each criterion's missing-value policy and flags that). Counts stay.
-MIN_DWELLINGS = 5
-SUPPRESSED_WITH_FEW_DWELLINGS = ("aandeel_label_efg", "gem_conditie")
 
 
 def get_layer(layer_id: str) -> Layer:
@@ -121,6 +117,19 @@ def latest_year(conn: Connection, gemeente: str | None) -> int | None:
     return None if value is None else int(value)
 
 
+def _year_and_edition(
+    conn: Connection, gemeente: str | None, year: int | None, editie: int | None
+) -> tuple[int | None, int | None]:
+    """The buurten year and Leefbaarometer edition a read of one gemeente uses (the indicator
+    table's choice, ``layers.indicators.choices``); without a gemeente the newest year."""
+    if gemeente is None:
+        return (year if year is not None else latest_year(conn, None)), editie
+    from layers.indicators import choices
+
+    chosen = choices(conn, gemeente, jaar=year, editie=editie)
+    return chosen.jaar, chosen.editie
+
+
 def features(
     conn: Connection,
     layer_id: str,
@@ -137,12 +146,18 @@ def features(
     layer = get_layer(layer_id)
     if layer.id in PARTNER_RECORD_LAYERS:
         from layers import partner_store
+        from layers.periods import default_period
 
-        periods = partner_store.periods(conn)
-        if periode is None and not periods:
+        if periode is None:  # the default period of the gemeente (layers.periods)
+            periode = (
+                default_period(conn, gemeente)[0]
+                if gemeente
+                else next(iter(partner_store.periods(conn)), None)
+            )
+        if periode is None:
             raise NotFound("Er zijn nog geen partnerleveringen geladen.")
         return partner_store.partner_features(
-            conn, PARTNER_RECORD_LAYERS[layer.id], periode=periode or periods[0], gemeente=gemeente
+            conn, PARTNER_RECORD_LAYERS[layer.id], periode=periode, gemeente=gemeente
         )
     if layer.id in ("partnerdata", "raster"):
         return _partner_features(
@@ -168,8 +183,7 @@ def features(
             raise InvalidInput(
                 f"bbox moet minLon,minLat,maxLon,maxLat zijn (WGS84), met min < max; gekregen {bbox}."
             )
-    if year is None:
-        year = latest_year(conn, gemeente)
+    year, editie = _year_and_edition(conn, gemeente, year, editie)
     sql = (
         f"SELECT {_COLUMNS[layer.id]}, ST_AsGeoJSON(ST_Transform(b.geom, 4326), 6) AS g "
         f"{_FROM[layer.id]} WHERE b.jaar = :year "
@@ -199,6 +213,7 @@ def features(
         "features": feats,
         "layer": layer.id,
         "jaar": year,
+        "editie": editie if layer.id == "leefbaarometer" else None,
         "aantal": len(feats),
     }
 
@@ -232,19 +247,40 @@ def _partner_features(
         properties=["buurtcode", "buurtnaam"],
         limit=limit,
     )
-    table = indicator_table(conn, gemeente=gemeente, year=base["jaar"], periode=periode)
-    rows = {r["buurtcode"]: r for r in table["rijen"]}
+    if gemeente is None:
+        raise InvalidInput(f"Laag '{layer.id}' vraagt om een gemeente (gemeente=GM....).")
+    from layers.indicators import read_table
+
+    table = read_table(conn, gemeente=gemeente, jaar=base["jaar"], periode=periode)
+    rows = table.frame
+    synthetic_columns = {k: c.synthetisch for k, c in table.kolommen.items()}
     for feat in base["features"]:
-        row = rows.get(feat["properties"]["buurtcode"], {})
-        feat["properties"].update({p: row.get(p) for p in wanted if p in field_ids})
-    synthetic = table["synthetisch"] if layer.id == "partnerdata" else layer_is_synthetic(conn, layer)
+        code = feat["properties"]["buurtcode"]
+        for p in wanted:
+            if p in field_ids:
+                value = rows.at[code, p] if code in rows.index and p in rows.columns else None
+                feat["properties"][p] = to_python(value)
+    shown = [p for p in wanted if p in field_ids]
+    synthetic = any(synthetic_columns.get(p, False) for p in shown)
     for feat in base["features"]:
         feat["properties"]["synthetisch"] = synthetic
-    return {**base, "layer": layer.id, "periode": table["periode"], "synthetisch": synthetic}
+    return {**base, "layer": layer.id, "periode": table.periode, "synthetisch": synthetic}
 
 
-def buurt(conn: Connection, code: str, *, year: int | None = None) -> dict[str, Any]:
-    """Every value of one buurt: codes, kerncijfers and the latest Leefbaarometer scores."""
+def buurt(
+    conn: Connection, code: str, *, year: int | None = None, editie: int | None = None
+) -> dict[str, Any]:
+    """Every value of one buurt: codes, kerncijfers and its Leefbaarometer scores, for the buurten
+    year and edition the gemeente's indicator table uses (or those given). A code that does not
+    exist in that year is read from the newest year that has it (``jaar`` says which)."""
+    gemeente = "GM" + code[2:6]
+    has_year = conn.execute(
+        text("SELECT 1 FROM buurten WHERE buurtcode = :c AND (CAST(:y AS integer) IS NULL OR jaar = :y)"),
+        {"c": code, "y": year},
+    ).first()
+    if has_year is None:
+        raise NotFound(f"Buurt {code} is niet gevonden" + (f" voor jaar {year}." if year else "."))
+    chosen_year, editie = _year_and_edition(conn, gemeente, year, editie)
     row = (
         conn.execute(
             text(
@@ -253,9 +289,9 @@ def buurt(conn: Connection, code: str, *, year: int | None = None) -> dict[str, 
                 "ll.source_file AS bron_bestand, ll.loaded_at AS geladen_op "
                 f"FROM buurten b {_LATEST_LBM} LEFT JOIN load_log ll ON ll.id = b.load_id "
                 "WHERE b.buurtcode = :code AND (CAST(:year AS integer) IS NULL OR b.jaar = :year) "
-                "ORDER BY b.jaar DESC LIMIT 1"
+                "ORDER BY (b.jaar = :chosen) DESC, b.jaar DESC LIMIT 1"
             ),
-            {"code": code, "year": year, "editie": None},
+            {"code": code, "year": year, "chosen": chosen_year, "editie": editie},
         )
         .mappings()
         .first()
@@ -280,80 +316,3 @@ def buurt(conn: Connection, code: str, *, year: int | None = None) -> dict[str, 
     }
     values["geometry"] = geometry
     return values
-
-
-def indicator_table(
-    conn: Connection, *, gemeente: str | None, year: int | None = None, periode: str | None = None
-) -> dict[str, Any]:
-    """One row per buurt with every indicator (the table the scoring engine reads)."""
-    from layers import partner_store
-
-    if year is None:
-        year = latest_year(conn, gemeente)
-    periods = partner_store.periods(conn)
-    if periode is None and periods:
-        periode = periods[0]
-    elif periode is not None and periode not in periods:
-        raise NotFound(
-            f"Geen partnerleveringen voor periode {periode}; beschikbaar: {', '.join(periods) or 'geen'}."
-        )
-    partner = (
-        partner_store.aggregate(conn, gemeente=gemeente, jaar=year, periode=periode)
-        if periode and year
-        else None
-    )
-    from layers import raster_store
-
-    raster_ids = [f.id for f, _ in raster_store.raster_fields(conn, periode, gemeente)]
-    raster = raster_store.raster_values(conn, periode, gemeente) if raster_ids else {}
-    ids = [f.id for _, f in indicator_fields()] + raster_ids
-    rows = (
-        conn.execute(
-            text(
-                f"SELECT b.buurtcode, b.buurtnaam, b.wijkcode, b.aantal_inwoners, b.aantal_huishoudens, "
-                f"b.bevolkingsdichtheid, "
-                f"{_LBM_COLUMNS} FROM buurten b {_LATEST_LBM} "
-                "WHERE b.jaar = :year AND (CAST(:gm AS text) IS NULL OR b.gemeentecode = :gm) "
-                "ORDER BY b.buurtcode"
-            ),
-            {"year": year, "gm": gemeente, "editie": None},
-        )
-        .mappings()
-        .all()
-    )
-    out = []
-    suppressed: list[str] = []
-    for r in rows:
-        rec = {"buurtcode": r["buurtcode"], "buurtnaam": r["buurtnaam"], "wijkcode": r["wijkcode"]}
-        for i in ids:
-            if i in r:
-                rec[i] = r[i]
-            elif i in raster_ids:
-                rec[i] = raster.get(r["buurtcode"], {}).get(i)
-            elif partner is not None and not partner.empty and r["buurtcode"] in partner.index:
-                rec[i] = to_python(partner.at[r["buurtcode"], i])
-            else:
-                rec[i] = None
-        held = rec.get("bezit_woningen")
-        if held is not None and 0 < held < MIN_DWELLINGS:  # small counts: no shares or means
-            for f in SUPPRESSED_WITH_FEW_DWELLINGS:
-                rec[f] = None
-            suppressed.append(rec["buurtcode"])
-        out.append(rec)
-    return {
-        "jaar": year,
-        "gemeente": gemeente,
-        "periode": periode,
-        "perioden": periods,
-        "synthetisch": (periode is not None and partner_store.synthetic_in_period(conn, periode))
-        or any(r["synthetisch"] for r in raster_store.active_rasters(conn, periode, gemeente)),
-        "indicatoren": ids,
-        "onderdrukt": {
-            "velden": list(SUPPRESSED_WITH_FEW_DWELLINGS),
-            "drempel": MIN_DWELLINGS,
-            "buurten": suppressed,
-            "reden": f"minder dan {MIN_DWELLINGS} corporatiewoningen in de buurt: geen aandelen of "
-            "gemiddelden, zodat ze niets over een enkele woning verraden",
-        },
-        "rijen": out,
-    }

@@ -21,11 +21,11 @@ import numpy as np
 from sqlalchemy import Connection, text
 
 from layers.catalogue import Field, indicator_fields
+from layers.codes import is_period, period_key
 from layers.errors import InvalidUpload, SetupError
 from layers.partners.raster import zonal_stats
 
 _ID = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
-_PERIOD = re.compile(r"^\d{4}-(voorjaar|najaar)$")
 SHARE_SUFFIX = "_aandeel"
 
 
@@ -102,7 +102,7 @@ def _check(
             "het label ontbreekt",
             "een leesbare naam, bijv. 'Hittestress (gevoelstemperatuur)'",
         )
-    if not _PERIOD.match(periode or ""):
+    if not is_period(periode):
         raise _problem(
             name,
             "periode",
@@ -127,10 +127,12 @@ def _check(
 
 
 def _buurten(conn: Connection, gemeente: str) -> gpd.GeoDataFrame:
+    """Every buurt code of the gemeente in any loaded year (its newest geometry), so that a raster
+    has a value per buurt whichever buurten year a score reads."""
     frame = gpd.read_postgis(
         text(
-            "SELECT buurtcode, geom FROM buurten WHERE gemeentecode = :gm AND jaar = "
-            "(SELECT max(jaar) FROM buurten WHERE gemeentecode = :gm) ORDER BY buurtcode"
+            "SELECT DISTINCT ON (buurtcode) buurtcode, geom FROM buurten WHERE gemeentecode = :gm "
+            "ORDER BY buurtcode, jaar DESC"
         ),
         conn,
         geom_col="geom",
@@ -306,16 +308,12 @@ def active_rasters(
     )
     best: dict[tuple[str, str], dict[str, Any]] = {}  # (indicator, gemeente) → newest delivery
     for r in rows:
-        if periode is not None and _period_key(r["periode"]) > _period_key(periode):
+        if periode is not None and period_key(r["periode"]) > period_key(periode):
             continue
         key = (r["indicator"], r["gemeente"])
-        if key not in best or _period_key(r["periode"]) > _period_key(best[key]["periode"]):
+        if key not in best or period_key(r["periode"]) > period_key(best[key]["periode"]):
             best[key] = dict(r)
     return list(best.values())
-
-
-def _period_key(periode: str) -> tuple[str, bool]:
-    return periode[:4], periode.endswith("najaar")
 
 
 def raster_fields(
@@ -389,17 +387,19 @@ def raster_values(
     return out
 
 
-def raster_deliveries(conn: Connection) -> list[dict[str, Any]]:
-    """Every raster delivery (all versions), newest first."""
+def raster_deliveries(conn: Connection, *, gemeente: str | None = None) -> list[dict[str, Any]]:
+    """Every raster delivery (all versions), newest first; of one gemeente when given."""
     rows = (
         conn.execute(
             text(
                 "SELECT id, indicator, label, eenheid, periode, partner, versie, actief, synthetisch, "
-                "drempel, crs, resolutie, bron_bestand, geladen_op, "
+                "drempel, crs, resolutie, bron_bestand, geladen_op, gemeente, "
                 "(SELECT count(*) FROM raster_statistieken s WHERE s.raster_levering_id = r.id "
                 " AND s.cellen > 0) AS buurten_met_waarde "
-                "FROM raster_leveringen r ORDER BY indicator, periode DESC, versie DESC"
-            )
+                "FROM raster_leveringen r WHERE CAST(:gm AS text) IS NULL OR gemeente = :gm "
+                "ORDER BY indicator, periode DESC, versie DESC"
+            ),
+            {"gm": gemeente},
         )
         .mappings()
         .all()

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
 
 import geopandas as gpd
 import numpy as np
@@ -39,7 +40,15 @@ if TYPE_CHECKING:
 # optional database reader (libpysal.io.iohandlers.db → sqlalchemy, when installed), which the
 # engine must not drag into every process that merely imports ``sia``.
 
-__all__ = ["METHOD_LABELS", "candidate_areas", "contiguity", "hot_spots"]
+__all__ = [
+    "AXIS_LABELS",
+    "METHOD_LABELS",
+    "CandidateOutcome",
+    "candidate_areas",
+    "contiguity",
+    "hot_spots",
+    "propose",
+]
 
 METHOD_LABELS: dict[str, str] = {
     "gi_star": "hotspot (Getis-Ord Gi*, FDR-gecorrigeerd)",
@@ -244,3 +253,109 @@ def candidate_areas(
     result = result.sort_values("gem_score", ascending=False, kind="stable").reset_index(drop=True)
     result.insert(0, "gebied", [f"K{i + 1}" for i in range(len(result))])
     return result
+
+
+AXIS_LABELS: dict[str, str] = {
+    "gecombineerd": "gecombineerde score",
+    "urgentie": "urgentie",
+    "potentie": "potentie",
+}
+"""The score a user may form candidate areas on → Dutch label."""
+
+
+@dataclass(frozen=True)
+class CandidateOutcome:
+    """Candidate areas with what produced them, said so that a user can read it."""
+
+    areas: gpd.GeoDataFrame
+    axis: str
+    method: str
+    """The method asked for: ``auto``, ``gi_star`` or ``top_groep``."""
+    used: str
+    """The method that produced ``areas``: ``gi_star`` or ``top_groep``."""
+    fallback: bool
+    """True when ``auto`` fell back to ``top_groep`` because Gi* found no area."""
+    message: str | None
+    """Dutch: what happened when Gi* found no significant area (None otherwise)."""
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+
+def propose(
+    gdf: gpd.GeoDataFrame,
+    *,
+    axis: Literal["gecombineerd", "urgentie", "potentie"] = "gecombineerd",
+    method: Literal["auto", "gi_star", "top_groep"] = "auto",
+    alpha: float = 0.05,
+    permutations: int = 999,
+    seed: int = 0,
+    top_fraction: float = 0.25,
+    min_population: float = 1000.0,
+    population_column: str | None = "aantal_inwoners",
+) -> CandidateOutcome:
+    """Candidate areas on the score of ``axis`` (a column of ``gdf``), saying which method
+    produced them and, when Gi* finds no significant area, that it did not (``message``) and
+    what is shown instead: with ``auto`` the fallback (``top_groep``), labelled as such; with
+    ``gi_star`` nothing.
+
+    Raises
+    ------
+    InvalidInput
+        ``axis`` is not a column with values (e.g. potential when it is unknown).
+    """
+    if axis not in AXIS_LABELS:
+        raise InvalidInput(f"onbekende as '{axis}'; kies uit: {', '.join(AXIS_LABELS)}")
+    if axis not in gdf.columns or gdf[axis].isna().all():
+        raise InvalidInput(
+            f"Er zijn geen scores voor de {AXIS_LABELS[axis]} (geen gegevens voor die as); kies een "
+            "andere as voor de kandidaatgebieden."
+        )
+    data = gdf[gdf[axis].notna()]
+    note = None
+    if population_column and (population_column not in data.columns or data[population_column].isna().all()):
+        population_column = None  # e.g. a buurten file without kerncijfers: no minimum can apply
+        note = "Het aantal inwoners per buurt is onbekend; de minimumomvang in inwoners geldt niet."
+    parameters: dict[str, Any] = {
+        "alpha": alpha,
+        "permutaties": permutations,
+        "seed": seed,
+        "top_fractie": top_fraction,
+        "min_inwoners": min_population if population_column else None,
+        "fdr": True,
+        "buren": "queen (gedeelde grens of hoek)",
+    }
+    common: dict[str, Any] = {
+        "score_column": axis,
+        "alpha": alpha,
+        "permutations": permutations,
+        "seed": seed,
+        "top_fraction": top_fraction,
+        "population_column": population_column,
+        "min_population": min_population,
+    }
+    if method == "top_groep":
+        areas = candidate_areas(data, method="top_groep", **common)
+        return CandidateOutcome(areas, axis, method, "top_groep", False, note, parameters)
+    areas = candidate_areas(data, method="gi_star", **common)
+    if not areas.empty:
+        return CandidateOutcome(areas, axis, method, "gi_star", False, note, parameters)
+    spots = hot_spots(data, score_column=axis, alpha=alpha, permutations=permutations, seed=seed)
+    n_hot = int(spots["hotspot"].sum())
+    why = (
+        f"Gi* vond geen enkele buurt met een significant hoge {AXIS_LABELS[axis]} (α = {alpha:g}, "
+        f"FDR-gecorrigeerd, {permutations} permutaties)"
+        if n_hot == 0
+        else f"Gi* vond {n_hot} significante buurt(en), maar geen aaneengesloten gebied met minstens "
+        f"{min_population:,.0f}".replace(",", ".")
+        + " inwoners"
+    )
+    if method == "gi_star":
+        text = f"{why}. Kies 'top_groep' om de hoogst scorende buurten te zien."
+        return CandidateOutcome(
+            areas, axis, method, "gi_star", False, f"{text} {note}" if note else text, parameters
+        )
+    fallback = candidate_areas(data, method="top_groep", **common)
+    message = (
+        f"{why}. Getoond als terugval: aaneengesloten groepen van de {top_fraction:.0%} hoogst "
+        f"scorende buurten (geen statistisch significant gebied)." + (f" {note}" if note else "")
+    )
+    return CandidateOutcome(fallback, axis, method, "top_groep", True, message, parameters)

@@ -159,9 +159,8 @@ class Profile(BaseModel):
     @model_validator(mode="after")
     def _check_partners(self) -> Profile:
         make_method(self.method, self.method_params)  # raises InvalidInput listing valid names
-        for axis in AXES:
-            if not any(c.axis == axis for c in self.criteria):
-                raise ValueError(f"profile {self.name!r} has no criterion on axis {axis!r}")
+        # one axis may be empty: a profile on public data only ranks by urgency ("potentie
+        # onbekend", see sia.run); min_length=1 keeps at least one criterion
         ids = {c.id for c in self.criteria}
         for partner, weights in self.partners.items():
             unknown = sorted(set(weights) - ids)

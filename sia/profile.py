@@ -1,8 +1,10 @@
 """Weight profiles: load them from TOML, derive them, and turn them into plain data and back.
 
 - ``sia/profiles/*.toml`` ship with the package; ``load_profile`` also reads a user's own file.
-- A profile may **extend** another packaged profile and change only its weights (the partner
-  profiles do this, so every partner weighs exactly the same criteria)::
+- ``default`` (urgency and potential) and ``urgentie`` (public data only: the Leefbaarometer and
+  CBS kerncijfers) are the standard profiles every gemeente sees.
+- A profile may **extend** another packaged profile and change only its weights (the example
+  partner profiles of Enschede do this, so every partner weighs exactly the same criteria)::
 
       extends = "default"
       name = "domijn"
@@ -10,8 +12,10 @@
       [weights]
       aandeel_label_efg = 4
 
-- ``consensus`` is not a file: it is computed from the partner profiles (the normalised geometric
-  mean of their weights, ``sia.weights.consensus``) and carries their weights in ``partners``.
+- Which partner profiles a gemeente sees is data: the profile names of its organisations (the
+  caller passes them; the engine knows no partner). ``ProfileCatalogue`` is that set: the
+  standard profiles, the partner profiles and their ``consensus`` (the normalised geometric
+  mean of their weights, ``sia.weights.consensus``), which carries their weights in ``partners``.
 - ``with_overrides`` applies what a user changed for one run (weights, normalisation, method,
   top N) and returns the profile *as used*; ``profile_to_dict`` / ``profile_from_dict`` store it
   as plain JSON-able data and rebuild the identical profile (scenarios rely on this).
@@ -22,25 +26,30 @@ from __future__ import annotations
 import functools
 import json
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
 from sia.criteria import NormalisationSpec, Profile
 from sia.errors import InvalidInput, NotFound
-from sia.weights import PARTNERS, consensus
+from sia.weights import consensus
 
 __all__ = [
     "CONSENSUS_PROFILE",
     "DEFAULT_PROFILE",
+    "STANDARD_PROFILES",
+    "URGENCY_PROFILE",
+    "ProfileCatalogue",
     "consensus_profile",
     "list_profiles",
     "load_packaged_profile",
     "load_profile",
     "partner_profiles",
+    "profile_catalogue",
     "profile_from_dict",
     "profile_from_toml",
     "profile_to_dict",
@@ -48,7 +57,10 @@ __all__ = [
 ]
 
 DEFAULT_PROFILE = "default"
+URGENCY_PROFILE = "urgentie"
 CONSENSUS_PROFILE = "consensus"
+STANDARD_PROFILES: tuple[str, ...] = (DEFAULT_PROFILE, URGENCY_PROFILE)
+"""Profiles every gemeente sees, whatever its organisations."""
 _EXTENDS_KEYS = frozenset({"extends", "name", "label", "description", "weights"})
 
 
@@ -66,7 +78,7 @@ def profile_from_dict(data: Mapping[str, Any], *, source: str = "profile") -> Pr
     except ValidationError as exc:
         details = _validation_details(exc)
         summary = "; ".join(f"{d['loc'] or '(root)'}: {d['msg']}" for d in details[:5])
-        message = f"invalid weight profile in {source}: {summary}"
+        message = f"ongeldig wegingsprofiel in {source}: {summary}"
         raise InvalidInput(message, details=details) from exc
 
 
@@ -83,22 +95,23 @@ def _extend(data: dict[str, Any], *, source: str, seen: tuple[str, ...]) -> dict
     extra = sorted(set(data) - _EXTENDS_KEYS)
     if extra:
         raise InvalidInput(
-            f"{source}: a profile that extends another may only set "
-            f"{', '.join(sorted(_EXTENDS_KEYS))}; found {', '.join(extra)}"
+            f"{source}: een profiel dat een ander uitbreidt mag alleen "
+            f"{', '.join(sorted(_EXTENDS_KEYS))} zetten; gevonden: {', '.join(extra)}"
         )
     if not isinstance(base_name, str) or base_name in (*seen, CONSENSUS_PROFILE):
         raise InvalidInput(
-            f"{source}: cannot extend {base_name!r} (circular, computed, or not a profile name)"
+            f"{source}: kan '{base_name}' niet uitbreiden (kringverwijzing, berekend profiel of geen "
+            "profielnaam)"
         )
     weights = data.get("weights", {})
     if not isinstance(weights, dict):
-        raise InvalidInput(f"{source}: [weights] must be a table of criterion id = weight")
+        raise InvalidInput(f"{source}: [weights] moet een tabel zijn van criterium = gewicht")
     base = _load_packaged(base_name, seen=seen)
     unknown = sorted(set(weights) - set(base.ids()))
     if unknown:
         raise InvalidInput(
-            f"{source}: weights for unknown criteria {', '.join(unknown)}; "
-            f"criteria of {base_name!r}: {', '.join(base.ids())}"
+            f"{source}: gewichten voor onbekende criteria {', '.join(unknown)}; "
+            f"criteria van '{base_name}': {', '.join(base.ids())}"
         )
     out = profile_to_dict(base)
     for criterion in out["criteria"]:
@@ -111,7 +124,7 @@ def _from_toml(text: str, *, source: str, seen: tuple[str, ...]) -> Profile:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InvalidInput(f"{source} is not valid TOML: {exc}") from exc
+        raise InvalidInput(f"{source} is geen geldige TOML: {exc}") from exc
     if "extends" in data:
         data = _extend(data, source=source, seen=seen)
     return profile_from_dict(data, source=source)
@@ -135,8 +148,8 @@ def _packaged_texts() -> tuple[tuple[str, str], ...]:
 
 
 def list_profiles() -> list[str]:
-    """Names accepted by ``load_profile``: the packaged files plus ``consensus``."""
-    return sorted([*(name for name, _ in _packaged_texts()), CONSENSUS_PROFILE])
+    """Names of the packaged profile files (``load_packaged_profile`` accepts them)."""
+    return sorted(name for name, _ in _packaged_texts())
 
 
 def _load_packaged(name: str, *, seen: tuple[str, ...] = ()) -> Profile:
@@ -146,16 +159,21 @@ def _load_packaged(name: str, *, seen: tuple[str, ...] = ()) -> Profile:
 @functools.lru_cache(maxsize=64)
 def _cached_packaged(name: str, seen: tuple[str, ...], texts: tuple[tuple[str, str], ...]) -> Profile:
     """Parsed packaged profiles, reused while no profile file changes (profiles are immutable)."""
-    if name == CONSENSUS_PROFILE:
-        return _consensus()
     files = dict(texts)
     if name not in files:
-        raise NotFound(f"unknown profile {name!r}; packaged profiles: {', '.join(list_profiles())}")
+        extra = (
+            " ('consensus' wordt berekend uit de partnerprofielen van een gemeente)"
+            if name == CONSENSUS_PROFILE
+            else ""
+        )
+        raise NotFound(
+            f"wegingsprofiel '{name}' bestaat niet{extra}; meegeleverde profielen: {', '.join(sorted(files))}"
+        )
     return _from_toml(files[name], source=f"profiles/{name}.toml", seen=(*seen, name))
 
 
 def load_packaged_profile(name: str) -> Profile:
-    """A profile by name only (never a file path): what a web request may ask for.
+    """A packaged profile by name only (never a file path): what a web request may ask for.
 
     Raises
     ------
@@ -166,7 +184,7 @@ def load_packaged_profile(name: str) -> Profile:
 
 
 def load_profile(source: str | Path = DEFAULT_PROFILE) -> Profile:
-    """Load a profile by packaged name (``"default"``, ``"domijn"``, ``"consensus"``) or from a
+    """Load a profile by packaged name (``"default"``, ``"urgentie"``, ``"domijn"``) or from a
     ``.toml`` file path.
 
     Raises
@@ -176,23 +194,21 @@ def load_profile(source: str | Path = DEFAULT_PROFILE) -> Profile:
     InvalidInput
         The file is not valid TOML or not a valid profile.
     """
-    if source == CONSENSUS_PROFILE:
-        return consensus_profile()
     path = Path(source)
     if path.suffix == ".toml" or path.exists():
         if not path.is_file():
-            raise NotFound(f"profile file {path} does not exist")
+            raise NotFound(f"profielbestand {path} bestaat niet")
         return profile_from_toml(path.read_text(encoding="utf-8"), source=str(path))
     return _load_packaged(str(source))
 
 
-def partner_profiles() -> dict[str, Profile]:
-    """The packaged profile of every SIA partner (``sia.weights.PARTNERS``), in that order."""
+def partner_profiles(names: Iterable[str]) -> dict[str, Profile]:
+    """The packaged profiles of the given partner profile names, in that order."""
     texts = _packaged_texts()
-    return {partner: _cached_packaged(partner, (), texts) for partner in PARTNERS}
+    return {name: _cached_packaged(name, (), texts) for name in names}
 
 
-def consensus_profile() -> Profile:
+def consensus_profile(partners: Mapping[str, Profile]) -> Profile:
     """The default profile with the consensus of the partner profiles as its weights.
 
     Consensus = normalised geometric mean per criterion (``sia.weights.consensus``). The partners'
@@ -201,19 +217,22 @@ def consensus_profile() -> Profile:
     Raises
     ------
     InvalidInput
-        A partner profile weighs other criteria than the default profile.
+        No partner profiles, or a partner profile weighs other criteria than the default profile.
     """
-    return _load_packaged(CONSENSUS_PROFILE)
+    if not partners:
+        raise InvalidInput("een consensusprofiel vraagt om minstens één partnerprofiel")
+    return _consensus(tuple(partners), _packaged_texts())
 
 
-def _consensus() -> Profile:
-    base = _load_packaged(DEFAULT_PROFILE)
-    partners = partner_profiles()
+@functools.lru_cache(maxsize=16)
+def _consensus(names: tuple[str, ...], texts: tuple[tuple[str, str], ...]) -> Profile:
+    base = _cached_packaged(DEFAULT_PROFILE, (), texts)
+    partners = {name: _cached_packaged(name, (), texts) for name in names}
     for partner, profile in partners.items():
         if profile.ids() != base.ids():
             raise InvalidInput(
-                f"partner profile {partner!r} has other criteria than {DEFAULT_PROFILE!r}; "
-                "a consensus needs the same criteria for every partner"
+                f"partnerprofiel '{partner}' heeft andere criteria dan '{DEFAULT_PROFILE}'; een consensus "
+                "vraagt om dezelfde criteria voor elke partner"
             )
     raw = {partner: profile.weights() for partner, profile in partners.items()}
     weights = consensus(raw, {c.id: c.axis for c in base.criteria})
@@ -228,6 +247,61 @@ def _consensus() -> Profile:
         partners=raw,
     )
     return profile_from_dict(data, source=CONSENSUS_PROFILE)
+
+
+ProfileKind = Literal["standaard", "partner", "consensus"]
+
+
+@dataclass(frozen=True)
+class ProfileCatalogue:
+    """The profiles one gemeente sees: the standard profiles, the profiles of its organisations
+    (profile name → the organisation(s) it belongs to) and, when there are any, their consensus.
+    """
+
+    partners: dict[str, str] = field(default_factory=dict)
+    """Partner profile name → organisation name(s), in the order of the organisations."""
+    missing: tuple[str, ...] = ()
+    """Profile names the organisations refer to that are not packaged (left out)."""
+
+    def names(self) -> list[str]:
+        extra = [CONSENSUS_PROFILE] if self.partners else []
+        standard = [n for n in STANDARD_PROFILES if n not in self.partners]
+        return [*standard, *extra, *self.partners]
+
+    def kind(self, name: str) -> ProfileKind:
+        if name == CONSENSUS_PROFILE:
+            return "consensus"
+        return "partner" if name in self.partners else "standaard"
+
+    def load(self, name: str) -> Profile:
+        """A profile of this catalogue by name.
+
+        Raises
+        ------
+        NotFound
+            ``name`` is not one of ``names()`` (the message lists them).
+        """
+        if name not in self.names():
+            raise NotFound(f"Wegingsprofiel '{name}' bestaat niet; kies uit: {', '.join(self.names())}.")
+        if name == CONSENSUS_PROFILE:
+            return consensus_profile(self.partner_profiles())
+        return load_packaged_profile(name)
+
+    def partner_profiles(self) -> dict[str, Profile]:
+        return partner_profiles(self.partners)
+
+    def recommended(self, *, partner_data: bool) -> str:
+        """The profile a gemeente sees first: ``default`` with partner data, else ``urgentie``
+        (public data only)."""
+        return DEFAULT_PROFILE if partner_data else URGENCY_PROFILE
+
+
+def profile_catalogue(partner_labels: Mapping[str, str] | None = None) -> ProfileCatalogue:
+    """The catalogue for a gemeente whose organisations have these profiles (name → label)."""
+    packaged = set(list_profiles())
+    labels = dict(partner_labels or {})
+    known = {k: v for k, v in labels.items() if k in packaged and k not in STANDARD_PROFILES}
+    return ProfileCatalogue(known, tuple(k for k in labels if k not in packaged))
 
 
 def with_overrides(
@@ -250,12 +324,12 @@ def with_overrides(
         Unknown criterion ids (the message lists the profile's criteria) or invalid values.
     """
     ids = profile.ids()
-    for kind, given in (("weights", weights), ("normalisation", normalisation)):
+    for kind, given in (("gewichten", weights), ("normalisatie", normalisation)):
         unknown = [k for k in (given or {}) if k not in ids]
         if unknown:
             raise InvalidInput(
-                f"unknown criteria in {kind}: {', '.join(unknown)}; "
-                f"criteria in profile {profile.name!r}: {', '.join(ids)}"
+                f"Onbekende criteria in '{kind}': {', '.join(unknown)}; het profiel "
+                f"'{profile.name}' kent: {', '.join(ids)}."
             )
     if not (weights or normalisation or method or top_n):
         return profile

@@ -2,6 +2,9 @@
 
 Weights are always normalised *per axis*: the urgentie weights sum to 1 and so do the potentie
 weights. A weight of 0 switches a criterion off; an axis whose weights are all 0 is an error.
+
+The engine knows no partner by name: which organisations (and so which partner profiles) take
+part is data of each gemeente, passed in by the caller.
 """
 
 from __future__ import annotations
@@ -16,7 +19,6 @@ from sia.criteria import AXES, Profile
 from sia.errors import InvalidInput
 
 __all__ = [
-    "PARTNERS",
     "SAATY_RANDOM_INDEX",
     "AhpResult",
     "ahp",
@@ -24,17 +26,6 @@ __all__ = [
     "normalise_weights",
     "profile_weights",
 ]
-
-PARTNERS: dict[str, str] = {
-    "gemeente": "Gemeente Enschede",
-    "ons_huis": "Ons Huis",
-    "de_woonplaats": "De Woonplaats",
-    "domijn": "Domijn",
-    "sjht": "SJHT",
-    "de_veste": "De Veste",
-    "huurdersorganisaties": "Huurdersorganisaties",
-}
-"""The SIA partners (id → Dutch display name): the municipality, five corporations, tenants."""
 
 SAATY_RANDOM_INDEX: dict[int, float] = {
     1: 0.0,

@@ -16,8 +16,8 @@ from api.timing import server_time_ms
 from layers.db.cluster import LocalCluster
 from layers.partners.synthetic import load_buurten, write_deliveries
 from sia.profile import load_profile
-from sia.weights import PARTNERS
 from tests.conftest import _create_db
+from tests.enschede import ENSCHEDE_PROFILES as PARTNERS
 
 pytestmark = pytest.mark.postgis
 
@@ -244,23 +244,39 @@ def test_request_errors_are_dutch_and_name_the_field(client: TestClient) -> None
 def test_a_gemeente_without_partner_data(
     cluster: LocalCluster, loaded_url: str, enschede_buurten: Path, tmp_path: Path
 ) -> None:
-    """Without deliveries the potential axis has no data: a clear Dutch error. With only the
-    gemeente's projects, the holdings criteria are left out (and said so), the rest ranks."""
+    """Without deliveries the gemeente sees the urgency profile first, and the default profile
+    degrades honestly: its potential criteria are left out and listed, the buurten rank by
+    urgency ('potentie onbekend'), nothing is called synthetic. With only the gemeente's projects,
+    the holdings criteria are left out (and said so), the rest ranks on both axes."""
     url = _create_db(cluster, "sia_no_partners", template="sia_loaded")
     with TestClient(create_app(Settings(database_url=url, gemeente="GM0153"))) as c:
-        res = c.post("/api/scores", json={})
-        assert res.status_code == 400
-        assert "geen gegevens voor de potentie-criteria" in res.json()["melding"]
-        assert "Partnerdata leveren" in res.json()["melding"]
+        first = c.post("/api/scores", json={})
+        assert first.status_code == 200, first.text
+        body = first.json()
+        assert body["profiel"] == "urgentie" and body["assen"] == {"urgentie": True, "potentie": False}
+        assert body["synthetisch"] is False and body["leveringen"] == []
+        ranked = [b for b in body["buurten"] if b["rang"] is not None]
+        assert len(ranked) == 65  # the 65 buurten with a Leefbaarometer score
+        assert {b["kwadrant"] for b in ranked} == {"potentie_onbekend"}
+        assert all(b["potentie"] is None and b["gecombineerd"] == b["urgentie"] for b in ranked)
+        assert "Potentie onbekend" in body["melding"]
+        default = c.post("/api/scores", json={"profiel": "default"}).json()
+        left_out = {w["id"] for w in default["weggelaten"]}
+        assert left_out == {c.id for c in load_profile("default").criteria if c.axis == "potentie"} | {
+            "aandeel_label_efg",
+            "gem_conditie",
+        }
+        assert default["assen"]["potentie"] is False and not default["synthetisch"]
         gemeente = next(
             p for p in write_deliveries(tmp_path, load_buurten(enschede_buurten)) if "gemeente" in p.name
         )
         with gemeente.open("rb") as fh:
             assert c.post("/api/partners/uploads", files={"bestand": (gemeente.name, fh)}).status_code == 201
         body = c.post("/api/scores", json={"partnerprofielen": True}).json()
+        assert body["profiel"] == "default"  # partner data now: the standard profile comes first
         left_out = {w["id"] for w in body["weggelaten"]}
-        assert left_out == {"aandeel_label_efg", "gem_conditie"}  # holdings come from corporations
-        assert not left_out & set(body["gewichten"]) and len(body["gewichten"]) == 10
+        assert left_out == {"aandeel_label_efg", "gem_conditie", "n_corporaties", "bezit_woningen"}
+        assert not left_out & set(body["gewichten"]) and len(body["gewichten"]) == 8
         assert sum(b["rang"] is not None for b in body["buurten"]) > 50
         assert body["partnerprofielen"]["buurten"]
         areas = c.post("/api/scores/candidates", json={"gebieden": "top_groep"}).json()

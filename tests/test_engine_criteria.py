@@ -55,7 +55,7 @@ def test_load_profile_from_path(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "match"),
     [
-        ("name = ", "not valid TOML"),
+        ("name = ", "geen geldige TOML"),
         ('name = "x"\ncriteria = []', "criteria"),
         (
             'name = "x"\n[[criteria]]\nid = "a"\nlabel = "A"\naxis = "urgentie"\n'
@@ -71,11 +71,6 @@ def test_load_profile_from_path(tmp_path: Path) -> None:
             'name = "x"\n[[criteria]]\nid = "a"\nlabel = "A"\naxis = "urgentie"\n'
             'direction = "hoger_is_urgenter"\nweight = -1',
             "weight",
-        ),
-        (
-            'name = "x"\n[[criteria]]\nid = "a"\nlabel = "A"\naxis = "urgentie"\n'
-            'direction = "hoger_is_urgenter"',
-            "no criterion on axis 'potentie'",
         ),
         (
             'name = "x"\nmethod = "electre"\n[[criteria]]\nid = "a"\nlabel = "A"\naxis = "urgentie"\n'
@@ -96,8 +91,18 @@ def test_duplicate_ids_and_unknown_partner_criteria() -> None:
         make_profile({"a": 1}, {"b": 1}, partners={"sjht": {"zz": 1}})
 
 
+def test_a_profile_with_one_axis_is_valid() -> None:
+    """Only urgency criteria is a valid profile (it ranks by urgency; see sia.run)."""
+    profile = profile_from_toml(
+        'name = "x"\n[[criteria]]\nid = "a"\nlabel = "A"\naxis = "urgentie"\ndirection = "hoger_is_urgenter"'
+    )
+    assert profile.ids("urgentie") == ["a"] and profile.ids("potentie") == []
+
+
 def test_unknown_profile_and_partner() -> None:
-    with pytest.raises(NotFound, match="unknown profile 'nope'; packaged profiles: .*default"):
+    with pytest.raises(
+        NotFound, match="wegingsprofiel 'nope' bestaat niet; meegeleverde profielen: .*default"
+    ):
         load_profile("nope")
     with pytest.raises(InvalidInput, match="unknown partner profile 'domijn'"):
         make_profile({"a": 1}, {"b": 1}).partner_weights("domijn")

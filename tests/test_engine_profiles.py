@@ -25,9 +25,12 @@ from sia.profile import (
 )
 from sia.robustness import partner_divergence
 from sia.scoring import score
-from sia.weights import PARTNERS, consensus
+from sia.weights import consensus
 
+from .enschede import ENSCHEDE_PROFILES
 from .test_engine_support import make_profile, random_table
+
+PARTNERS = ENSCHEDE_PROFILES
 
 # everything of a criterion except its weight: what a partner profile may not change
 SHARED = ("id", "label", "axis", "direction", "unit", "source", "period", "normalisation", "missing")
@@ -90,7 +93,7 @@ def test_profile_from_dict_reports_what_is_wrong() -> None:
 
 def test_partner_profiles_share_the_default_criteria_with_own_weights() -> None:
     default = load_profile("default")
-    partners = partner_profiles()
+    partners = partner_profiles(PARTNERS)
     assert list(partners) == list(PARTNERS)
     weights = {}
     for name, profile in partners.items():
@@ -117,9 +120,9 @@ def test_partner_profile_files_explain_their_emphasis(name: str) -> None:
 
 
 def test_consensus_is_the_geometric_mean_of_the_partner_profiles() -> None:
-    profile = consensus_profile()
-    assert profile.name == "consensus" and load_profile("consensus") == profile
-    partners = partner_profiles()
+    partners = partner_profiles(PARTNERS)
+    profile = consensus_profile(partners)
+    assert profile.name == "consensus"
     # independent computation: per axis normalise, geometric mean, normalise again
     axes = {c.id: c.axis for c in profile.criteria}
     matrix = pd.DataFrame({p: pd.Series(prof.weights()) for p, prof in partners.items()})
@@ -138,7 +141,7 @@ def test_consensus_is_the_geometric_mean_of_the_partner_profiles() -> None:
 
 
 def test_partner_divergence_on_the_consensus_compares_the_partners() -> None:
-    profile = consensus_profile()
+    profile = consensus_profile(partner_profiles(PARTNERS))
     table = random_table(profile.ids(), 40, seed=3)
     div = partner_divergence(score(table, profile))
     assert list(div.ranks.columns) == list(PARTNERS)
@@ -159,12 +162,12 @@ def test_a_users_profile_may_extend_a_packaged_one(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "error", "match"),
     [
-        ('extends = "nope"\n', NotFound, "unknown profile 'nope'"),
-        ('extends = "default"\n[weights]\nzz = 1\n', InvalidInput, "unknown criteria zz"),
-        ('extends = "default"\nmethod = "topsis"\n', InvalidInput, "may only set .*found method"),
-        ('extends = "consensus"\n', InvalidInput, "cannot extend 'consensus'"),
+        ('extends = "nope"\n', NotFound, "wegingsprofiel 'nope' bestaat niet"),
+        ('extends = "default"\n[weights]\nzz = 1\n', InvalidInput, "onbekende criteria zz"),
+        ('extends = "default"\nmethod = "topsis"\n', InvalidInput, "mag alleen .*gevonden: method"),
+        ('extends = "consensus"\n', InvalidInput, "kan 'consensus' niet uitbreiden"),
         ('extends = "default"\n[weights]\nlbm_soc = -2\n', InvalidInput, r"criteria\.3\.weight"),
-        ('extends = "default"\nweights = 3\n', InvalidInput, r"\[weights\] must be a table"),
+        ('extends = "default"\nweights = 3\n', InvalidInput, r"\[weights\] moet een tabel zijn"),
     ],
 )
 def test_bad_extending_profiles(text: str, error: type[Exception], match: str) -> None:
@@ -175,9 +178,11 @@ def test_bad_extending_profiles(text: str, error: type[Exception], match: str) -
 def test_packaged_names_only_no_paths(tmp_path: Path) -> None:
     own = tmp_path / "eigen.toml"
     own.write_text('extends = "default"\n', encoding="utf-8")
-    with pytest.raises(NotFound, match="unknown profile"):
+    with pytest.raises(NotFound, match="bestaat niet"):
         load_packaged_profile(str(own))
-    assert {"default", "consensus", *PARTNERS} <= set(list_profiles())
+    assert {"default", "urgentie", *PARTNERS} <= set(list_profiles())
+    with pytest.raises(NotFound, match="consensus.*partnerprofielen van een gemeente"):
+        load_packaged_profile("consensus")
 
 
 def test_overrides_give_the_same_score_as_arguments() -> None:
@@ -201,9 +206,9 @@ def test_normalisation_override() -> None:
     # percentile rank of the oriented values ("lager is urgenter": the lowest raw value → 1)
     expected = (table["lbm_won"].rank(ascending=False) - 1) / (len(table) - 1)
     assert norm.to_numpy() == pytest.approx(expected.to_numpy(), abs=1e-12)
-    with pytest.raises(InvalidInput, match="unknown criteria in normalisation: zz; criteria in profile"):
+    with pytest.raises(InvalidInput, match="Onbekende criteria in 'normalisatie': zz; het profiel"):
         with_overrides(profile, normalisation={"zz": {"name": "min_max"}})
-    with pytest.raises(InvalidInput, match="unknown criteria in weights: onbekend"):
+    with pytest.raises(InvalidInput, match="Onbekende criteria in 'gewichten': onbekend"):
         with_overrides(profile, weights={"onbekend": 1})
     with pytest.raises(InvalidInput, match="doelpalen"):
         with_overrides(

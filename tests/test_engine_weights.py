@@ -7,7 +7,9 @@ import pytest
 from pymcdm.weights.subjective import AHP
 
 from sia.errors import InvalidInput
-from sia.weights import PARTNERS, ahp, consensus, normalise_weights
+from sia.weights import ahp, consensus, normalise_weights
+
+from .enschede import ENSCHEDE_PROFILES
 
 AXES = {"a": "urgentie", "b": "urgentie", "c": "potentie", "d": "potentie"}
 
@@ -109,8 +111,19 @@ def test_consensus_is_normalised_geometric_mean() -> None:
 
 def test_consensus_of_identical_partners_is_their_profile() -> None:
     same = {"a": 2, "b": 1, "c": 1, "d": 1}
-    w = consensus(dict.fromkeys(PARTNERS, same), AXES)
+    w = consensus(dict.fromkeys(ENSCHEDE_PROFILES, same), AXES)
     assert w.to_numpy() == pytest.approx(normalise_weights(same, AXES).to_numpy(), abs=1e-12)
+
+
+def test_the_engine_names_no_partner() -> None:
+    """Partner organisations are data of a gemeente (migration 0006), not code of the engine."""
+    import sia.weights
+
+    assert not hasattr(sia.weights, "PARTNERS")
+    from pathlib import Path
+
+    source = Path(sia.weights.__file__).read_text(encoding="utf-8")
+    assert "Domijn" not in source and "Ons Huis" not in source
 
 
 def test_consensus_veto_and_errors() -> None:

@@ -28,6 +28,7 @@ from layers.leefbaarometer import prepare_leefbaarometer, store_leefbaarometer
 from sia.profile import load_profile, partner_profiles, profile_to_dict
 
 from .conftest import _create_db
+from .enschede import ENSCHEDE_PROFILES
 
 pytestmark = pytest.mark.postgis
 
@@ -79,7 +80,7 @@ def test_save_read_and_list(client: TestClient, engine: Engine) -> None:
     assert saved["lbm_editie"] == 2024 and saved["verwijderd_op"] is None
     assert saved["profiel"] == "default" and saved["methode"] == "gewogen_som" and saved["top_n"] == 10
     # the profile as used, with the partners' weights of the partner comparison
-    partners = {name: p.weights() for name, p in partner_profiles().items()}
+    partners = {name: p.weights() for name, p in partner_profiles(ENSCHEDE_PROFILES).items()}
     assert saved["profiel_inhoud"] == {**profile_to_dict(load_profile("default")), "partners": partners}
     assert saved["analyses"] == {
         **ANALYSES,
@@ -90,13 +91,14 @@ def test_save_read_and_list(client: TestClient, engine: Engine) -> None:
         active = (
             conn.execute(
                 text(
-                    "SELECT id, partner, versie FROM leveringen WHERE actief "
+                    "SELECT id, partner, periode, versie FROM leveringen WHERE actief "
                     "AND periode = '2026-najaar' ORDER BY partner, id"
                 )
             )
             .mappings()
             .all()
         )
+    # the deliveries actually used, each with its own period (here all current)
     assert saved["invoer"]["leveringen"] == [dict(r) for r in active] and active
     # the stored result is what POST /api/scores gives for the same request
     scored = client.post("/api/scores", json=ANALYSES).json()
@@ -346,8 +348,8 @@ def test_scenarios_are_never_overwritten(client: TestClient, engine: Engine) -> 
     assert client.get(f"/api/scenarios/{sid}").json()["verwijderd_op"] == kept["verwijderd_op"]
 
 
-def test_migrations_0004_and_0005_downgrade_and_upgrade(db_url: str) -> None:
-    assert current_revision(db_url) == "0005"
+def test_migrations_0004_to_0006_downgrade_and_upgrade(db_url: str) -> None:
+    assert current_revision(db_url) == "0006"
     command.downgrade(alembic_config(db_url), "0003")
     engine = make_engine(db_url)
     try:
@@ -358,7 +360,7 @@ def test_migrations_0004_and_0005_downgrade_and_upgrade(db_url: str) -> None:
             assert conn.execute(text("SELECT to_regclass('scenarios')")).scalar() is not None
     finally:
         engine.dispose()
-    assert current_revision(db_url) == "0005"
+    assert current_revision(db_url) == "0006"
 
 
 def test_rerun_notices_a_corrected_file_of_the_same_edition(

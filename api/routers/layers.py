@@ -9,7 +9,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import Connection
 
-from api.deps import ConnDep
+from api.deps import ConnDep, SettingsDep
+from api.models import FeaturesOut
+from api.types import Editie, Gemeente, Jaar, Periode
 from layers import queries
 from layers.catalogue import LAYERS, Layer
 from sia.errors import InvalidInput
@@ -79,20 +81,27 @@ def _parse_bbox(bbox: str | None) -> tuple[float, float, float, float] | None:
 @router.get(
     "/{layer_id}/features",
     summary="Features of a layer as GeoJSON (EPSG:4326)",
+    description="Buurten, wijken and the Leefbaarometer of the buurten year (and edition) the "
+    "gemeente's indicator table uses unless `jaar` (`editie`) is given; partner aggregates and "
+    "rasters from the indicator table of the period (default: the default period).",
+    response_model=FeaturesOut,
     responses={200: {"description": "GeoJSON FeatureCollection", "content": {"application/geo+json": {}}}},
 )
 def layer_features(
     layer_id: str,
     conn: ConnDep,
-    gemeente: Annotated[str | None, Query(pattern=r"^GM\d{4}$")] = None,
-    jaar: Annotated[int | None, Query(ge=1990, le=2100, description="Jaar buurtindeling")] = None,
-    editie: Annotated[int | None, Query(ge=2000, le=2100, description="Leefbaarometer editie")] = None,
+    settings: SettingsDep,
+    gemeente: Annotated[Gemeente | None, Query()] = None,
+    jaar: Annotated[Jaar | None, Query(description="Jaar buurtindeling")] = None,
+    editie: Annotated[Editie | None, Query(description="Leefbaarometer editie")] = None,
     bbox: Annotated[str | None, Query(description="minLon,minLat,maxLon,maxLat")] = None,
     properties: Annotated[str | None, Query(description="komma-gescheiden veldnamen")] = None,
     limit: Annotated[int, Query(ge=1, le=50000)] = 20000,
-    periode: Annotated[str | None, Query(pattern=r"^\d{4}-(voorjaar|najaar)$")] = None,
+    periode: Annotated[Periode | None, Query()] = None,
 ) -> JSONResponse:
     props = [p.strip() for p in properties.split(",") if p.strip()] if properties else None
+    if gemeente is None and layer_id in ("partnerdata", "raster"):
+        gemeente = settings.gemeente  # figures per buurt come from a gemeente's indicator table
     collection = queries.features(
         conn,
         layer_id,

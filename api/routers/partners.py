@@ -14,6 +14,7 @@ from starlette.background import BackgroundTask
 from api.deps import ConnDep, EngineDep, SettingsDep, WriteAccess
 from layers import partner_store
 from layers.partners.template import write_template
+from layers.periods import default_period
 from layers.readers import to_python
 from sia.errors import InvalidUpload, NotFound
 
@@ -24,11 +25,20 @@ _MAX_UPLOAD = 50 * 1024 * 1024
 
 @router.get("/template", summary="Download the Excel delivery template", response_class=FileResponse)
 def template(
+    conn: ConnDep,
+    settings: SettingsDep,
     partner: Annotated[str | None, Query()] = None,
     periode: Annotated[str | None, Query(pattern=_PERIOD)] = None,
 ) -> FileResponse:
+    from layers.organisations import organisations_for
+
     tmp = Path(tempfile.mkdtemp(prefix="sia-template-"))
-    path = write_template(tmp / "sia-levering.xlsx", partner=partner, period=periode)
+    path = write_template(  # the choice lists name the gemeente's organisations (data-truth)
+        tmp / "sia-levering.xlsx",
+        partner=partner,
+        period=periode,
+        organisations=organisations_for(conn, settings.gemeente),
+    )
     return FileResponse(
         path,
         filename="sia-levering.xlsx",
@@ -145,9 +155,9 @@ def deliveries(
     return partner_store.deliveries(conn, periode=periode)
 
 
-@router.get("/periods", summary="Periods with partner data")
-def periods(conn: ConnDep) -> list[str]:
-    return partner_store.periods(conn)
+@router.get("/periods", summary="Periods with partner data of the map's gemeente, newest first")
+def periods(conn: ConnDep, settings: SettingsDep) -> list[str]:
+    return partner_store.periods(conn, gemeente=settings.gemeente)  # data-truth: per gemeente
 
 
 @router.get("/features", summary="Address points and project areas of one partner layer (GeoJSON)")
@@ -157,8 +167,7 @@ def features(
     laag: Annotated[str, Query(pattern="^(bezit|projecten|verkoop)$")],
     periode: Annotated[str | None, Query(pattern=_PERIOD)] = None,
 ) -> dict[str, Any]:
-    available = partner_store.periods(conn)
-    periode = periode or (available[0] if available else None)
+    periode = periode or default_period(conn, settings.gemeente)[0]  # data-truth: the default period
     if periode is None:
         raise NotFound("Er zijn nog geen partnerleveringen geladen.")
     return partner_store.partner_features(conn, laag, periode=periode, gemeente=settings.gemeente)
@@ -171,8 +180,7 @@ def sales_check(
     periode: Annotated[str | None, Query(pattern=_PERIOD)] = None,
     alleen_overtredingen: bool = False,
 ) -> dict[str, Any]:
-    available = partner_store.periods(conn)
-    periode = periode or (available[0] if available else None)
+    periode = periode or default_period(conn, settings.gemeente)[0]  # data-truth: the default period
     if periode is None:
         raise NotFound("Er zijn nog geen partnerleveringen geladen.")
     frame = partner_store.sales_check(conn, periode=periode, gemeente=settings.gemeente)
@@ -195,5 +203,5 @@ def sales_check(
         "features": feats,
         "overtredingen": sum(1 for f in feats if f["properties"]["overtreding"]),  # of what is shown
         "verborgen": hidden,
-        "synthetisch": partner_store.synthetic_in_period(conn, periode),
+        "synthetisch": any(f["properties"]["synthetisch"] for f in feats),  # data-truth: what is shown
     }

@@ -15,18 +15,11 @@ from pydantic import ConfigDict, Field
 from sqlalchemy import Connection, Engine
 
 from api.deps import ConnDep, EngineDep, SettingsDep, WriteAccess
-from api.scoring import (
-    Analyses,
-    Inputs,
-    ScoreRequest,
-    as_stored,
-    build_profile,
-    describe,
-    read_inputs,
-    records,
-    run_score,
-)
+from api.models import Scenario, ScenarioComparison, ScenarioDeleted, ScenarioRerun, ScenarioSummary
+from api.scoring import ScoreRequest, as_stored, build_profile, catalogue, data_choice, describe
 from api.timing import TimedRoute, Timings, add_timing
+from api.types import LangeTekst, Naam
+from layers.indicators import IndicatorTable, read_table, score_table, usable_profiles
 from layers.provenance import score_inputs
 from layers.scenarios import (
     SUMMARY_COLUMNS,
@@ -38,6 +31,7 @@ from layers.scenarios import (
 from sia.criteria import Profile
 from sia.profile import profile_from_dict, profile_to_dict
 from sia.robustness import compare_rankings
+from sia.run import QUADRANTS, Analyses, records
 
 router = APIRouter(prefix="/api/scenarios", tags=["scenarios"], route_class=TimedRoute)
 
@@ -47,9 +41,9 @@ class ScenarioRequest(ScoreRequest):
 
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    naam: str = Field(min_length=1, max_length=200, description="name of the scenario")
-    auteur: str = Field(min_length=1, max_length=200, description="who saves it")
-    toelichting: str | None = Field(None, max_length=5000, description="why, what was changed")
+    naam: Naam = Field(description="name of the scenario")
+    auteur: Naam = Field(description="who saves it")
+    toelichting: LangeTekst | None = Field(None, description="why, what was changed")
     vorige: int | None = Field(None, ge=1, description="id of the scenario this one revises")
 
 
@@ -65,6 +59,7 @@ def _summary(row: dict[str, Any]) -> dict[str, Any]:
 @router.post(
     "",
     status_code=201,
+    response_model=Scenario,
     summary="Save a scenario: score now and store the inputs and the result (never overwritten)",
     dependencies=[WriteAccess],
 )
@@ -72,15 +67,22 @@ def create(
     body: ScenarioRequest, engine: EngineDep, settings: SettingsDep, response: Response
 ) -> dict[str, Any]:
     timings = Timings()
-    profile = build_profile(body)
     analyses = body.analyses()
     with _snapshot(engine) as conn, conn.begin():
         with timings.measure("db"):
-            inputs = read_inputs(
-                conn, gemeente=body.gemeente or settings.gemeente, jaar=body.jaar, periode=body.periode
-            )
-            sources = score_inputs(conn, gemeente=inputs.gemeente, jaar=inputs.jaar, periode=inputs.periode)
-        result = as_stored(run_score(profile, inputs, analyses, timings=timings))
+            table = read_table(conn, **data_choice(settings, body))
+            profiles = catalogue(conn, table.gemeente)
+        profile = build_profile(body, profiles, table)
+        sources = score_inputs(table)
+        scored = score_table(
+            table,
+            profile,
+            analyses,
+            partner_labels=profiles.partners,
+            alternatives=usable_profiles(table, profiles),
+            timings=timings,
+        )
+        result = as_stored(scored.output)
         stored = store_scenario(
             conn,
             {
@@ -88,7 +90,7 @@ def create(
                 "auteur": body.auteur,
                 "toelichting": body.toelichting,
                 "vorige_id": body.vorige,
-                "profiel": body.profiel,
+                "profiel": profile.name,
                 "profiel_inhoud": profile_to_dict(profile),
                 "methode": profile.method,
                 "normalisatie": (
@@ -97,15 +99,15 @@ def create(
                     else {k: v.model_dump(mode="json") for k, v in body.normalisatie.items()}
                 ),
                 "gewichten": result["gewichten"],
-                "gemeente": inputs.gemeente,
-                "jaar": inputs.jaar,
-                "periode": inputs.periode,
+                "gemeente": table.gemeente,
+                "jaar": table.jaar,
+                "periode": table.periode,
                 "lbm_editie": sources["lbm_editie"],
                 "invoer": {
                     "leveringen": sources["leveringen"],
                     "rasters": sources["rasters"],
                     "laadacties": sources["laadacties"],
-                    "synthetisch": inputs.synthetisch,
+                    "synthetisch": scored.synthetic,
                 },
                 "top_n": profile.top_n,
                 "analyses": analyses.model_dump(mode="json"),
@@ -116,7 +118,11 @@ def create(
     return stored
 
 
-@router.get("", summary="List scenarios, newest first (without deleted ones unless asked)")
+@router.get(
+    "",
+    response_model=list[ScenarioSummary],
+    summary="List scenarios, newest first (without deleted ones unless asked)",
+)
 def index(
     conn: ConnDep,
     met_verwijderd: Annotated[bool, Query(description="include deleted scenarios")] = False,
@@ -133,6 +139,7 @@ def _ranking(scenario: dict[str, Any]) -> pd.DataFrame:
 
 @router.get(
     "/compare",
+    response_model=ScenarioComparison,
     summary="Compare two scenarios per buurt: ranks, rank and score change, Kendall's tau",
     description="Per buurt: `rang_a`, `rang_b`, `rang_verschil` (b − a; positive = lower in b), "
     "`score_a`, `score_b`, `score_verschil`; sorted by the absolute rank change, largest first "
@@ -157,13 +164,18 @@ def compare(conn: ConnDep, a: Annotated[int, Query(ge=1)], b: Annotated[int, Que
     }
 
 
-@router.get("/{scenario_id}", summary="One scenario with its profile, inputs and stored result")
+@router.get(
+    "/{scenario_id}",
+    response_model=Scenario,
+    summary="One scenario with its profile, inputs and stored result",
+)
 def show(scenario_id: int, conn: ConnDep) -> dict[str, Any]:
     return get_scenario(conn, scenario_id)
 
 
 @router.delete(
     "/{scenario_id}",
+    response_model=ScenarioDeleted,
     summary="Delete a scenario (soft: hidden from the list, still readable by id, never erased)",
     dependencies=[WriteAccess],
 )
@@ -173,7 +185,7 @@ def remove(scenario_id: int, engine: EngineDep) -> dict[str, Any]:
 
 
 def _differences(
-    stored: dict[str, Any], fresh: dict[str, Any], inputs: Inputs, sources: dict[str, Any]
+    stored: dict[str, Any], fresh: dict[str, Any], table: IndicatorTable, sources: dict[str, Any]
 ) -> dict[str, Any]:
     """What differs between the stored result and inputs and those of the re-run."""
     then = {b["buurtcode"]: b for b in stored["resultaat"]["buurten"]}
@@ -199,7 +211,7 @@ def _differences(
         "laadacties": stored["invoer"].get("laadacties"),
     }
     new_inputs = {
-        "periode": inputs.periode,
+        "periode": table.periode,
         "lbm_editie": sources["lbm_editie"],
         "leveringen": sources["leveringen"],
         "rasters": sources["rasters"],
@@ -220,6 +232,8 @@ def _differences(
 
 @router.post(
     "/{scenario_id}/herberekenen",
+    response_model=ScenarioRerun,
+    response_model_by_alias=True,
     summary="Re-run a scenario with its stored profile, year and period; `identiek` says whether "
     "the result equals the stored one exactly",
     description="Nothing is stored. When `identiek` is false, `verschillen` lists the result parts "
@@ -233,17 +247,24 @@ def rerun(scenario_id: int, engine: EngineDep, response: Response) -> dict[str, 
         profile: Profile = profile_from_dict(stored["profiel_inhoud"], source=f"scenario {scenario_id}")
         analyses = Analyses.model_validate(stored["analyses"])
         with timings.measure("db"):
-            inputs = read_inputs(
-                conn, gemeente=stored["gemeente"], jaar=stored["jaar"], periode=stored["periode"]
+            table = read_table(
+                conn,
+                gemeente=stored["gemeente"],
+                jaar=stored["jaar"],
+                editie=stored["lbm_editie"],
+                periode=stored["periode"],
             )
-            sources = score_inputs(conn, gemeente=inputs.gemeente, jaar=inputs.jaar, periode=inputs.periode)
-    fresh = as_stored(run_score(profile, inputs, analyses, timings=timings))
+            profiles = catalogue(conn, table.gemeente)
+            sources = score_inputs(table)
+    scored = score_table(table, profile, analyses, partner_labels=profiles.partners, timings=timings)
+    fresh = as_stored(scored.output)
     identical = fresh == stored["resultaat"]
     add_timing(response, timings)
     return {
         "scenario": _summary(stored),
         "identiek": identical,
-        "verschillen": None if identical else _differences(stored, fresh, inputs, sources),
-        **describe(profile, inputs),
+        "verschillen": None if identical else _differences(stored, fresh, table, sources),
+        **describe(profile, table),
+        "kwadranten": QUADRANTS,
         **fresh,
     }

@@ -1,63 +1,40 @@
-"""Scores: rank buurten with the SIA engine on the current indicator table."""
+"""Scores: rank buurten with the SIA engine on the indicator table of a gemeente."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-import geopandas as gpd
 from fastapi import APIRouter, Query, Response
-from pydantic import Field
-from sqlalchemy import Connection, text
+from pydantic import ConfigDict, Field
 
 from api.deps import ConnDep, SettingsDep
+from api.models import CandidateCollection, ProfileOut, ScoreResponse
 from api.scoring import (
     CacheDep,
-    Inputs,
+    DataRequest,
     ScoreRequest,
     build_profile,
+    catalogue,
+    data_choice,
     describe,
-    run_score,
-    without_empty_criteria,
+    recommended,
 )
 from api.timing import TimedRoute, Timings, add_timing
-from sia.criteria import Criterion
-from sia.profile import CONSENSUS_PROFILE, list_profiles, load_packaged_profile
-from sia.scoring import score
-from sia.weights import PARTNERS
+from api.types import Editie, Gemeente, Jaar, Periode
+from layers.indicators import IndicatorTable, candidate_areas, score_table, usable_profiles
+from sia.candidates import AXIS_LABELS
+from sia.criteria import Criterion, Profile
+from sia.profile import ProfileCatalogue
+from sia.run import QUADRANTS, known_axes
 
 router = APIRouter(prefix="/api/scores", tags=["scores"], route_class=TimedRoute)
 
-
-@router.get(
-    "/profiles",
-    summary="Weight profiles: the standard profile, one per partner, and their consensus",
-    description="Each profile with its Dutch label and description; `soort` is `standaard`, "
-    "`partner` or `consensus`; `criteria` lists each criterion with its axis (`as`), direction, "
-    "unit, source and raw weight (`gewicht`, as the weight sliders start). Pass `naam` as "
-    "`profiel` to POST /api/scores.",
-)
-def profiles() -> list[dict[str, Any]]:
-    out = []
-    for name in list_profiles():
-        profile = load_packaged_profile(name)
-        kind = "consensus" if name == CONSENSUS_PROFILE else "partner" if name in PARTNERS else "standaard"
-        out.append(
-            {
-                "naam": name,
-                "label": profile.label,
-                "beschrijving": profile.description,
-                "soort": kind,
-                "methode": profile.method,
-                "top_n": profile.top_n,
-                "gewichten": profile.weights(),
-                "criteria": [_criterion(c) for c in profile.criteria],
-            }
-        )
-    order = {"standaard": 0, "consensus": 1, "partner": 2}
-    return sorted(out, key=lambda p: (order[p["soort"]], p["naam"]))
+Axis = Literal["gecombineerd", "urgentie", "potentie"]
+AreaMethod = Literal["auto", "gi_star", "top_groep"]
 
 
-def _criterion(c: Criterion) -> dict[str, Any]:
+def _criterion(c: Criterion, table: IndicatorTable) -> dict[str, Any]:
+    column = table.kolommen.get(c.id)
     return {
         "id": c.id,
         "label": c.label,
@@ -65,18 +42,77 @@ def _criterion(c: Criterion) -> dict[str, Any]:
         "richting": c.direction,
         "richting_label": c.direction.replace("_", " "),
         "eenheid": c.unit,
-        "bron": c.source,
+        "bron": column.bron if column else c.source,
         "normalisatie": c.normalisation.name,
         "ontbrekend": c.missing,
         "gewicht": c.weight,
+        "beschikbaar": bool(column and column.beschikbaar),
+        "synthetisch": bool(column and column.synthetisch),
     }
+
+
+def _profile_out(
+    name: str, profile: Profile, profiles: ProfileCatalogue, table: IndicatorTable, first: str
+) -> dict[str, Any]:
+    criteria = [_criterion(c, table) for c in profile.criteria]
+    return {
+        "naam": name,
+        "label": profile.label,
+        "beschrijving": profile.description,
+        "soort": profiles.kind(name),
+        "organisatie": profiles.partners.get(name),
+        "aanbevolen": name == first,
+        "methode": profile.method,
+        "top_n": profile.top_n,
+        "gewichten": profile.weights(),
+        "assen": {
+            axis: any(c["as"] == axis and c["beschikbaar"] for c in criteria)
+            for axis in AXIS_LABELS
+            if axis != "gecombineerd"
+        },
+        "criteria": criteria,
+    }
+
+
+@router.get(
+    "/profiles",
+    response_model=list[ProfileOut],
+    response_model_by_alias=True,
+    summary="Weight profiles of a gemeente: the standard ones, its organisations' and their consensus",
+    description="The standard profiles (`default`: urgency and potential; `urgentie`: public data "
+    "only), one per organisation of the gemeente that has a weight profile, and their `consensus`. "
+    "`aanbevolen` marks the profile the gemeente sees first (`default` with partner data, else "
+    "`urgentie`). Per criterion its axis (`as`), direction, unit, source, raw weight (`gewicht`, as "
+    "the weight sliders start) and, for the gemeente's data, `beschikbaar` (any value) and "
+    "`synthetisch`. Pass `naam` as `profiel` to POST /api/scores.",
+)
+def profiles(
+    conn: ConnDep,
+    settings: SettingsDep,
+    cache: CacheDep,
+    gemeente: Annotated[Gemeente | None, Query(description="default: SIA_GEMEENTE")] = None,
+) -> list[dict[str, Any]]:
+    choice = data_choice(settings, DataRequest(gemeente=gemeente))
+    table = cache.get(conn, **choice)
+    available = catalogue(conn, table.gemeente)
+    first = recommended(available, table)
+    out = [_profile_out(name, available.load(name), available, table, first) for name in available.names()]
+    return sorted(
+        out, key=lambda p: (not p["aanbevolen"], {"standaard": 0, "consensus": 1, "partner": 2}[p["soort"]])
+    )
 
 
 @router.post(
     "",
+    response_model=ScoreResponse,
+    response_model_by_alias=True,
     summary="Score and rank buurten; optional robustness: Monte Carlo, one-at-a-time (±20 %), "
     "partner profiles, method comparison",
     description="Weights, normalisation and method in the body override the profile for this run. "
+    "Criteria without a value for any buurt are left out and listed (`weggelaten`); a profile left "
+    "with urgency criteria only ranks by urgency (`assen.potentie` false, quadrant "
+    "`potentie_onbekend`). `synthetisch` is true only when a criterion with weight > 0 comes from "
+    "synthetic data (`criteria[].synthetisch`); `leveringen` lists the deliveries the score used. "
     "Optional analyses: `monte_carlo` (probability of a top-N place, rank interval), "
     "`een_voor_een` (rank change when one weight moves by ±`stap`), `partnerprofielen: true` "
     "(rank per partner profile and the spread per buurt) and `methodevergelijking: true` "
@@ -87,69 +123,118 @@ def post_scores(
     body: ScoreRequest, conn: ConnDep, settings: SettingsDep, cache: CacheDep, response: Response
 ) -> dict[str, Any]:
     timings = Timings()
-    profile = build_profile(body)
     with timings.measure("db"):
-        inputs = cache.get(
-            conn, gemeente=body.gemeente or settings.gemeente, jaar=body.jaar, periode=body.periode
-        )
-    result = run_score(profile, inputs, body.analyses(), timings=timings)
+        table = cache.get(conn, **data_choice(settings, body))
+        available = catalogue(conn, table.gemeente)
+    profile = build_profile(body, available, table)
+    scored = score_table(
+        table,
+        profile,
+        body.analyses(),
+        partner_labels=available.partners,
+        alternatives=usable_profiles(table, available),
+        timings=timings,
+    )
     add_timing(response, timings)
-    return {**describe(profile, inputs), **result}
+    return {**describe(profile, table), "kwadranten": QUADRANTS, **scored.output}
 
 
 class CandidateRequest(ScoreRequest):
     """A score request (see POST /api/scores) plus how candidate areas are formed."""
 
-    gebieden: Literal["auto", "gi_star", "top_groep"] = Field(
+    model_config = ConfigDict(populate_by_name=True)
+
+    as_: Axis = Field(
+        "gecombineerd",
+        alias="as",
+        description="the score the areas are formed on: gecombineerd, urgentie or potentie",
+    )
+    gebieden: AreaMethod = Field(
         "auto",
         description="gi_star: Getis-Ord hot spots (FDR); top_groep: contiguous top quartile; "
-        "auto: gi_star, or top_groep when no hot spot is significant",
+        "auto: gi_star, or top_groep when no hot spot is significant (said so in `melding`)",
     )
     min_inwoners: int = Field(1000, ge=0, description="minimum inhabitants of an area")
 
 
-def _candidate_areas(conn: Connection, body: CandidateRequest, inputs: Inputs) -> dict[str, Any]:
-    from sia.candidates import candidate_areas
-
-    profile, left_out = without_empty_criteria(build_profile(body), inputs)
-    result = score(inputs.frame, profile)
-    geoms = gpd.read_postgis(
-        text(
-            "SELECT buurtcode, aantal_inwoners, geom FROM buurten WHERE gemeentecode = :gm AND jaar = :jaar"
-        ),
-        conn,
-        geom_col="geom",
-        params={"gm": inputs.gemeente, "jaar": inputs.jaar},
-    ).set_index("buurtcode")
-    gdf = geoms.join(result.to_frame(), how="inner")
-    areas = candidate_areas(gdf, method=body.gebieden, min_population=body.min_inwoners)
-    fc = areas.to_crs(4326).__geo_interface__
-    return {**fc, "synthetisch": inputs.synthetisch, "periode": inputs.periode, "weggelaten": left_out}
+def _candidates(body: CandidateRequest, table: IndicatorTable, available: ProfileCatalogue) -> dict[str, Any]:
+    profile = build_profile(body, available, table)
+    scored = score_table(table, profile, alternatives=usable_profiles(table, available))
+    outcome = candidate_areas(
+        table, scored, axis=body.as_, method=body.gebieden, min_population=body.min_inwoners
+    )
+    fc = outcome.areas.to_crs(4326).__geo_interface__
+    for feature in fc["features"]:  # unknown numbers (NaN) are null in JSON
+        feature["properties"] = {
+            k: None if isinstance(v, float) and v != v else v for k, v in feature["properties"].items()
+        }
+    return {
+        **fc,
+        "as": outcome.axis,
+        "methode": outcome.method,
+        "gebruikt": outcome.used,
+        "terugval": outcome.fallback,
+        "melding": outcome.message,
+        "parameters": {
+            **outcome.parameters,
+            "profiel": profile.name,
+            "assen": list(known_axes(scored.profile)),
+        },
+        "synthetisch": scored.synthetic,
+        "periode": table.periode,
+        "weggelaten": scored.left_out,
+    }
 
 
 @router.post(
     "/candidates",
-    summary="Candidate DIA areas for a weighting (body as POST /api/scores), GeoJSON",
-    description="Contiguous groups of high-scoring buurten under the weights in the body, dissolved "
-    "into areas of at least `min_inwoners` inhabitants, each with its member buurten and mean scores.",
+    response_model=CandidateCollection,
+    response_model_by_alias=True,
+    summary="Candidate DIA areas for a weighting on the chosen score (body as POST /api/scores), GeoJSON",
+    description="Contiguous groups of high-scoring buurten on the score `as` (gecombineerd, urgentie "
+    "or potentie) under the weights in the body, dissolved into areas of at least `min_inwoners` "
+    "inhabitants, each with its member buurten and mean score. `gebruikt` says which method "
+    "produced the areas and `parameters` how; when Gi* finds no significant area, `melding` says so "
+    "in Dutch and, with `gebieden: auto`, the fallback (top quartile) is returned with "
+    "`terugval: true`.",
 )
 def post_candidates(
     body: CandidateRequest, conn: ConnDep, settings: SettingsDep, cache: CacheDep
 ) -> dict[str, Any]:
-    gemeente = body.gemeente or settings.gemeente
-    inputs = cache.get(conn, gemeente=gemeente, jaar=body.jaar, periode=body.periode)
-    return _candidate_areas(conn, body, inputs)
+    table = cache.get(conn, **data_choice(settings, body))
+    return _candidates(body, table, catalogue(conn, table.gemeente))
 
 
-@router.get("/candidates", summary="Candidate DIA areas for a shipped profile, GeoJSON")
+@router.get(
+    "/candidates",
+    response_model=CandidateCollection,
+    response_model_by_alias=True,
+    summary="Candidate DIA areas for a profile of the gemeente, GeoJSON",
+)
 def candidates(
     conn: ConnDep,
     settings: SettingsDep,
     cache: CacheDep,
-    profiel: Annotated[str, Query(pattern=r"^[a-z][a-z0-9_]*$")] = "default",
-    methode: Annotated[Literal["auto", "gi_star", "top_groep"], Query()] = "auto",
+    profiel: Annotated[str | None, Query(pattern=r"^[a-z][a-z0-9_]*$")] = None,
+    as_: Annotated[Axis, Query(alias="as")] = "gecombineerd",
+    methode: Annotated[AreaMethod, Query()] = "auto",
     min_inwoners: Annotated[int, Query(ge=0)] = 1000,
+    gemeente: Annotated[Gemeente | None, Query()] = None,
+    jaar: Annotated[Jaar | None, Query()] = None,
+    editie: Annotated[Editie | None, Query()] = None,
+    periode: Annotated[Periode | None, Query()] = None,
 ) -> dict[str, Any]:
-    body = CandidateRequest(profiel=profiel, gebieden=methode, min_inwoners=min_inwoners)
-    inputs = cache.get(conn, gemeente=settings.gemeente, jaar=None, periode=None)
-    return _candidate_areas(conn, body, inputs)
+    body = CandidateRequest.model_validate(
+        {
+            "profiel": profiel,
+            "as": as_,
+            "gebieden": methode,
+            "min_inwoners": min_inwoners,
+            "gemeente": gemeente,
+            "jaar": jaar,
+            "editie": editie,
+            "periode": periode,
+        }
+    )
+    table = cache.get(conn, **data_choice(settings, body))
+    return _candidates(body, table, catalogue(conn, table.gemeente))

@@ -21,9 +21,9 @@ from pathlib import Path
 from layers.errors import SetupError
 
 DEBIAN_PACKAGES = "postgresql-15 postgresql-15-postgis-3"
-_INSTALL_HINT = (
-    "Install PostgreSQL and PostGIS (Debian/Ubuntu: `sudo apt-get install "
-    f"{DEBIAN_PACKAGES}`), or set SIA_DATABASE_URL to an existing PostGIS database."
+_INSTALL_HINT = (  # messages reach users through the CLI: Dutch, like the rest of it
+    "Installeer PostgreSQL en PostGIS (Debian/Ubuntu: `sudo apt-get install "
+    f"{DEBIAN_PACKAGES}`), of zet SIA_DATABASE_URL op een bestaande PostGIS-database."
 )
 DATABASE = "sia"
 SUPERUSER = "sia"
@@ -63,7 +63,7 @@ def find_pg_bindir() -> Path:
     for cand in candidates:
         if (cand / "initdb").exists() and (cand / "pg_ctl").exists():
             return cand
-    raise SetupError(f"The PostgreSQL server programs (initdb, pg_ctl) were not found. {_INSTALL_HINT}")
+    raise SetupError(f"De PostgreSQL-serverprogramma's (initdb, pg_ctl) zijn niet gevonden. {_INSTALL_HINT}")
 
 
 def _postgis_available(bindir: Path) -> bool:
@@ -101,7 +101,7 @@ class LocalCluster:
         """SQLAlchemy URL of the cluster's ``sia`` database."""
         if not self.password_file.exists():
             raise SetupError(
-                f"The local database in {self.home} has not been set up yet. Run `sia db start`."
+                f"De lokale database in {self.home} is nog niet ingericht. Start hem met `sia db start`."
             )
         password = self.password_file.read_text().strip()
         return f"postgresql+psycopg://{SUPERUSER}:{password}@127.0.0.1:{self.port}/{DATABASE}"
@@ -117,8 +117,9 @@ class LocalCluster:
             pwd.getpwnam(user)
         except KeyError as exc:
             raise SetupError(
-                f"PostgreSQL cannot run as root and there is no system user {user!r} to run it. "
-                f"{_INSTALL_HINT} (the package creates that user), or run `sia` as a normal user."
+                f"PostgreSQL draait niet als root en er is geen systeemgebruiker '{user}' om het onder te "
+                f"draaien. {_INSTALL_HINT} (het pakket maakt die gebruiker aan), of start `sia` als gewone "
+                "gebruiker."
             ) from exc
         return user
 
@@ -145,8 +146,8 @@ class LocalCluster:
             proc = subprocess.run(args, capture_output=True, text=True, check=False)
         if check and proc.returncode != 0:
             raise SetupError(
-                f"`{Path(args[0]).name}` failed (exit {proc.returncode}): "
-                f"{(proc.stderr or proc.stdout).strip()[-1500:]}"
+                f"`{Path(args[0]).name}` is mislukt (afsluitcode {proc.returncode}); zie het logboek "
+                f"{self.log_file} of start het programma met de hand voor de precieze melding."
             )
         return proc
 
@@ -174,7 +175,7 @@ class LocalCluster:
             return False
         bindir = find_pg_bindir()
         if not _postgis_available(bindir):
-            raise SetupError(f"PostgreSQL was found in {bindir}, but PostGIS was not. {_INSTALL_HINT}")
+            raise SetupError(f"PostgreSQL is gevonden in {bindir}, maar PostGIS niet. {_INSTALL_HINT}")
         self.home.mkdir(parents=True, exist_ok=True)
         self.home.chmod(0o755 if self._server_user() else 0o700)
         if not self.password_file.exists():
@@ -240,10 +241,9 @@ class LocalCluster:
             check=False,
         )
         if proc.returncode != 0:
-            tail = self.log_file.read_text(errors="replace")[-1200:] if self.log_file.exists() else ""
             raise SetupError(
-                f"The local PostgreSQL server in {self.data_dir} did not start "
-                f"(is port {self.port} taken? set SIA_PG_PORT). Server log:\n{tail}"
+                f"De lokale PostgreSQL-server in {self.data_dir} is niet gestart (is poort {self.port} "
+                f"bezet? Kies een andere met SIA_PG_PORT). Zie het serverlogboek {self.log_file}."
             )
         self._ensure_database()
         return True

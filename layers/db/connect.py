@@ -21,7 +21,7 @@ def resolve_url(database_url: str | None, *, home: Path | None, port: int, start
         cluster.start()
     elif not cluster.is_running():
         raise SetupError(
-            "The local database is not running. Start it with `sia db start`, or set "
-            "SIA_DATABASE_URL to a PostGIS database."
+            "De lokale database draait niet. Start hem met `sia db start`, of zet SIA_DATABASE_URL "
+            "op een PostGIS-database."
         )
     return cluster.url()

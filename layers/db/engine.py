@@ -53,9 +53,9 @@ def check_postgis(url: str) -> str:
             ).scalar()
             if not available:
                 raise SetupError(
-                    "The database server has no PostGIS extension. Install it (Debian: "
-                    "`apt-get install postgresql-15-postgis-3`) or point SIA_DATABASE_URL at a "
-                    "PostGIS database."
+                    "De databaseserver heeft geen PostGIS-extensie. Installeer die (Debian: "
+                    "`apt-get install postgresql-15-postgis-3`) of zet SIA_DATABASE_URL op een "
+                    "PostGIS-database."
                 )
             conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
             return str(conn.execute(text("SELECT postgis_lib_version()")).scalar())

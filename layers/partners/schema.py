@@ -19,17 +19,58 @@ The first three together are the DAEB (social) classes used in the corporations'
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
 Kind = Literal["tekst", "geheel", "getal", "keuze", "janee", "postcode", "buurtcode", "wkt"]
 
+# Enschede, the example installation: the names the synthetic generator writes and what the
+# checks use when no organisations are passed in (no database at hand). An installation keeps
+# the partner organisations of each gemeente in the database (``layers.organisations``).
 CORPORATIES: tuple[str, ...] = ("Ons Huis", "De Woonplaats", "Domijn", "SJHT", "De Veste")
 GEMEENTE = "Gemeente Enschede"
 PARTNERS: tuple[str, ...] = (*CORPORATIES, GEMEENTE)
-PARTIJEN: tuple[str, ...] = (*CORPORATIES, GEMEENTE, "Particulier")
+PRIVATE_PARTY = "Particulier"
+PARTIJEN: tuple[str, ...] = (*CORPORATIES, GEMEENTE, PRIVATE_PARTY)
+ORGANISATION_KINDS: tuple[str, ...] = ("gemeente", "corporatie", "huurdersorganisatie", "bo", "overig")
+DELIVERING_KINDS: tuple[str, ...] = ("gemeente", "corporatie", "overig")
+"""Kinds of organisation that deliver partner data (tenant organisations and the BO do not)."""
+
+
+@dataclass(frozen=True)
+class Organisations:
+    """The partner organisations of one gemeente, as the delivery checks and the template use them.
+
+    ``corporaties`` may deliver holdings and sales; ``leveranciers`` (the gemeente, the
+    corporations, other partners) may deliver at all; ``partijen`` may carry out a project
+    (the deliverers plus private parties).
+    """
+
+    gemeente: str | None
+    corporaties: tuple[str, ...]
+    leveranciers: tuple[str, ...]
+
+    @property
+    def partijen(self) -> tuple[str, ...]:
+        return (*self.leveranciers, PRIVATE_PARTY)
+
+    @classmethod
+    def from_records(cls, gemeente: str | None, records: Iterable[tuple[str, str]]) -> Organisations:
+        """From (naam, soort) pairs of active organisations, in the order given."""
+        pairs = list(records)
+        return cls(
+            gemeente,
+            tuple(n for n, kind in pairs if kind == "corporatie"),
+            tuple(n for n, kind in pairs if kind in DELIVERING_KINDS),
+        )
+
+
+EXAMPLE_ORGANISATIONS = Organisations("GM0153", CORPORATIES, PARTNERS)
+"""Enschede's organisations, as seeded by migration 0006."""
 ENERGIELABELS: tuple[str, ...] = (
     "A++++",
     "A+++",
@@ -96,6 +137,10 @@ class Column:
         """Dutch description of what a valid value looks like (for messages and definities)."""
         if self.kind == "janee":
             return "ja of nee"
+        if self.kind == "keuze" and self.allowed is not None and not self.allowed:
+            return (
+                "een organisatie die voor deze gemeente is geregistreerd (er zijn er nog geen: sia org add)"
+            )
         if self.allowed:
             return "een van " + ", ".join(self.allowed)
         lo, hi = self.minimum, self.max_value()
@@ -456,6 +501,32 @@ META_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 SOURCE_COLUMNS: tuple[tuple[str, str], ...] = (("bron_bestand", "string"), ("bron_rij", "Int64"))
 _INPUT_ONLY = {"x", "y", "lon", "lat", "wkt"}
+
+
+_ORGANISATION_COLUMNS = {"corporatie": "corporaties", "partij": "partijen", "partner": "leveranciers"}
+
+
+def _with_organisations(col: Column, organisations: Organisations) -> Column:
+    field = _ORGANISATION_COLUMNS.get(col.name)
+    if field is None or col.kind != "keuze":
+        return col
+    return dataclasses.replace(col, allowed=tuple(getattr(organisations, field)))
+
+
+def layers_for(organisations: Organisations | None = None) -> dict[str, Layer]:
+    """The partner layers with the choice lists of ``organisations`` (corporatie, partij);
+    default: the example installation (:data:`EXAMPLE_ORGANISATIONS`)."""
+    orgs = organisations or EXAMPLE_ORGANISATIONS
+    return {
+        kind: dataclasses.replace(layer, columns=tuple(_with_organisations(c, orgs) for c in layer.columns))
+        for kind, layer in SCHEMA.items()
+    }
+
+
+def levering_fields(organisations: Organisations | None = None) -> tuple[Column, ...]:
+    """The ``levering`` sheet's fields with the partner choice list of ``organisations``."""
+    orgs = organisations or EXAMPLE_ORGANISATIONS
+    return tuple(_with_organisations(c, orgs) for c in LEVERING_FIELDS)
 
 
 def frame_columns(kind: str) -> dict[str, str]:

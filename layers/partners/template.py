@@ -24,10 +24,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from layers.partners.schema import (
     LAYERS,
-    LEVERING_FIELDS,
     PERIOD_RE,
     SCHEMA,
     Column,
+    Organisations,
+    layers_for,
+    levering_fields,
     period_choices,
 )
 
@@ -91,8 +93,10 @@ def _validation(col: Column, *, periods: list[str]) -> DataValidation | None:
     return dv
 
 
-def _layer_sheet(ws: Worksheet, kind: str, rows: list[list[Any]], *, periods: list[str]) -> None:
-    layer = SCHEMA[kind]
+def _layer_sheet(
+    ws: Worksheet, kind: str, rows: list[list[Any]], *, periods: list[str], orgs: Organisations | None
+) -> None:
+    layer = layers_for(orgs)[kind]
     ws.append(layer.names)
     last = max(_MIN_ROWS, len(rows) + 1)
     for i, col in enumerate(layer.columns, start=1):
@@ -112,12 +116,14 @@ def _layer_sheet(ws: Worksheet, kind: str, rows: list[list[Any]], *, periods: li
     ws.freeze_panes = "A2"
 
 
-def _levering_sheet(ws: Worksheet, values: Mapping[str, Any], *, periods: list[str]) -> None:
+def _levering_sheet(
+    ws: Worksheet, values: Mapping[str, Any], *, periods: list[str], orgs: Organisations | None
+) -> None:
     ws.append(["veld", "waarde", "toelichting"])
     for cell in ws[1]:
         cell.font = _BOLD
         cell.fill = _HEADER_FILL
-    for r, col in enumerate(LEVERING_FIELDS, start=2):
+    for r, col in enumerate(levering_fields(orgs), start=2):
         ws.append([col.name, values.get(col.name), col.meaning])
         dv = _validation(col, periods=periods)
         if dv is not None:
@@ -128,17 +134,17 @@ def _levering_sheet(ws: Worksheet, values: Mapping[str, Any], *, periods: list[s
     ws.column_dimensions["C"].width = 80
 
 
-def _definities_sheet(ws: Worksheet) -> None:
+def _definities_sheet(ws: Worksheet, orgs: Organisations | None) -> None:
     ws.append(["blad", "kolom", "betekenis", "eenheid", "verplicht", "toegestane waarden"])
     for cell in ws[1]:
         cell.font = _BOLD
         cell.fill = _HEADER_FILL
-    for col in LEVERING_FIELDS:
+    for col in levering_fields(orgs):
         ws.append(
             ["levering", col.name, col.meaning, col.unit, "ja" if col.required else "nee", col.expected()]
         )
     for kind in LAYERS:
-        for col in SCHEMA[kind].columns:
+        for col in layers_for(orgs)[kind].columns:
             ws.append(
                 [kind, col.name, col.meaning, col.unit, "ja" if col.required else "nee", col.expected()]
             )
@@ -148,7 +154,9 @@ def _definities_sheet(ws: Worksheet) -> None:
         row[2].alignment = Alignment(wrap_text=True)
 
 
-def _workbook(levering: Mapping[str, Any], rows: Mapping[str, list[list[Any]]]) -> Workbook:
+def _workbook(
+    levering: Mapping[str, Any], rows: Mapping[str, list[list[Any]]], orgs: Organisations | None = None
+) -> Workbook:
     period = levering.get("periode")
     year = int(period[:4]) if isinstance(period, str) and PERIOD_RE.match(period) else None
     periods = period_choices(around=year)
@@ -160,14 +168,20 @@ def _workbook(levering: Mapping[str, Any], rows: Mapping[str, list[list[Any]]]) 
         ws.append([line])
     ws["A1"].font = Font(bold=True, size=13)
     ws.column_dimensions["A"].width = 100
-    _definities_sheet(wb.create_sheet("definities"))
-    _levering_sheet(wb.create_sheet("levering"), levering, periods=periods)
+    _definities_sheet(wb.create_sheet("definities"), orgs)
+    _levering_sheet(wb.create_sheet("levering"), levering, periods=periods, orgs=orgs)
     for kind in LAYERS:
-        _layer_sheet(wb.create_sheet(kind), kind, rows.get(kind, []), periods=periods)
+        _layer_sheet(wb.create_sheet(kind), kind, rows.get(kind, []), periods=periods, orgs=orgs)
     return wb
 
 
-def write_template(path: str | Path, *, partner: str | None = None, period: str | None = None) -> Path:
+def write_template(
+    path: str | Path,
+    *,
+    partner: str | None = None,
+    period: str | None = None,
+    organisations: Organisations | None = None,
+) -> Path:
     """Write an empty delivery template.
 
     Parameters
@@ -176,6 +190,9 @@ def write_template(path: str | Path, *, partner: str | None = None, period: str 
         Target ``.xlsx`` file.
     partner, period
         Pre-filled in the ``levering`` sheet when given.
+    organisations
+        The gemeente's partner organisations for the choice lists (partner, corporatie, partij);
+        default: the example installation (Enschede).
 
     Returns
     -------
@@ -183,7 +200,7 @@ def write_template(path: str | Path, *, partner: str | None = None, period: str 
         The written file.
     """
     path = Path(path)
-    _workbook({"partner": partner, "periode": period, "synthetisch": "nee"}, {}).save(path)
+    _workbook({"partner": partner, "periode": period, "synthetisch": "nee"}, {}, organisations).save(path)
     return path
 
 

@@ -52,15 +52,16 @@ from shapely.geometry.base import BaseGeometry
 from layers.partners import _readers
 from layers.partners._problems import Bad, Problems, is_empty, parse
 from layers.partners.schema import (
-    CORPORATIES,
     DEFAULT_CONFIDENTIALITY,
+    EXAMPLE_ORGANISATIONS,
     LAYERS,
-    LEVERING_FIELDS,
-    PARTNERS,
     PERIOD_RE,
     SCHEMA,
     VERTROUWELIJKHEID,
+    Organisations,
     frame_columns,
+    layers_for,
+    levering_fields,
 )
 
 RD = "EPSG:28992"
@@ -107,6 +108,7 @@ class _Context:
     source: str
     area: BaseGeometry | None
     buurtcodes: set[str] | None
+    organisations: Organisations = EXAMPLE_ORGANISATIONS
 
 
 def build_frame(kind: str, records: list[dict[str, Any]]) -> gpd.GeoDataFrame:
@@ -246,7 +248,7 @@ def _cross_checks(
     located = geom is not None or any(k in failed for k in ("x", "y", "lon", "lat", "wkt"))
     if kind in {"bezit", "verkoop"}:
         corp = vals.get("corporatie")
-        if corp is not None and ctx.partner in CORPORATIES and corp != ctx.partner:
+        if corp is not None and ctx.partner in ctx.organisations.corporaties and corp != ctx.partner:
             problems.add(
                 f"corporatie '{corp}' komt niet overeen met de partner '{ctx.partner}' van deze levering",
                 kolom="corporatie",
@@ -337,7 +339,7 @@ def _validate_table(table: _readers.Table, ctx: _Context, problems: Problems) ->
     before = len(problems.items)
     if not _check_headers(table, problems):
         return None
-    layer = SCHEMA[table.kind]
+    layer = layers_for(ctx.organisations)[table.kind]
     records: list[dict[str, Any]] = []
     seen_keys: dict[tuple[str, ...], int] = {}
     located: list[tuple[int, BaseGeometry]] = []
@@ -416,14 +418,16 @@ def _check_area(
             )
 
 
-def _levering(sheet: list[tuple[int, list[Any]]], problems: Problems) -> dict[str, Any]:
+def _levering(
+    sheet: list[tuple[int, list[Any]]], problems: Problems, organisations: Organisations
+) -> dict[str, Any]:
     """The values of the ``levering`` sheet (field name in column A, value in column B)."""
     found: dict[str, tuple[int | None, Any]] = {}
     for number, values in sheet:
         if values and not is_empty(values[0]):
             found[_readers.norm_header(values[0])] = (number, values[1] if len(values) > 1 else None)
     out: dict[str, Any] = {}
-    for col in LEVERING_FIELDS:
+    for col in levering_fields(organisations):
         rownum, raw = found.get(col.name, (None, None))
         where: dict[str, Any] = {"blad": "levering", "rij": rownum, "kolom": col.name, "veld": True}
         if is_empty(raw):
@@ -457,10 +461,12 @@ def _check_options(
     layer: str | None,
     confidentiality: str | None,
     problems: Problems,
+    organisations: Organisations,
 ) -> None:
+    partner_column = levering_fields(organisations)[0]
     checks = (  # (name in the upload form, value, allowed, expected)
         ("laag", layer, LAYERS, "bezit, projecten of verkoop"),
-        ("partner", partner, PARTNERS, "een van " + ", ".join(PARTNERS)),
+        ("partner", partner, organisations.leveranciers, partner_column.expected()),
     )
     for name, value, allowed, expected in checks:
         if value not in allowed:
@@ -497,6 +503,7 @@ def read_delivery(
     confidentiality: str | None = None,
     synthetic: bool | None = None,
     filename: str | None = None,
+    organisations: Organisations | None = None,
 ) -> Delivery:
     """Read and validate a delivery; raise :class:`InvalidUpload` listing every problem.
 
@@ -513,7 +520,12 @@ def read_delivery(
         match the ``levering`` sheet when given.
     filename
         Name shown in messages (default: the file name of ``path``).
+    organisations
+        The partner organisations of the gemeente (who may deliver, the corporations, the
+        project parties); default: the example installation (Enschede), for use without a
+        database. ``layers.partner_store`` passes the gemeente's organisations.
     """
+    orgs = organisations or EXAMPLE_ORGANISATIONS
     path = Path(path)
     name = filename or path.name
     suffix = Path(name).suffix.lower() or path.suffix.lower()
@@ -525,7 +537,15 @@ def read_delivery(
         problems.add("dit is het oude Excel-formaat (.xls)", verwacht="het sjabloon als .xlsx")
         problems.raise_if_any()
     if suffix in _readers.EXCEL_SUFFIXES:
-        return _read_excel(path, problems, area=area, buurtcodes=buurtcodes, partner=partner, period=period)
+        return _read_excel(
+            path,
+            problems,
+            area=area,
+            buurtcodes=buurtcodes,
+            partner=partner,
+            period=period,
+            organisations=orgs,
+        )
     known = _readers.GIS_SUFFIXES | _readers.CSV_SUFFIXES
     if suffix not in known:
         problems.add(
@@ -533,10 +553,10 @@ def read_delivery(
             verwacht="Excel (.xlsx), GeoPackage (.gpkg), GeoJSON (.geojson), Shapefile (.shp of .zip) of CSV",
         )
         problems.raise_if_any()
-    _check_options(partner, period, layer, confidentiality, problems)
+    _check_options(partner, period, layer, confidentiality, problems, orgs)
     problems.raise_if_any()
     assert layer is not None and partner is not None and period is not None
-    ctx = _Context(partner, period, confidentiality, bool(synthetic), name, area, buurtcodes)
+    ctx = _Context(partner, period, confidentiality, bool(synthetic), name, area, buurtcodes, orgs)
     reader = _readers.read_gis if suffix in _readers.GIS_SUFFIXES else _readers.read_csv
     table = reader(path, layer, problems)
     problems.raise_if_any()
@@ -555,7 +575,7 @@ def read_delivery(
 def _check_holder(ctx: _Context, counts: dict[str, int], problems: Problems) -> None:
     """Holdings and sales come from the corporation itself."""
     for kind in ("bezit", "verkoop"):
-        if counts.get(kind) and ctx.partner not in CORPORATIES:
+        if counts.get(kind) and ctx.partner not in ctx.organisations.corporaties:
             problems.add(
                 f"blad '{kind}' kan alleen door een corporatie worden aangeleverd, niet door '{ctx.partner}'",
                 blad=kind,
@@ -571,6 +591,7 @@ def _read_excel(
     buurtcodes: set[str] | None,
     partner: str | None,
     period: str | None,
+    organisations: Organisations,
 ) -> Delivery:
     sheets = _readers.read_excel(path, problems)
     problems.raise_if_any()
@@ -583,7 +604,7 @@ def _read_excel(
                 verwacht="de bladen levering, bezit, projecten en verkoop van het sjabloon",
             )
     problems.raise_if_any()
-    lev = _levering(sheets["levering"], problems)
+    lev = _levering(sheets["levering"], problems, organisations)
     for key, given in (("partner", partner), ("periode", period)):
         if given is not None and lev.get(key) is not None and lev[key] != given:
             problems.add(
@@ -610,6 +631,7 @@ def _read_excel(
         problems.bestand,
         area,
         buurtcodes,
+        organisations,
     )
     frames = {
         kind: _validate_table(t, ctx, problems) if t.rows or t.headers else empty_frame(kind)

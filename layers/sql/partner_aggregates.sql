@@ -1,28 +1,38 @@
--- Partner layers aggregated to the buurten of one gemeente for one period (active deliveries).
+-- Partner layers aggregated to the buurten of one gemeente and buurten year, from the
+-- deliveries of a period's view (layers.periods): :bezit_ids, :projecten_ids, :verkoop_ids are
+-- the delivery versions whose records count for each layer.
 -- Points count in the buurt they lie in (a point on a border counts once: in the first of the
--- buurten it touches, by code); per-buurt counts by their buurtcode; project polygons are
+-- buurten it touches, by code); per-buurt counts by their buurtcode, or, for a code of another
+-- buurten year, in the buurt of :jaar that holds that buurt's inner point; project polygons are
 -- apportioned by the share of their area inside each buurt (area-weighted).
 WITH b AS (
     SELECT buurtcode, buurtnaam, aantal_huishoudens, geom
     FROM buurten
-    WHERE (CAST(:gemeente AS text) IS NULL OR gemeentecode = :gemeente) AND jaar = :jaar
+    WHERE gemeentecode = :gemeente AND jaar = :jaar
 ),
-actief AS (
-    SELECT id FROM leveringen WHERE periode = :periode AND actief
+code_in_jaar AS (
+    -- every buurtcode of the gemeente in any loaded year → the buurt of :jaar it lies in
+    SELECT DISTINCT ON (o.buurtcode) o.buurtcode AS code, coalesce(same.buurtcode, x.buurtcode) AS buurtcode
+    FROM buurten o
+    LEFT JOIN b same ON same.buurtcode = o.buurtcode
+    LEFT JOIN LATERAL (SELECT y.buurtcode FROM b y WHERE ST_Intersects(y.geom, ST_PointOnSurface(o.geom))
+                       ORDER BY y.buurtcode LIMIT 1) x ON same.buurtcode IS NULL
+    WHERE o.gemeentecode = :gemeente
+    ORDER BY o.buurtcode, (same.buurtcode IS NULL), o.jaar DESC
 ),
 bz AS (
     -- two joins instead of one with OR, so that the spatial index is used
     SELECT h.buurtcode, z.corporatie, z.aantal_woningen, z.energielabel, z.conditie, z.daeb
     FROM bezit z
     JOIN LATERAL (SELECT x.buurtcode FROM buurten x  -- the table, so its spatial index is used
-                  WHERE x.jaar = :jaar AND (CAST(:gemeente AS text) IS NULL OR x.gemeentecode = :gemeente)
+                  WHERE x.jaar = :jaar AND x.gemeentecode = :gemeente
                     AND ST_Intersects(x.geom, z.geom)
                   ORDER BY x.buurtcode LIMIT 1) h ON true
-    WHERE z.geom IS NOT NULL AND z.levering_id IN (SELECT id FROM actief)
+    WHERE z.geom IS NOT NULL AND z.levering_id = ANY(:bezit_ids)
     UNION ALL
-    SELECT b.buurtcode, z.corporatie, z.aantal_woningen, z.energielabel, z.conditie, z.daeb
-    FROM bezit z JOIN b ON z.buurtcode = b.buurtcode
-    WHERE z.geom IS NULL AND z.levering_id IN (SELECT id FROM actief)
+    SELECT c.buurtcode, z.corporatie, z.aantal_woningen, z.energielabel, z.conditie, z.daeb
+    FROM bezit z JOIN code_in_jaar c ON z.buurtcode = c.code
+    WHERE z.geom IS NULL AND c.buurtcode IS NOT NULL AND z.levering_id = ANY(:bezit_ids)
 ),
 bezit_agg AS (
     SELECT buurtcode,
@@ -49,7 +59,7 @@ pr AS (
                 ELSE 1.0 END AS aandeel
     FROM projecten p
     JOIN b ON ST_Intersects(b.geom, p.geom)
-    WHERE p.levering_id IN (SELECT id FROM actief)
+    WHERE p.levering_id = ANY(:projecten_ids)
       AND (ST_Dimension(p.geom) = 2 OR b.buurtcode = (
           SELECT min(x.buurtcode) FROM b x WHERE ST_Intersects(x.geom, p.geom)))
 ),
@@ -66,15 +76,15 @@ vk AS (
            v.gemeld_aan_gemeente
     FROM verkoop v
     JOIN LATERAL (SELECT x.buurtcode FROM buurten x  -- the table, so its spatial index is used
-                  WHERE x.jaar = :jaar AND (CAST(:gemeente AS text) IS NULL OR x.gemeentecode = :gemeente)
+                  WHERE x.jaar = :jaar AND x.gemeentecode = :gemeente
                     AND ST_Intersects(x.geom, v.geom)
                   ORDER BY x.buurtcode LIMIT 1) h ON true
-    WHERE v.geom IS NOT NULL AND v.levering_id IN (SELECT id FROM actief)
+    WHERE v.geom IS NOT NULL AND v.levering_id = ANY(:verkoop_ids)
     UNION ALL
-    SELECT b.buurtcode, v.corporatie, v.energielabel, v.conditie, v.kluswoning,
+    SELECT c.buurtcode, v.corporatie, v.energielabel, v.conditie, v.kluswoning,
            v.gemeld_aan_gemeente
-    FROM verkoop v JOIN b ON v.buurtcode = b.buurtcode
-    WHERE v.geom IS NULL AND v.levering_id IN (SELECT id FROM actief)
+    FROM verkoop v JOIN code_in_jaar c ON v.buurtcode = c.code
+    WHERE v.geom IS NULL AND c.buurtcode IS NOT NULL AND v.levering_id = ANY(:verkoop_ids)
 ),
 verkoop_agg AS (
     SELECT buurtcode, count(*) AS geplande_verkoop FROM vk GROUP BY buurtcode

@@ -1,0 +1,371 @@
+"""The database schema, declared once: SQLAlchemy Core tables with GeoAlchemy2 geometry columns.
+
+The Alembic migrations (``layers/db/migrations/versions``) create this schema; a test migrates a
+fresh database and runs Alembic's autogenerate comparison against ``metadata`` (tables, columns,
+types, nullability, indexes, unique constraints, foreign keys): any difference fails it. Triggers
+and functions (the scenario guard of migration 0004) are outside autogenerate; CHECK constraints
+are declared here for completeness but autogenerate does not compare them.
+
+Geometries are stored in EPSG:28992 (RD New). Spatial indexes are declared explicitly (GiST), so
+``spatial_index=False`` on the columns.
+
+Code that reads the database builds its queries from these tables where the query is plain
+(``layers.indicators``, ``layers.organisations``); long analytical SQL (the partner aggregates)
+stays in ``layers/sql``.
+"""
+
+from __future__ import annotations
+
+from geoalchemy2 import Geometry
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Double,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+
+__all__ = [
+    "bezit",
+    "buurten",
+    "leefbaarometer",
+    "leveringen",
+    "load_log",
+    "metadata",
+    "organisaties",
+    "projecten",
+    "raster_leveringen",
+    "raster_statistieken",
+    "scenarios",
+    "verkoop",
+    "wijken",
+]
+
+metadata = MetaData()
+
+_PERIOD_CHECK = "periode ~ '^[0-9]{4}-(voorjaar|najaar)$'"
+_CONFIDENTIALITY = "vertrouwelijkheid IN ('openbaar', 'partners', 'eigen')"
+_BUURTCODE_CHECK = "buurtcode ~ '^BU[0-9]{4}[0-9A-Z]{4}$'"
+
+
+def _geometry(kind: str, *, nullable: bool) -> Column[object]:
+    return Column("geom", Geometry(kind, srid=28992, spatial_index=False), nullable=nullable)
+
+
+load_log = Table(
+    "load_log",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("layer", Text, nullable=False),
+    Column("source_file", Text, nullable=False),
+    Column("sha256", Text, nullable=False),
+    Column("year", Integer),
+    Column("gemeenten", ARRAY(Text), nullable=False, server_default=text("'{}'::text[]")),
+    Column("rows_loaded", Integer, nullable=False),
+    Column("report", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("loaded_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+buurten = Table(
+    "buurten",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("jaar", Integer, CheckConstraint("jaar BETWEEN 1990 AND 2100"), nullable=False),
+    Column("buurtcode", Text, CheckConstraint(_BUURTCODE_CHECK), nullable=False),
+    Column("buurtnaam", Text),
+    Column("wijkcode", Text, CheckConstraint("wijkcode ~ '^WK[0-9]{4}[0-9A-Z]{2}$'"), nullable=False),
+    Column("gemeentecode", Text, CheckConstraint("gemeentecode ~ '^GM[0-9]{4}$'"), nullable=False),
+    Column("gemeentenaam", Text),
+    Column("aantal_inwoners", Integer),
+    Column("aantal_huishoudens", Integer),
+    Column("bevolkingsdichtheid", Double),
+    Column("oppervlakte_land_ha", Double),
+    Column("kerncijfers", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("load_id", BigInteger, ForeignKey("load_log.id")),
+    _geometry("MULTIPOLYGON", nullable=False),
+    UniqueConstraint("jaar", "buurtcode", name="buurten_jaar_buurtcode_key"),
+    Index("buurten_geom_idx", "geom", postgresql_using="gist"),
+    Index("buurten_gemeente_idx", "gemeentecode", "jaar"),
+)
+
+wijken = Table(
+    "wijken",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("jaar", Integer, nullable=False),
+    Column("wijkcode", Text, CheckConstraint("wijkcode ~ '^WK[0-9]{4}[0-9A-Z]{2}$'"), nullable=False),
+    Column("wijknaam", Text),
+    Column("gemeentecode", Text, nullable=False),
+    Column("aantal_inwoners", Integer),
+    Column("aantal_huishoudens", Integer),
+    Column("n_buurten", Integer),
+    Column("afgeleid", Boolean, nullable=False, server_default=text("true")),
+    Column("load_id", BigInteger, ForeignKey("load_log.id")),
+    _geometry("MULTIPOLYGON", nullable=False),
+    UniqueConstraint("jaar", "wijkcode", name="wijken_jaar_wijkcode_key"),
+    Index("wijken_geom_idx", "geom", postgresql_using="gist"),
+)
+
+
+def _class_column(name: str) -> Column[object]:
+    return Column(name, SmallInteger, CheckConstraint(f"{name} BETWEEN 1 AND 9"))
+
+
+leefbaarometer = Table(
+    "leefbaarometer",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("editie", Integer, CheckConstraint("editie BETWEEN 2000 AND 2100"), nullable=False),
+    Column("buurtcode", Text, CheckConstraint(_BUURTCODE_CHECK), nullable=False),
+    Column("buurtnaam", Text),
+    Column("score", Double),
+    _class_column("klasse"),
+    *(Column(name, Double) for name in ("won", "fys", "vrz", "soc", "onv")),
+    *(_class_column(name) for name in ("kwon", "kfys", "kvrz", "ksoc", "konv")),
+    Column("load_id", BigInteger, ForeignKey("load_log.id")),
+    UniqueConstraint("editie", "buurtcode", name="leefbaarometer_editie_buurtcode_key"),
+)
+
+organisaties = Table(
+    "organisaties",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("gemeente", Text, CheckConstraint("gemeente ~ '^GM[0-9]{4}$'"), nullable=False),
+    Column("naam", Text, CheckConstraint("length(btrim(naam)) BETWEEN 1 AND 120"), nullable=False),
+    Column(
+        "soort",
+        Text,
+        CheckConstraint("soort IN ('gemeente', 'corporatie', 'huurdersorganisatie', 'bo', 'overig')"),
+        nullable=False,
+    ),
+    Column("slug", Text, CheckConstraint("slug ~ '^[a-z][a-z0-9_]{0,39}$'"), nullable=False),
+    Column("profiel", Text, CheckConstraint("profiel ~ '^[a-z][a-z0-9_]*$'")),
+    Column("actief", Boolean, nullable=False, server_default=text("true")),
+    Column("aangemaakt", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    UniqueConstraint("gemeente", "naam", name="organisaties_naam_uniek"),
+    UniqueConstraint("gemeente", "slug", name="organisaties_slug_uniek"),
+)
+
+leveringen = Table(
+    "leveringen",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("partner", Text, nullable=False),
+    Column("periode", Text, CheckConstraint(_PERIOD_CHECK), nullable=False),
+    Column("versie", Integer, nullable=False),
+    Column("actief", Boolean, nullable=False, server_default=text("true")),
+    Column("vertrouwelijkheid", Text),
+    Column("synthetisch", Boolean, nullable=False),
+    Column("bron_bestand", Text, nullable=False),
+    Column("sha256", Text, nullable=False),
+    Column("contact", Text),
+    Column("aantallen", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("geladen_op", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column(
+        "via",
+        Text,
+        CheckConstraint("via IN ('beheer', 'upload')"),
+        nullable=False,
+        server_default=text("'beheer'::text"),
+    ),
+    Column("gemeente", Text, CheckConstraint("gemeente ~ '^GM[0-9]{4}$'"), nullable=False),
+    Column("organisatie_id", BigInteger, ForeignKey("organisaties.id")),
+    Column(
+        "lagen",
+        ARRAY(Text),
+        CheckConstraint("lagen <@ ARRAY['bezit', 'projecten', 'verkoop']"),
+        nullable=False,
+        server_default=text("'{bezit,projecten,verkoop}'::text[]"),
+    ),
+    UniqueConstraint("gemeente", "partner", "periode", "versie", name="leveringen_versie_uniek"),
+    Index(
+        "leveringen_een_actief",
+        "gemeente",
+        "partner",
+        "periode",
+        unique=True,
+        postgresql_where=text("actief"),
+    ),
+)
+
+
+def _record_columns() -> list[Column[object]]:
+    """Columns every partner record carries (migration 0002)."""
+    return [
+        Column("id", BigInteger, primary_key=True),
+        Column("levering_id", BigInteger, ForeignKey("leveringen.id"), nullable=False),
+        Column("partner", Text, nullable=False),
+        Column("periode", Text, CheckConstraint(_PERIOD_CHECK), nullable=False),
+        Column("vertrouwelijkheid", Text, CheckConstraint(_CONFIDENTIALITY), nullable=False),
+        Column("synthetisch", Boolean, nullable=False),
+        Column("bron_rij", Integer),
+    ]
+
+
+def _address_columns() -> list[Column[object]]:
+    return [
+        Column("corporatie", Text, nullable=False),
+        Column("adres", Text),
+        Column("postcode", Text),
+        Column("huisnummer", Integer),
+        Column("toevoeging", Text),
+        Column("buurtcode", Text),
+    ]
+
+
+def _record_indexes(table: str) -> list[Index]:
+    return [
+        Index(f"{table}_geom_idx", "geom", postgresql_using="gist"),
+        Index(f"{table}_levering_idx", "levering_id"),
+    ]
+
+
+_CONDITION = "conditie BETWEEN 1 AND 6"
+
+bezit = Table(
+    "bezit",
+    metadata,
+    *_record_columns(),
+    *_address_columns(),
+    Column("aantal_woningen", Integer, CheckConstraint("aantal_woningen >= 1"), nullable=False),
+    Column("daeb", Boolean),
+    Column("huurklasse", Text),
+    Column("energielabel", Text),
+    Column("bouwjaar", Integer),
+    Column("conditie", SmallInteger, CheckConstraint(_CONDITION)),
+    _geometry("POINT", nullable=True),
+    CheckConstraint("geom IS NOT NULL OR buurtcode IS NOT NULL"),
+    *_record_indexes("bezit"),
+)
+
+projecten = Table(
+    "projecten",
+    metadata,
+    *_record_columns(),
+    Column("projectnaam", Text),
+    Column("partij", Text, nullable=False),
+    Column("type", Text, nullable=False),
+    Column("woningen_erbij", Integer, nullable=False, server_default=text("0")),
+    Column("woningen_eraf", Integer, nullable=False, server_default=text("0")),
+    Column("startjaar", Integer),
+    Column("eindjaar", Integer),
+    Column("investering_eur", Double),
+    Column("status", Text),
+    Column("toelichting", Text),
+    _geometry("GEOMETRY", nullable=False),
+    *_record_indexes("projecten"),
+)
+
+verkoop = Table(
+    "verkoop",
+    metadata,
+    *_record_columns(),
+    *_address_columns(),
+    Column("energielabel", Text),
+    Column("conditie", SmallInteger, CheckConstraint(_CONDITION)),
+    Column("kluswoning", Boolean),
+    Column("gemeld_aan_gemeente", Boolean),
+    Column("gepland_jaar", Integer),
+    _geometry("POINT", nullable=True),
+    *_record_indexes("verkoop"),
+)
+
+raster_leveringen = Table(
+    "raster_leveringen",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("indicator", Text, CheckConstraint("indicator ~ '^[a-z][a-z0-9_]*$'"), nullable=False),
+    Column("label", Text, nullable=False),
+    Column("eenheid", Text),
+    Column("richting_hint", Text),
+    Column("periode", Text, CheckConstraint(_PERIOD_CHECK), nullable=False),
+    Column("partner", Text, nullable=False),
+    Column(
+        "vertrouwelijkheid",
+        Text,
+        CheckConstraint(_CONFIDENTIALITY),
+        nullable=False,
+        server_default=text("'openbaar'::text"),
+    ),
+    Column("synthetisch", Boolean, nullable=False),
+    Column("drempel", Double),
+    Column("band", Integer, nullable=False, server_default=text("1")),
+    Column("crs", Text),
+    Column("resolutie", Double),
+    Column("versie", Integer, nullable=False),
+    Column("actief", Boolean, nullable=False, server_default=text("true")),
+    Column("bron_bestand", Text, nullable=False),
+    Column("sha256", Text, nullable=False),
+    Column("geladen_op", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column(
+        "via",
+        Text,
+        CheckConstraint("via IN ('beheer', 'upload')"),
+        nullable=False,
+        server_default=text("'beheer'::text"),
+    ),
+    Column("gemeente", Text, nullable=False),
+    UniqueConstraint("indicator", "periode", "gemeente", "versie", name="raster_leveringen_versie_uniek"),
+    Index(
+        "raster_leveringen_een_actief",
+        "indicator",
+        "periode",
+        "gemeente",
+        unique=True,
+        postgresql_where=text("actief"),
+    ),
+)
+
+raster_statistieken = Table(
+    "raster_statistieken",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("raster_levering_id", BigInteger, ForeignKey("raster_leveringen.id"), nullable=False),
+    Column("buurtcode", Text, nullable=False),
+    Column("gemiddelde", Double),
+    Column("minimum", Double),
+    Column("maximum", Double),
+    Column("aandeel_boven_drempel", Double),
+    Column("cellen", Integer, nullable=False),
+    UniqueConstraint(
+        "raster_levering_id", "buurtcode", name="raster_statistieken_raster_levering_id_buurtcode_key"
+    ),
+)
+
+scenarios = Table(
+    "scenarios",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("naam", Text, CheckConstraint("length(btrim(naam)) > 0"), nullable=False),
+    Column("auteur", Text, CheckConstraint("length(btrim(auteur)) > 0"), nullable=False),
+    Column("toelichting", Text),
+    Column("vorige_id", BigInteger, ForeignKey("scenarios.id")),
+    Column("profiel", Text, nullable=False),
+    Column("profiel_inhoud", JSONB, nullable=False),
+    Column("methode", Text, nullable=False),
+    Column("normalisatie", JSONB),
+    Column("gewichten", JSONB, nullable=False),
+    Column("gemeente", Text, CheckConstraint("gemeente ~ '^GM[0-9]{4}$'"), nullable=False),
+    Column("jaar", Integer, nullable=False),
+    Column("periode", Text, CheckConstraint(_PERIOD_CHECK)),
+    Column("lbm_editie", Integer),
+    Column("invoer", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("top_n", Integer, CheckConstraint("top_n >= 1"), nullable=False),
+    Column("analyses", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("resultaat", JSONB, nullable=False),
+    Column("aangemaakt", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("verwijderd_op", DateTime(timezone=True)),
+    Index("scenarios_aangemaakt_idx", text("aangemaakt DESC")),
+)
