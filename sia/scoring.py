@@ -307,7 +307,9 @@ def score(
     for k, axis in enumerate(_AXES):
         cols = [j for j, a in enumerate(axis_of) if a == axis]
         total = both[:, k]
-        if agg.additive:
+        if not cols:  # a profile on one axis (sia.run.score_profile marks the other unknown)
+            total[:] = 0.0
+        elif agg.additive:
             # Σ_j w_j r_ij, added column by column in profile order: exactly the sum of the
             # contributions (ScoreResult.contributions) across the axis
             np.multiply(matrix[:, cols[0]], wv[cols[0]], out=total)

@@ -24,7 +24,7 @@ from scipy.stats import kendalltau
 from api.main import create_app
 from api.settings import Settings
 from layers.db.cluster import LocalCluster
-from sia.profile import consensus_profile, load_profile
+from sia.profile import consensus_profile, load_profile, partner_profiles
 from tests.conftest import _create_db
 
 from .test_engine_support import reference
@@ -90,13 +90,15 @@ def test_walkthrough_computes_what_the_api_and_the_reference_compute(
         data = api.get("/api/indicators/table").json()
         areas = api.post("/api/scores/candidates", json={}).json()
         scenario = api.get(f"/api/scenarios/{state['scenario_a']}").json()
+        shown = api.get("/api/scores/profiles").json()
     table = pd.DataFrame(data["rijen"]).set_index("buurtcode")
     profile = load_profile()
 
     # the first cell says which data it read: the same table the API serves
     assert data["synthetisch"] is True
     assert _stream(code_cells[0]).strip() == (
-        f"{len(table)} buurten, buurtindeling {data['jaar']}, partnerdata {data['periode']} (synthetisch)"
+        f"{len(table)} buurten, buurtindeling {data['jaar']}, Leefbaarometer {data['editie']}, "
+        f"partnerdata {data['periode']} (synthetisch)"
     )
 
     # ranking, scores and quadrants: as the reference computes them from that table
@@ -140,7 +142,9 @@ def test_walkthrough_computes_what_the_api_and_the_reference_compute(
     assert state["titel"] == "SIA-kwadranten (partnerdata synthetisch)"
 
     # partner profiles: the consensus ranking as the reference ranks it with the consensus weights
-    consensus = reference(table, consensus_profile())
+    partner_names = [p["naam"] for p in shown if p["soort"] == "partner"]
+    assert len(partner_names) == 7  # Enschede's organisations with a profile (migration 0006)
+    consensus = reference(table, consensus_profile(partner_profiles(partner_names)))
     assert state["consensus"] == {
         code: int(rank) for code, rank in zip(consensus["ranked"], consensus["rank"], strict=True)
     }
