@@ -29,6 +29,7 @@ __all__ = [
     "UPLOAD_LIMITS",
     "FileProblem",
     "Limits",
+    "brief",
     "check_kind",
     "check_workbook",
     "control_characters",
@@ -110,6 +111,13 @@ def control_characters(text: str) -> str | None:
     """The control characters in ``text`` as ``U+0000, ...``, or None when there are none."""
     found = sorted({f"U+{ord(c):04X}" for c in CONTROL_RE.findall(text)})
     return ", ".join(found) or None
+
+
+def brief(text: str, limit: int) -> str:
+    """A text as it may be shown back: control characters escaped, at most ``limit`` characters."""
+    if control_characters(text):
+        text = CONTROL_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # -- what a file is --------------------------------------------------------------------------

@@ -22,8 +22,8 @@ from layers.errors import SetupError
 
 DEBIAN_PACKAGES = "postgresql-15 postgresql-15-postgis-3"
 _INSTALL_HINT = (
-    "Install PostgreSQL and PostGIS (Debian/Ubuntu: `sudo apt-get install "
-    f"{DEBIAN_PACKAGES}`), or set SIA_DATABASE_URL to an existing PostGIS database."
+    "Installeer PostgreSQL en PostGIS (Debian/Ubuntu: `sudo apt-get install "
+    f"{DEBIAN_PACKAGES}`), of zet SIA_DATABASE_URL op een bestaande PostGIS-database."
 )
 DATABASE = "sia"
 SUPERUSER = "sia"
@@ -63,7 +63,7 @@ def find_pg_bindir() -> Path:
     for cand in candidates:
         if (cand / "initdb").exists() and (cand / "pg_ctl").exists():
             return cand
-    raise SetupError(f"The PostgreSQL server programs (initdb, pg_ctl) were not found. {_INSTALL_HINT}")
+    raise SetupError(f"De PostgreSQL-serverprogramma's (initdb, pg_ctl) zijn niet gevonden. {_INSTALL_HINT}")
 
 
 def _postgis_available(bindir: Path) -> bool:
@@ -80,10 +80,16 @@ def _postgis_available(bindir: Path) -> bool:
 
 @dataclass
 class LocalCluster:
-    """A PostgreSQL cluster in ``home`` listening on 127.0.0.1:``port``."""
+    """A PostgreSQL cluster in ``home`` listening on 127.0.0.1:``port``.
+
+    The user's cluster is durable: ``fsync``, ``synchronous_commit`` and ``full_page_writes`` stay
+    on, so a crash or power cut cannot lose a committed delivery or a "never changed" scenario.
+    Only a throwaway cluster (the test suite's) may pass ``durable=False`` to turn them off.
+    """
 
     home: Path
     port: int = 54329
+    durable: bool = True
 
     @property
     def data_dir(self) -> Path:
@@ -101,7 +107,7 @@ class LocalCluster:
         """SQLAlchemy URL of the cluster's ``sia`` database."""
         if not self.password_file.exists():
             raise SetupError(
-                f"The local database in {self.home} has not been set up yet. Run `sia db start`."
+                f"De lokale database in {self.home} is nog niet aangemaakt. Start hem met `sia db start`."
             )
         password = self.password_file.read_text().strip()
         return f"postgresql+psycopg://{SUPERUSER}:{password}@127.0.0.1:{self.port}/{DATABASE}"
@@ -117,8 +123,9 @@ class LocalCluster:
             pwd.getpwnam(user)
         except KeyError as exc:
             raise SetupError(
-                f"PostgreSQL cannot run as root and there is no system user {user!r} to run it. "
-                f"{_INSTALL_HINT} (the package creates that user), or run `sia` as a normal user."
+                f"PostgreSQL draait niet als root en er is geen systeemgebruiker {user!r} om hem te "
+                f"draaien. {_INSTALL_HINT} (het pakket maakt die gebruiker aan), of start `sia` als "
+                "gewone gebruiker."
             ) from exc
         return user
 
@@ -145,8 +152,8 @@ class LocalCluster:
             proc = subprocess.run(args, capture_output=True, text=True, check=False)
         if check and proc.returncode != 0:
             raise SetupError(
-                f"`{Path(args[0]).name}` failed (exit {proc.returncode}): "
-                f"{(proc.stderr or proc.stdout).strip()[-1500:]}"
+                f"`{Path(args[0]).name}` is mislukt (exitcode {proc.returncode}). Melding van "
+                f"PostgreSQL:\n{(proc.stderr or proc.stdout).strip()[-1500:]}"
             )
         return proc
 
@@ -174,7 +181,7 @@ class LocalCluster:
             return False
         bindir = find_pg_bindir()
         if not _postgis_available(bindir):
-            raise SetupError(f"PostgreSQL was found in {bindir}, but PostGIS was not. {_INSTALL_HINT}")
+            raise SetupError(f"PostgreSQL staat in {bindir}, maar PostGIS ontbreekt. {_INSTALL_HINT}")
         self.home.mkdir(parents=True, exist_ok=True)
         self.home.chmod(0o755 if self._server_user() else 0o700)
         if not self.password_file.exists():
@@ -203,7 +210,7 @@ class LocalCluster:
                     "UTF8",
                     "--locale",
                     "C",
-                    "--no-sync",
+                    *([] if self.durable else ["--no-sync"]),
                 ]
             )
         finally:
@@ -219,9 +226,10 @@ class LocalCluster:
         if not self.log_file.exists():
             self.log_file.touch()
         self._chown(self.log_file)
-        opts = (
-            f"-p {self.port} -k {self.data_dir} -c listen_addresses=127.0.0.1 "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        opts = f"-p {self.port} -k {self.data_dir} -c listen_addresses=127.0.0.1 " + (
+            "-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
+            if self.durable
+            else "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         )
         proc = self._run(
             [
@@ -242,8 +250,8 @@ class LocalCluster:
         if proc.returncode != 0:
             tail = self.log_file.read_text(errors="replace")[-1200:] if self.log_file.exists() else ""
             raise SetupError(
-                f"The local PostgreSQL server in {self.data_dir} did not start "
-                f"(is port {self.port} taken? set SIA_PG_PORT). Server log:\n{tail}"
+                f"De lokale PostgreSQL-server in {self.data_dir} is niet gestart (is poort "
+                f"{self.port} bezet? Kies een andere met SIA_PG_PORT). Serverlog ({self.log_file}):\n{tail}"
             )
         self._ensure_database()
         return True

@@ -12,7 +12,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from layers.errors import InvalidUpload
-from layers.files import CONTROL_RE, UPLOAD_LIMITS, control_characters
+from layers.files import UPLOAD_LIMITS, brief, control_characters
 from layers.partners.schema import BUURTCODE_RE, POSTCODE_RE, Column
 
 _SHOWN_IN_SUMMARY = 3
@@ -44,13 +44,6 @@ def show(value: Any) -> str | None:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
-
-
-def brief(text: str, limit: int) -> str:
-    """A text as it may be shown back: control characters escaped, at most ``limit`` characters."""
-    if control_characters(text):
-        text = CONTROL_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass
