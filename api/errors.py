@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException
 
+from api.middleware import BODY_LIMIT_KEY, too_large
 from sia.errors import Forbidden, InvalidInput, InvalidUpload, NotFound, SetupError, SiaError
 
 log = logging.getLogger("sia.api")
@@ -183,23 +184,12 @@ _HTTP_DUTCH: dict[int, tuple[str, str]] = {
 }
 
 
-def _limit_text(request: Request) -> str:
-    limit = request.scope.get("starlette.max_body_size")
-    if not isinstance(limit, int):
-        return "Het verzoek is te groot."
-    size = f"{limit / (1024 * 1024):.0f} MB" if limit >= 1024 * 1024 else f"{limit // 1024} kB"
-    what = "een bestand" if limit >= 1024 * 1024 * 2 else "dit verzoek"
-    return (
-        f"Het verzoek is te groot: voor {what} is hoogstens {size} toegestaan. Er is niets gelezen of "
-        "opgeslagen."
-    )
-
-
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     fout, melding = _HTTP_DUTCH.get(exc.status_code, ("Fout", "Het verzoek is niet gelukt."))
     if exc.status_code == 413:
-        melding = _limit_text(request)
+        limit = request.scope.get(BODY_LIMIT_KEY)
+        melding = too_large(limit if isinstance(limit, int) else None)
     elif getattr(exc, "dutch", False) or type(exc).__name__ == "InvalidJsonNumber":
         fout, melding = "OngeldigVerzoek", str(exc.detail)
     elif exc.status_code == 404:

@@ -125,6 +125,29 @@ def _json_response(status: int, fout: str, melding: str) -> tuple[Message, Messa
     return start, {"type": "http.response.body", "body": body}
 
 
+BODY_LIMIT_KEY = "starlette.max_body_size"
+"""Where Starlette's RequestBodyLimitMiddleware keeps the limit of the current route."""
+
+
+def too_large(limit: int | None) -> str:
+    """Dutch text for a body over the route's limit."""
+    if limit is None:
+        return "Het verzoek is te groot. Er is niets gelezen of opgeslagen."
+    size = f"{limit / (1024 * 1024):.0f} MB" if limit >= 1024 * 1024 else f"{limit // 1024} kB"
+    what = "een bestand" if limit > 2 * 1024 * 1024 else "dit verzoek"
+    return (
+        f"Het verzoek is te groot: voor {what} is hoogstens {size} toegestaan. Er is niets gelezen of "
+        "opgeslagen."
+    )
+
+
+def _is_json(message: Message) -> bool:
+    for key, value in message.get("headers", []):
+        if key.lower() == b"content-type":
+            return b"json" in value.lower()
+    return False
+
+
 class Guard:
     """ASGI middleware: cross-origin writes refused, JSON numbers checked, security headers added."""
 
@@ -146,13 +169,29 @@ class Guard:
             return
         https = scope.get("scheme") == "https"
 
+        translating = False
+
         async def send_with_headers(message: Message) -> None:
+            nonlocal translating
             if message["type"] == "http.response.start":
+                if message["status"] == 413 and not _is_json(message):
+                    # Starlette's body limiter answers in English plain text: say it in Dutch
+                    translating = True
+                    return
                 present = {k.lower() for k, _ in message.get("headers", [])}
                 extra = [(k, v) for k, v in self.headers if k not in present]
                 if https:
                     extra.append((b"strict-transport-security", b"max-age=31536000"))
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
+            elif translating:
+                if message.get("more_body", False):
+                    return
+                translating = False
+                limit = scope.get(BODY_LIMIT_KEY)
+                text = too_large(limit if isinstance(limit, int) else None)
+                for part in _json_response(413, "TeGroot", text):
+                    await send_with_headers(part)
+                return
             await send(message)
 
         headers = Headers(scope=scope)

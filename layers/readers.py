@@ -55,11 +55,12 @@ VECTOR_SUFFIXES = {".gpkg", ".geojson", ".json", ".shp", ".fgb"}
 GIS_SUFFIXES = {*VECTOR_SUFFIXES, ".zip"}
 TABLE_SUFFIXES = {".csv", ".txt", ".xlsx"}
 _SHAPEFILE_PARTS = {".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx"}
-_ARCHIVE_KEEP = _SHAPEFILE_PARTS | VECTOR_SUFFIXES | {".csv", ".xlsx"}
+_ARCHIVE_KEEP = _SHAPEFILE_PARTS | VECTOR_SUFFIXES | {".csv", ".xlsx", ".zip"}  # a .zip: to say so
 _CHUNK = 2000
 _SAMPLE = 50
 
 pyogrio.set_gdal_config_options({"SHAPE_RESTORE_SHX": True})  # a lost .shx is rebuilt from the .shp
+csv.field_size_limit(max(LOADER_LIMITS.text_chars, csv.field_size_limit()))  # cells are limited per use
 
 
 def file_sha256(path: Path) -> str:
@@ -485,7 +486,10 @@ def csv_rows(text: str, *, limits: Limits) -> tuple[list[str], list[tuple[int, l
                 )
     except csv.Error:
         raise FileProblem(
-            f"regel {reader.line_num} kan niet als CSV worden gelezen", "een CSV-bestand met een kopregel"
+            f"regel {reader.line_num} kan niet als CSV worden gelezen (een waarde is te lang, of een "
+            "aanhalingsteken sluit niet)",
+            f"een CSV-bestand met een kopregel en waarden van hoogstens {_thousands(limits.text_chars)} "
+            "tekens",
         ) from None
     return header or [], body
 
@@ -559,6 +563,19 @@ def excel_sheets(
 
 
 def _sheet_rows(ws: Any, title: str, limits: Limits) -> list[tuple[int, list[Any]]]:
+    # the sheet's own <dimension> (its used range), read before any row: refuse early
+    used_cols, used_rows = getattr(ws, "_max_column", None), getattr(ws, "_max_row", None)
+    if used_cols is not None and used_cols > limits.columns:
+        raise FileProblem(
+            f"blad '{title}' gebruikt {used_cols:,} kolommen".replace(",", "."),
+            f"hoogstens {limits.columns} kolommen (verwijder lege of opgemaakte kolommen rechts)",
+        )
+    if used_rows is not None and used_rows > limits.rows + 1:
+        raise FileProblem(
+            f"blad '{title}' gebruikt {used_rows:,} rijen".replace(",", "."),
+            f"hoogstens {_thousands(limits.rows)} rijen per blad (verwijder lege of opgemaakte rijen "
+            "onderaan)",
+        )
     rows: list[tuple[int, list[Any]]] = []
     for number, values in enumerate(ws.iter_rows(max_col=limits.columns + 1, values_only=True), 1):
         if not any(v is not None and v != "" for v in values):
@@ -571,10 +588,14 @@ def _sheet_rows(ws: Any, title: str, limits: Limits) -> list[tuple[int, list[Any
         rows.append((number, list(values[: limits.columns])))
         if len(rows) > limits.rows + 1:  # + the header row
             raise FileProblem(
-                f"blad '{title}' heeft meer dan {limits.rows:,} rijen".replace(",", "."),
-                f"hoogstens {limits.rows:,} rijen per blad".replace(",", "."),
+                f"blad '{title}' heeft meer dan {_thousands(limits.rows)} rijen",
+                f"hoogstens {_thousands(limits.rows)} rijen per blad",
             )
     return rows
+
+
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
 
 
 def read_excel_tables(path: Path, *, limits: Limits = LOADER_LIMITS) -> dict[str, pd.DataFrame]:

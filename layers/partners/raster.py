@@ -180,20 +180,22 @@ def _check_raster(
     if block_rows * block_cols > limits.raster_block_cells:
         raise _reject(
             name,
-            f"het raster is opgeslagen in blokken van {block_cols:,} × {block_rows:,} cellen".replace(
-                ",", "."
-            ),
-            f"blokken van hoogstens {limits.raster_block_cells:,} cellen (sla op met tegels, "
-            "bijv. GDAL-optie TILED=YES)".replace(",", "."),
+            f"het raster is opgeslagen in blokken van {_n(block_cols)} × {_n(block_rows)} cellen",
+            f"blokken van hoogstens {_n(limits.raster_block_cells)} cellen (sla het raster op met "
+            "tegels, 'tiled')",
         )
     win = _window(ds, bounds)
     cells = 0 if win is None else int(win.width) * int(win.height)
     if cells > limits.raster_cells:
         raise _reject(
             name,
-            f"het deel van het raster over de buurten heeft {cells:,} cellen".replace(",", "."),
-            f"hoogstens {limits.raster_cells:,} cellen (kies een grotere celgrootte)".replace(",", "."),
+            f"het deel van het raster over de buurten heeft {_n(cells)} cellen",
+            f"hoogstens {_n(limits.raster_cells)} cellen (kies een grotere celgrootte)",
         )
+
+
+def _n(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
 
 
 def _stats(
