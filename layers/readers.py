@@ -72,8 +72,16 @@ def file_sha256(path: Path) -> str:
 
 
 def problem(path: Path | str, message: str, **where: Any) -> dict[str, Any]:
-    """One entry of an InvalidUpload's details: file, location and a Dutch message."""
-    return {"bestand": Path(path).name, **where, "melding": message}
+    """One entry of an InvalidUpload's details: file, row, column, value, what was expected, and a
+    Dutch sentence saying all of it (``melding``)."""
+    name = Path(path).name
+    place = [f"Bestand '{name}'"]
+    if where.get("rij") is not None:
+        place.append(f"rij {where['rij']}")
+    if where.get("kolom"):
+        place.append(f"kolom '{where['kolom']}'")
+    expected = f"; verwacht {where['verwacht']}" if where.get("verwacht") else ""
+    return {"bestand": name, **where, "melding": f"{', '.join(place)}: {message}{expected}."}
 
 
 def _invalid(name: str, exc: FileProblem, what: str) -> InvalidUpload:
@@ -793,13 +801,13 @@ def raise_if_problems(path: Path | str, problems: list[dict[str, Any]], what: st
 
 
 def _describe(p: Mapping[str, Any]) -> str:
-    where = []
-    if p.get("rij") is not None:
-        where.append(f"rij {p['rij']}")
-    if p.get("kolom"):
-        where.append(f"kolom '{p['kolom']}'")
-    prefix = f"{', '.join(where)}: " if where else ""
-    return prefix + str(p["melding"])
+    """A detail's sentence without the file name (the summary names the file once)."""
+    text = str(p["melding"]).rstrip(".")
+    prefix = f"Bestand '{p.get('bestand')}'"
+    for cut in (prefix + ", ", prefix + ": "):
+        if text.startswith(cut):
+            return text[len(cut) :]
+    return text
 
 
 def to_python(value: Any) -> Any:
