@@ -219,7 +219,12 @@ def database_unavailable(request: Request) -> str:
 
 async def _database_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DBAPIError)
-    if not (isinstance(exc, OperationalError) or exc.connection_invalidated):
+    # connection failures raise psycopg's OperationalError itself; its subclasses (a cancelled
+    # statement, a deadlock) are errors of one request, not of the database being away
+    unreachable = exc.connection_invalidated or (
+        isinstance(exc, OperationalError) and type(exc.orig).__name__ == "OperationalError"
+    )
+    if not unreachable:
         return await _unexpected(request, exc)
     log.warning("Database unavailable on %s %s: %s", request.method, request.url.path, exc)
     return JSONResponse(

@@ -326,6 +326,10 @@ def check_workbook(path: Path, limits: Limits) -> None:
                 f"uitgepakt zou de werkmap {_size(total)} groot zijn",
                 f"hoogstens {_size(limits.unzipped_bytes)} (vaak helpt: lege rijen en opmaak verwijderen)",
             )
+        if archive.getinfo("[Content_Types].xml").file_size > MiB:
+            raise FileProblem(
+                "de inhoudsopgave van de werkmap is onwaarschijnlijk groot", "een Excel-werkmap (.xlsx)"
+            )
         types = archive.read("[Content_Types].xml")
         if any(_MACRO_PARTS.search(n) for n in names) or any(t in types for t in _MACRO_TYPES):
             raise FileProblem(
