@@ -131,9 +131,17 @@ _PATTERNS: dict[str, str] = {
 
 
 def _dutch(error: dict[str, Any]) -> dict[str, Any]:
-    loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "form")]
-    field = ".".join(loc) or "verzoek"
     kind = str(error.get("type", ""))
+    loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "form")]
+    if kind == "json_invalid":  # loc holds the position where the JSON broke off
+        position = f" (fout bij teken {loc[0]})" if loc else ""
+        return {
+            "veld": "verzoek",
+            "melding": f"Het verzoek is geen geldige JSON{position}.",
+            "waarde": None,
+            "type": kind,
+        }
+    field = ".".join(loc) or "verzoek"
     ctx = {k: v for k, v in (error.get("ctx") or {}).items() if k != "error"}
     if "pattern" in ctx:
         ctx["pattern"] = _PATTERNS.get(str(ctx["pattern"]), f"'{ctx['pattern']}'")

@@ -215,16 +215,17 @@ def check_kind(path: Path, name: str) -> str:
 _SKIPPED_PARTS = {"__MACOSX"}
 
 
-def _open_zip(path: Path, limits: Limits) -> zipfile.ZipFile:
+def _open_zip(path: Path, limits: Limits, *, what: str = "het zip-archief") -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(path)
         members = archive.infolist()
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-        raise FileProblem("het zip-archief is beschadigd of onvolledig", "een volledig zip-archief") from None
+        expected = "een volledig zip-archief" if what == "het zip-archief" else "een volledige Excel-werkmap"
+        raise FileProblem(f"{what} is beschadigd of onvolledig", expected) from None
     if len(members) > limits.zip_members:
         archive.close()
         raise FileProblem(
-            f"het zip-archief bevat {len(members):,} bestanden".replace(",", "."),
+            f"{what} bevat {len(members):,} bestanden".replace(",", "."),
             f"hoogstens {limits.zip_members:,} bestanden".replace(",", "."),
         )
     return archive
@@ -313,7 +314,7 @@ def check_workbook(path: Path, limits: Limits) -> None:
     An Office Open XML package never holds a DTD (the standard forbids it), so any ``<!DOCTYPE``
     or ``<!ENTITY`` before a part's root element is an attack on the XML parser and refused.
     """
-    with _open_zip(path, limits) as archive:
+    with _open_zip(path, limits, what="de werkmap") as archive:
         members = archive.infolist()
         names = [m.filename for m in members]
         if "[Content_Types].xml" not in names:
