@@ -25,16 +25,8 @@ from layers.files import (
     sniff,
 )
 from layers.partners._problems import Problems, is_empty, show
-from layers.readers import (
-    Candidate,
-    crs_label,
-    csv_rows,
-    decode_text,
-    excel_sheets,
-    load_layer,
-    named,
-    present,
-)
+from layers.readers import Candidate, crs_label, load_layer, named, present
+from layers.tables import csv_rows, decode_text, excel_sheets
 
 EXCEL_SUFFIXES = {".xlsx"} | MACRO_SUFFIXES  # macro workbooks are recognised, then refused
 GIS_SUFFIXES = {".gpkg", ".geojson", ".json", ".shp", ".zip", ".fgb"}  # .zip: a zipped Shapefile
