@@ -80,8 +80,8 @@ def _mount_webmap(app: FastAPI, settings: Settings) -> None:
         path = modules / folder
         if not path.is_dir():
             raise SetupError(
-                f"The web map's npm packages are missing ({path}). Run `npm ci` in {webmap} "
-                "(the README's first command does this)."
+                f"De npm-pakketten van de webkaart ontbreken ({path}). Voer `npm ci` uit in {webmap} "
+                "(het eerste commando van de README doet dat)."
             )
         app.mount(f"/vendor/{prefix}", StaticFiles(directory=path), name=f"vendor-{prefix}")
     app.mount("/static", StaticFiles(directory=webmap / "src"), name="static")
