@@ -170,6 +170,14 @@ def _existing_file(value: str) -> Path:
     return path
 
 
+def _existing_file_or_folder(value: str) -> Path:
+    """A layer file, or a folder holding one (an unpacked CBS zip with shapefiles)."""
+    path = Path(value)
+    if not path.exists():
+        raise argparse.ArgumentTypeError(f"bestand of map '{value}' bestaat niet")
+    return path
+
+
 def _output_file(value: str) -> Path:
     path = Path(value)
     if path.suffix.lower() not in OUTPUT_FORMATS:
@@ -335,13 +343,17 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
         if args.layer == "buurten":
             from layers.cbs import prepare_buurten, store_buurten
 
-            prepared = prepare_buurten(args.file, gemeenten=gemeenten, year=args.year, progress=_progress)
+            prepared = prepare_buurten(
+                args.file, gemeenten=gemeenten, year=args.year, layer=args.laag, progress=_progress
+            )
             with engine.begin() as conn:
                 result = store_buurten(conn, prepared, progress=_progress)
         else:
             from layers.leefbaarometer import prepare_leefbaarometer, store_leefbaarometer
 
-            prepared_lbm = prepare_leefbaarometer(args.file, editie=args.editie, progress=_progress)
+            prepared_lbm = prepare_leefbaarometer(
+                args.file, editie=args.editie, layer=args.laag, progress=_progress
+            )
             with engine.begin() as conn:
                 result = store_leefbaarometer(conn, prepared_lbm, gemeenten=gemeenten)
     finally:
@@ -367,7 +379,9 @@ def cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
     _say(f"Opgeslagen: {path}")
     if args.no_load:
         return 0
-    ns = argparse.Namespace(layer="buurten", file=path, gemeente=args.gemeente, year=args.year, editie=None)
+    ns = argparse.Namespace(
+        layer="buurten", file=path, gemeente=args.gemeente, year=args.year, editie=None, laag=None
+    )
     return cmd_load(ns, settings)
 
 
@@ -614,7 +628,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         )
     for layer, rel in (("buurten", ENSCHEDE_BUURTEN), ("leefbaarometer", ENSCHEDE_LBM)):
         ns = argparse.Namespace(
-            layer=layer, file=data_dir / rel, gemeente=[settings.gemeente], year=None, editie=None
+            layer=layer, file=data_dir / rel, gemeente=[settings.gemeente], year=None, editie=None, laag=None
         )
         _say(f"Laden: {rel}")
         cmd_load(ns, settings)
@@ -681,7 +695,12 @@ def build_parser() -> argparse.ArgumentParser:
     load = _parser(sub, "load", "laad een kaartlaag in de database")
     load_sub = load.add_subparsers(dest="layer", required=True, title="lagen", metavar="LAAG")
     lb = _parser(load_sub, "buurten", "CBS wijk- en buurtkaart (GeoPackage, GeoJSON of Shapefile)")
-    lb.add_argument("file", type=_existing_file, metavar="BESTAND", help="het buurtenbestand")
+    lb.add_argument(
+        "file",
+        type=_existing_file_or_folder,
+        metavar="BESTAND",
+        help="het buurtenbestand (of een map of zip)",
+    )
     lb.add_argument(
         "--gemeente",
         action="append",
@@ -695,9 +714,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="JAAR",
         help="jaar van de buurtindeling, als het bestand het niet zegt",
     )
+    lb.add_argument(
+        "--laag",
+        metavar="NAAM",
+        help="de laag in een GeoPackage, map of zip met meerdere lagen; zonder: gekozen op inhoud",
+    )
     lb.set_defaults(func=cmd_load, editie=None)
     ll = _parser(load_sub, "leefbaarometer", "Leefbaarometer-scores per buurt")
-    ll.add_argument("file", type=_existing_file, metavar="BESTAND", help="het Leefbaarometer-bestand")
+    ll.add_argument(
+        "file", type=_existing_file_or_folder, metavar="BESTAND", help="het Leefbaarometer-bestand"
+    )
     ll.add_argument(
         "--editie", type=_year(2000), metavar="JAAR", help="editie, als het bestand het niet zegt"
     )
@@ -707,6 +733,11 @@ def build_parser() -> argparse.ArgumentParser:
         type=_gemeente,
         metavar="GMxxxx",
         help="alleen deze gemeente (herhaalbaar)",
+    )
+    ll.add_argument(
+        "--laag",
+        metavar="NAAM",
+        help="de laag in een GeoPackage, map of zip met meerdere lagen; zonder: gekozen op inhoud",
     )
     ll.set_defaults(func=cmd_load, year=None)
 

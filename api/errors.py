@@ -1,15 +1,27 @@
-"""Domain errors → HTTP status: one table, one installer. Unexpected errors give a generic 500."""
+"""Domain errors → HTTP status: one table, one installer. Unexpected errors give a generic 500.
+
+Every body a client gets is Dutch and has the same shape (``fout``, ``melding``, optional
+``details``): domain errors, request validation (422), HTTP errors from the framework (404, 405,
+413, a malformed form), an unreachable database (503) and unexpected errors (500, logged). Values
+are echoed back only in part (at most 200 characters, control characters escaped, NaN and Infinity
+as text), so an answer never repeats a hostile body in full.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
+import math
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, OperationalError
+from starlette.exceptions import HTTPException
 
+from api.middleware import BODY_LIMIT_KEY, too_large
 from sia.errors import Forbidden, InvalidInput, InvalidUpload, NotFound, SetupError, SiaError
 
 log = logging.getLogger("sia.api")
@@ -31,11 +43,41 @@ def _status_for(exc: SiaError) -> int:
     return 400
 
 
+_SHOWN = 200
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def shown(value: Any, limit: int = _SHOWN) -> Any:
+    """A value as it may be echoed: JSON-safe (NaN and Infinity as text), control characters
+    escaped, texts cut to ``limit`` characters; containers are shown as cut JSON text."""
+    if value is None or isinstance(value, bool | int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if not isinstance(value, str):
+        try:
+            value = json.dumps(value, ensure_ascii=False, default=str)
+        except (TypeError, ValueError):
+            value = str(value)
+    if _CONTROL.search(value):
+        value = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def _safe(item: Any) -> Any:
+    """A detail dict (or list) with every value made JSON-safe and cut."""
+    if isinstance(item, dict):
+        return {k: (_safe(v) if isinstance(v, dict | list) else shown(v, 1000)) for k, v in item.items()}
+    if isinstance(item, list):
+        return [_safe(v) for v in item[:200]]
+    return shown(item, 1000)
+
+
 async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, SiaError)
-    body: dict[str, object] = {"fout": type(exc).__name__, "melding": exc.message}
+    body: dict[str, object] = {"fout": type(exc).__name__, "melding": shown(exc.message, 4000)}
     if exc.details:
-        body["details"] = exc.details
+        body["details"] = _safe(exc.details)
     return JSONResponse(status_code=_status_for(exc), content=body)
 
 
@@ -65,6 +107,17 @@ _DUTCH: dict[str, str] = {
     "int_type": "moet een geheel getal zijn",
     "float_type": "moet een getal zijn",
     "bool_type": "moet true of false zijn",
+    "too_long": "heeft te veel elementen (hoogstens {max_length})",
+    "too_short": "heeft te weinig elementen (minstens {min_length})",
+    "string_unicode": "is geen geldige tekst (UTF-8)",
+    "string_sub_type": "moet tekst zijn",
+    "bytes_type": "moet een bestand zijn",
+    "url_parsing": "is geen geldige URL",
+    "date_parsing": "is geen geldige datum (jjjj-mm-dd)",
+    "datetime_parsing": "is geen geldige datum en tijd",
+    "multiple_of": "moet een veelvoud zijn van {multiple_of}",
+    "union_tag_invalid": "heeft een onbekende soort; verwacht {expected_tags}",
+    "missing_argument": "ontbreekt",
 }
 
 
@@ -78,28 +131,34 @@ _PATTERNS: dict[str, str] = {
 
 
 def _dutch(error: dict[str, Any]) -> dict[str, Any]:
-    loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "form")]
-    field = ".".join(loc) or "verzoek"
     kind = str(error.get("type", ""))
+    loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "form")]
+    if kind == "json_invalid":  # loc holds the position where the JSON broke off
+        position = f" (fout bij teken {loc[0]})" if loc else ""
+        return {
+            "veld": "verzoek",
+            "melding": f"Het verzoek is geen geldige JSON{position}.",
+            "waarde": None,
+            "type": kind,
+        }
+    field = ".".join(loc) or "verzoek"
     ctx = {k: v for k, v in (error.get("ctx") or {}).items() if k != "error"}
     if "pattern" in ctx:
         ctx["pattern"] = _PATTERNS.get(str(ctx["pattern"]), f"'{ctx['pattern']}'")
-    if kind in _DUTCH:
+    if kind in ("value_error", "assertion_error"):
+        # our own validators (e.g. unknown method, control characters) say what is valid in Dutch
+        text = str(error.get("msg", kind)).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    elif kind in _DUTCH:
         try:
             text = _DUTCH[kind].format(**ctx)
         except (KeyError, IndexError):
-            text = str(error.get("msg", kind))
-    else:  # our own validators (e.g. unknown method) say what is valid
-        text = str(error.get("msg", kind)).removeprefix("Value error, ")
-    value = None if kind == "missing" else error.get("input")
-    if not (isinstance(value, str | int | float | bool) or value is None):
-        try:
-            value = json.dumps(value, ensure_ascii=False, default=str)
-        except (TypeError, ValueError):
-            value = str(value)
+            text = "is ongeldig"
+    else:  # a pydantic type without a Dutch text: never show its English message
+        text = f"is ongeldig ({kind})"
+    value = None if kind == "missing" else shown(error.get("input"))
     return {
-        "veld": field,
-        "melding": f"'{field}' {text}",
+        "veld": shown(field, 100),
+        "melding": shown(f"'{field}' {text}", 400),
         "waarde": value,
         "type": kind,
     }
@@ -107,16 +166,78 @@ def _dutch(error: dict[str, Any]) -> dict[str, Any]:
 
 async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    details = [_dutch(dict(e)) for e in exc.errors()]
-    shown = "; ".join(d["melding"] for d in details[:5])
-    more = f" (en nog {len(details) - 5})" if len(details) > 5 else ""
+    details = [_dutch(dict(e)) for e in exc.errors()[:50]]
+    summary = "; ".join(d["melding"] for d in details[:5])
+    more = f" (en nog {len(exc.errors()) - 5})" if len(exc.errors()) > 5 else ""
     return JSONResponse(
         status_code=422,
         content={
             "fout": "OngeldigVerzoek",
-            "melding": f"Ongeldige invoer: {shown}{more}.",
+            "melding": f"Ongeldige invoer: {summary}{more}.",
             "details": details,
         },
+    )
+
+
+# status → what a planner reads when the framework itself refuses a request
+_HTTP_DUTCH: dict[int, tuple[str, str]] = {
+    400: (
+        "OngeldigVerzoek",
+        "Het verzoek kan niet worden gelezen (onvolledig of beschadigd formulier of bestand).",
+    ),
+    404: ("NietGevonden", "Deze pagina of route bestaat niet."),
+    405: ("MethodeNietToegestaan", "Deze route kan niet op deze manier worden aangeroepen."),
+    413: ("TeGroot", "Het verzoek is te groot."),
+    415: ("OngeldigType", "Dit soort inhoud wordt hier niet aangenomen."),
+}
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    fout, melding = _HTTP_DUTCH.get(exc.status_code, ("Fout", "Het verzoek is niet gelukt."))
+    if exc.status_code == 413:
+        limit = request.scope.get(BODY_LIMIT_KEY)
+        melding = too_large(limit if isinstance(limit, int) else None)
+    elif getattr(exc, "dutch", False) or type(exc).__name__ == "InvalidJsonNumber":
+        fout, melding = "OngeldigVerzoek", str(exc.detail)
+    elif exc.status_code == 404:
+        melding = f"Deze pagina of route bestaat niet: {shown(request.url.path, 100)}"
+    return JSONResponse(
+        status_code=exc.status_code,
+        content={"fout": fout, "melding": melding},
+        headers=getattr(exc, "headers", None),
+    )
+
+
+def _database_name(request: Request) -> str:
+    engine = getattr(request.app.state, "engine", None)
+    url = getattr(engine, "url", None)
+    if url is None:
+        return "de database"
+    return f"de database '{url.database}' op {url.host}:{url.port}"
+
+
+def database_unavailable(request: Request) -> str:
+    """Dutch text for an unreachable PostgreSQL, naming the database (never its password)."""
+    return (
+        f"{_database_name(request)} is niet bereikbaar. Draait PostgreSQL? (`sia db status`; "
+        "bij een eigen server: SIA_DATABASE_URL). Probeer het daarna opnieuw."
+    )
+
+
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DBAPIError)
+    # connection failures raise psycopg's OperationalError itself; its subclasses (a cancelled
+    # statement, a deadlock) are errors of one request, not of the database being away
+    unreachable = exc.connection_invalidated or (
+        isinstance(exc, OperationalError) and type(exc.orig).__name__ == "OperationalError"
+    )
+    if not unreachable:
+        return await _unexpected(request, exc)
+    log.warning("Database unavailable on %s %s: %s", request.method, request.url.path, exc)
+    return JSONResponse(
+        status_code=503,
+        content={"fout": "DatabaseNietBereikbaar", "melding": database_unavailable(request)},
     )
 
 
@@ -134,4 +255,6 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(SiaError, _domain_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(DBAPIError, _database_error)
     app.add_exception_handler(Exception, _unexpected)

@@ -1,4 +1,4 @@
-"""The FastAPI application factory: wires settings, database engine, routers and the web map."""
+"""The FastAPI application factory: wires settings, database engine, guards, routers and the web map."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from api.errors import install_error_handlers
+from api.middleware import Guard, content_security_policy, tile_source
 from api.routers import (
     buurten,
     health,
@@ -32,7 +34,21 @@ VENDOR = {
     "leaflet-geoman": "@geoman-io/leaflet-geoman-free/dist",
     "simple-statistics": "simple-statistics/dist",
     "leaflet.markercluster": "leaflet.markercluster/dist",
+    "swagger-ui": "swagger-ui-dist",
 }
+
+JSON_BODY_LIMIT = 1024 * 1024
+"""Largest request body of any route that does not set its own (JSON bodies are small)."""
+
+
+class SiaApp(FastAPI):
+    """FastAPI with :class:`api.middleware.Guard` around everything, its error handling included."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        settings: Settings = self.state.settings
+        tiles = tile_source(settings.basemap_url)
+        csp = content_security_policy(image_sources=[tiles] if tiles else [])
+        return Guard(super().build_middleware_stack(), csp=csp)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -48,11 +64,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             engine.dispose()
 
-    app = FastAPI(
+    app = SiaApp(
         title="SIA/DIA — Stedelijke Investeringsafweging Enschede",
         description="Kaartlagen, indicatoren en scores per buurt voor de SIA en de DIA's.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served below with local assets (no CDN)
+        redoc_url=None,
+        max_body_size=JSON_BODY_LIMIT,  # Starlette's streaming limit; uploads set their own
     )
     app.state.settings = settings
     install_error_handlers(app)
@@ -60,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     app.include_router(scenarios.router)
     _mount_webmap(app, settings)
+    _docs(app)
     return app
 
 
@@ -70,8 +90,8 @@ def _mount_webmap(app: FastAPI, settings: Settings) -> None:
         path = modules / folder
         if not path.is_dir():
             raise SetupError(
-                f"The web map's npm packages are missing ({path}). Run `npm ci` in {webmap} "
-                "(the README's first command does this)."
+                f"De npm-pakketten van de webkaart ontbreken ({path}). Voer `npm ci` uit in {webmap} "
+                "(het eerste commando van de README doet dat)."
             )
         app.mount(f"/vendor/{prefix}", StaticFiles(directory=path), name=f"vendor-{prefix}")
     app.mount("/static", StaticFiles(directory=webmap / "src"), name="static")
@@ -79,3 +99,45 @@ def _mount_webmap(app: FastAPI, settings: Settings) -> None:
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
         return FileResponse(webmap / "src" / "index.html")
+
+
+_DOCS_HTML = """<!doctype html>
+<html lang="nl">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>{title} — API-documentatie</title>
+  <link rel="icon" href="data:,">
+  <link rel="stylesheet" href="/vendor/swagger-ui/swagger-ui.css">
+</head>
+<body>
+  <div id="swagger-ui"></div>
+  <script src="/vendor/swagger-ui/swagger-ui-bundle.js"></script>
+  <script src="/docs/init.js"></script>
+</body>
+</html>
+"""
+
+# An external script, not an inline one: the Content-Security-Policy allows scripts from 'self' only.
+_DOCS_INIT = """window.ui = SwaggerUIBundle({
+  url: "/openapi.json",
+  dom_id: "#swagger-ui",
+  deepLinking: true,
+  validatorUrl: null,
+  presets: [SwaggerUIBundle.presets.apis],
+  layout: "BaseLayout",
+});
+"""
+
+
+def _docs(app: FastAPI) -> None:
+    """``/docs``: Swagger UI from the npm package swagger-ui-dist, served by this app."""
+    page = _DOCS_HTML.format(title=app.title)
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return HTMLResponse(page)
+
+    @app.get("/docs/init.js", include_in_schema=False)
+    def docs_init() -> Response:
+        return Response(_DOCS_INIT, media_type="text/javascript")

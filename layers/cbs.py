@@ -9,22 +9,32 @@ are derived from the buurten (dissolved per wijkcode) on every load.
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from sqlalchemy import Connection, text
 
 from layers.errors import InvalidUpload
+from layers.files import LOADER_LIMITS, Limits
 from layers.readers import (
+    BUURTCODE_RE,
+    Candidate,
     Progress,
     cbs_missing_to_nan,
     check_codes,
+    check_texts,
+    column_key,
+    crs_label,
     file_sha256,
+    not_numbers,
     numeric_columns,
+    present,
     problem,
     raise_if_problems,
     read_vector,
@@ -43,7 +53,7 @@ ALIASES: dict[str, list[str]] = {
     "gemeentecode": ["gemeentecode", "gm_code", "gemeenteco"],
     "gemeentenaam": ["gemeentenaam", "gm_naam", "gemeentena", "gemeente"],
     "jaar": ["jaar"],
-    "jaarstatcode": ["jaarstatcode", "jaarstatco"],
+    "jaarstatcode": ["jaarstatcode", "jaarstatco", "jrstatcode"],
     "aantal_inwoners": ["aantal_inwoners", "aant_inw", "aantal_inw"],
     "aantal_huishoudens": ["aantal_huishoudens", "aantal_hh", "aant_hh", "aantal_hui"],
     "bevolkingsdichtheid": [
@@ -74,6 +84,11 @@ _TEXT_COLUMNS = {
     "indelingswijziging_wijken_en_buurten",
     "ind_wbi",
     "indelingsw",
+    "jrstatcode",
+    "statcode",
+    "statnaam",
+    "rubriek",
+    "objectid",
 }
 _CORE_NUMERIC = ["aantal_inwoners", "aantal_huishoudens", "bevolkingsdichtheid", "oppervlakte_land_ha"]
 
@@ -89,6 +104,19 @@ class PreparedBuurten:
     gemeenten: list[str]
     repaired: list[str] = field(default_factory=list)  # buurtcodes whose geometry was repaired
     skipped_water: int = 0
+    notes: list[str] = field(default_factory=list)  # what was assumed, e.g. RD New for a GeoJSON
+
+
+def holds_buurten(candidate: Candidate, sample: pd.DataFrame) -> bool:
+    """Whether a layer holds buurten: polygons, and a code column whose values are buurtcodes."""
+    kind = (candidate.geometry_type or "").lower()
+    if "polygon" not in kind and kind != "unknown":
+        return False
+    renamed = rename_aliases(sample, {"buurtcode": ALIASES["buurtcode"]})
+    if "buurtcode" not in renamed.columns:
+        return False
+    codes = renamed["buurtcode"].dropna().astype(str).str.strip()
+    return len(codes) > 0 and float(codes.map(lambda c: bool(BUURTCODE_RE.match(c))).mean()) >= 0.8
 
 
 def prepare_buurten(
@@ -96,12 +124,26 @@ def prepare_buurten(
     *,
     gemeenten: list[str] | None = None,
     year: int | None = None,
+    layer: str | None = None,
+    limits: Limits = LOADER_LIMITS,
     progress: Progress | None = None,
 ) -> PreparedBuurten:
-    """Read and validate a CBS buurten file; raise InvalidUpload listing every problem."""
+    """Read and validate a CBS buurten file; raise InvalidUpload listing every problem.
+
+    ``path`` may be a GeoPackage with several layers (the buurten layer is found by its content,
+    or named with ``layer``), a GeoJSON, a Shapefile, a FlatGeobuf, or a folder or zip archive
+    holding one of these (also in a subfolder, as CBS publishes them).
+    """
     path = Path(path)
-    raw = read_vector(path, progress=progress)
-    if not isinstance(raw, gpd.GeoDataFrame) or raw.geometry.isna().all():
+    raw = read_vector(
+        path,
+        layer=layer,
+        want=holds_buurten,
+        what="buurtvlakken met buurtcodes",
+        limits=limits,
+        progress=progress,
+    )
+    if not isinstance(raw, gpd.GeoDataFrame) or (len(raw) and shapely.is_missing(raw.geometry.values).all()):
         raise InvalidUpload(
             f"{path.name} heeft geen geometrie; een buurtenkaart moet buurtvlakken bevatten "
             "(GeoPackage, GeoJSON of Shapefile).",
@@ -114,9 +156,13 @@ def prepare_buurten(
         )
     frame = rename_aliases(raw, ALIASES)
     _check_columns(frame, path)
-    problems = check_codes(frame, path, "buurtcode")
-    problems += _check_crs(frame, path)
+    notes: list[str] = []
+    problems = check_texts(frame, path, ["buurtnaam", "gemeentenaam", "wijkcode", "gemeentecode"])
+    problems += check_codes(frame, path, "buurtcode")
+    frame, crs_problems = _check_crs(frame, path, notes)
+    problems += crs_problems
     problems += _check_geometry(frame, path)
+    problems += _check_numbers(frame, path)
     file_year, year_problems = _resolve_year(frame, path, year)
     problems += year_problems
     raise_if_problems(path, problems, "buurtenkaart")
@@ -143,17 +189,31 @@ def prepare_buurten(
     gdf = _with_kerncijfers(gdf)
     return PreparedBuurten(
         path=path,
-        sha256=file_sha256(path),
+        sha256=source_sha256(path),
         year=file_year,
         frame=gdf,
         gemeenten=sorted(gdf["gemeentecode"].unique()),
         repaired=repaired,
+        notes=notes,
     )
+
+
+def source_sha256(path: Path) -> str:
+    """Of a file, or of every file in a folder (names and contents)."""
+    if not path.is_dir():
+        return file_sha256(path)
+    import hashlib
+
+    digest = hashlib.sha256()
+    for part in sorted(p for p in path.rglob("*") if p.is_file()):
+        digest.update(part.relative_to(path).as_posix().encode())
+        digest.update(file_sha256(part).encode())
+    return digest.hexdigest()
 
 
 def _check_columns(frame: pd.DataFrame, path: Path) -> None:
     if "buurtcode" not in frame.columns:
-        found = ", ".join(str(c) for c in frame.columns if c != "geometry")
+        found = ", ".join(str(c) for c in frame.columns if c != "geometry")[:500]
         raise InvalidUpload(
             f"{path.name} heeft geen kolom met buurtcodes. Verwacht een kolom 'buurtcode' (PDOK) "
             f"of 'BU_CODE' (CBS-shapefile); gevonden kolommen: {found}.",
@@ -169,33 +229,86 @@ def _check_columns(frame: pd.DataFrame, path: Path) -> None:
         )
 
 
-def _check_crs(frame: gpd.GeoDataFrame, path: Path) -> list[dict[str, Any]]:
+# RD New coordinates of the Netherlands (with a margin)
+_RD_BOUNDS = (-7000.0, 289000.0, 300000.0, 629000.0)
+_NL_LONLAT = (2.5, 50.5, 7.5, 54.0)
+
+
+def _inside(bounds: Any, box: tuple[float, float, float, float]) -> bool:
+    return bool(bounds[0] >= box[0] and bounds[1] >= box[1] and bounds[2] <= box[2] and bounds[3] <= box[3])
+
+
+def _check_crs(
+    frame: gpd.GeoDataFrame, path: Path, notes: list[str]
+) -> tuple[gpd.GeoDataFrame, list[dict[str, Any]]]:
+    """The file's CRS must put the buurten in the Netherlands; a GeoJSON without CRS member whose
+    coordinates are RD New is read as RD New (GDAL assumes WGS84 for GeoJSON), with a note."""
     if frame.crs is None:
-        return [
+        return frame, [
             problem(
                 path,
                 "het coördinatenstelsel is onbekend (geen .prj of CRS in het bestand)",
                 verwacht="een bekend stelsel, bij voorkeur EPSG:28992 (RD New)",
             )
         ]
-    bounds = frame.to_crs(4326).total_bounds
-    if not (bounds[0] >= 2.5 and bounds[2] <= 7.5 and bounds[1] >= 50.5 and bounds[3] <= 54.0):
-        return [
+    geoms = frame.geometry[present(frame.geometry)]
+    if geoms.empty:
+        return frame, []  # every buurt without geometry: reported by _check_geometry
+    bounds = geoms.total_bounds
+    if not np.isfinite(bounds).all() or np.abs(bounds).max() > 1e8:
+        return frame, [
+            problem(
+                path,
+                "de coördinaten zijn ongeldig (oneindig, geen getal of astronomisch groot)",
+                verwacht="coördinaten in RD New (meters) of WGS84 (graden)",
+            )
+        ]
+    geographic = frame.crs.is_geographic
+    if geographic and not _inside(bounds, _NL_LONLAT) and _inside(bounds, _RD_BOUNDS):
+        if path.suffix.lower() in {".geojson", ".json"}:
+            notes.append(
+                f"{path.name} noemt geen coördinatenstelsel en de coördinaten zijn RD New (meters): "
+                "gelezen als EPSG:28992."
+            )
+            return frame.set_crs(RD_NEW, allow_override=True), []
+        return frame, [
+            problem(
+                path,
+                f"het bestand zegt {crs_label(frame.crs)} (graden), "
+                "maar de coördinaten lijken RD New (meters)",
+                verwacht="het juiste coördinatenstelsel in het bestand (EPSG:28992 voor RD New)",
+            )
+        ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            wgs = gpd.GeoSeries(geoms, crs=frame.crs).to_crs(4326).total_bounds
+        except Exception:
+            wgs = np.array([np.nan] * 4)
+    if not np.isfinite(wgs).all() or not _inside(wgs, _NL_LONLAT):
+        shown = ", ".join(f"{b:.6g}" for b in bounds)
+        return frame, [
             problem(
                 path,
                 f"de coördinaten liggen niet in Nederland volgens het opgegeven stelsel "
-                f"{frame.crs.to_string()} (omhullende {[round(b, 3) for b in bounds]})",
+                f"{crs_label(frame.crs)} (omhullende {shown})",
                 verwacht="buurten in Nederland; klopt het coördinatenstelsel?",
             )
         ]
-    return []
+    return frame, []
 
 
 def _check_geometry(frame: gpd.GeoDataFrame, path: Path) -> list[dict[str, Any]]:
     problems = []
     geoms = frame.geometry
-    bad = geoms.isna() | geoms.is_empty
-    wrong_type = ~geoms.geom_type.isin(["Polygon", "MultiPolygon"]) & ~bad
+    bad = pd.Series(~present(geoms), index=frame.index)
+    kinds = geoms.geom_type
+    collection_of_polygons = (kinds == "GeometryCollection") & geoms.map(
+        lambda g: (
+            g is not None and all(p.geom_type in ("Polygon", "MultiPolygon") for p in shapely.get_parts(g))
+        )
+    )
+    wrong_type = ~kinds.isin(["Polygon", "MultiPolygon"]) & ~bad & ~collection_of_polygons
     for idx in frame.index[bad]:
         problems.append(
             problem(
@@ -218,6 +331,27 @@ def _check_geometry(frame: gpd.GeoDataFrame, path: Path) -> list[dict[str, Any]]
                 verwacht="Polygon of MultiPolygon",
             )
         )
+    return problems
+
+
+def _check_numbers(frame: gpd.GeoDataFrame, path: Path) -> list[dict[str, Any]]:
+    """The core figures must be numbers (or CBS's codes for 'missing'): 'veel' or 'inf' is refused."""
+    problems = []
+    for col in _CORE_NUMERIC:
+        if col not in frame.columns:
+            continue
+        for idx in frame.index[not_numbers(frame[col])][:20]:
+            value = str(frame.at[idx, col])[:40]
+            problems.append(
+                problem(
+                    path,
+                    f"'{value}' is geen (eindig) getal",
+                    rij=int(idx) + 1,
+                    kolom=col,
+                    waarde=value,
+                    verwacht="een getal, of leeg of een CBS-code voor 'onbekend'",
+                )
+            )
     return problems
 
 
@@ -312,7 +446,9 @@ def _only_polygons(geom: shapely.Geometry) -> shapely.MultiPolygon:
 
 
 def _with_kerncijfers(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    numeric = numeric_columns(gdf, exclude=_TEXT_COLUMNS)
+    text_keys = {column_key(t) for t in _TEXT_COLUMNS}
+    texts = {c for c in gdf.columns if column_key(c) in text_keys}
+    numeric = numeric_columns(gdf, exclude=_TEXT_COLUMNS | texts)
     for col in numeric:
         gdf[col] = cbs_missing_to_nan(gdf[col])
     for col in _CORE_NUMERIC:
@@ -435,7 +571,7 @@ def store_buurten(
             True,
             [f"{p.path.name} ({p.year}) was al geladen; niets veranderd."],
         )
-    messages = []
+    messages = list(p.notes)
     if p.repaired:
         messages.append(f"{len(p.repaired)} ongeldige geometrieën hersteld: {', '.join(p.repaired[:10])}")
     load_id = log_load(

@@ -92,11 +92,17 @@ def _get_json(url: str, *, timeout: float) -> dict[str, Any]:
             data: dict[str, Any] = json.load(resp)
             return data
     except urllib.error.HTTPError as exc:
-        raise SetupError(f"PDOK answered {exc.code} {exc.reason} for {url}") from exc
+        raise SetupError(
+            f"PDOK antwoordde met foutcode {exc.code} voor {url.split('?')[0]}; bestaat de jaargang? "
+            "Probeer het later opnieuw, of laad een gedownloade buurtenkaart met `sia load buurten BESTAND`."
+        ) from exc
     except (urllib.error.URLError, TimeoutError) as exc:
         raise SetupError(
-            f"PDOK could not be reached ({exc}). Without internet access, download the "
-            "wijk- en buurtkaart elsewhere and load it with `sia load buurten FILE`."
+            "PDOK is niet bereikbaar (geen internetverbinding, of de server antwoordt niet). Download "
+            "de wijk- en buurtkaart elders en laad hem met `sia load buurten BESTAND`."
         ) from exc
     except json.JSONDecodeError as exc:
-        raise SetupError(f"PDOK's answer was not GeoJSON: {exc}") from exc
+        raise SetupError(
+            "Het antwoord van PDOK was geen GeoJSON (de dienst is mogelijk veranderd); laad een "
+            "gedownloade buurtenkaart met `sia load buurten BESTAND`."
+        ) from exc

@@ -12,15 +12,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, text
 
-from layers.cbs import LoadResult, already_loaded, log_load
+from layers.cbs import LoadResult, already_loaded, log_load, source_sha256
+from layers.files import LOADER_LIMITS, Limits
 from layers.readers import (
+    BUURTCODE_RE,
+    Candidate,
     Progress,
     cbs_missing_to_nan,
     check_codes,
-    file_sha256,
+    check_texts,
+    not_numbers,
     problem,
     raise_if_problems,
     read_vector,
@@ -50,20 +55,46 @@ class PreparedLeefbaarometer:
     without_score: list[str] = field(default_factory=list)
 
 
+def holds_scores(candidate: Candidate, sample: pd.DataFrame) -> bool:
+    """Whether a layer or sheet holds Leefbaarometer scores per buurt: buurtcodes and a score."""
+    renamed = rename_aliases(sample, {k: ALIASES[k] for k in ("buurtcode", "score")})
+    if not {"buurtcode", "score"} <= set(renamed.columns):
+        return False
+    codes = renamed["buurtcode"].dropna().astype(str).str.strip()
+    return len(codes) > 0 and float(codes.map(lambda c: bool(BUURTCODE_RE.match(c))).mean()) >= 0.8
+
+
 def prepare_leefbaarometer(
-    path: str | Path, *, editie: int | None = None, progress: Progress | None = None
+    path: str | Path,
+    *,
+    editie: int | None = None,
+    layer: str | None = None,
+    limits: Limits = LOADER_LIMITS,
+    progress: Progress | None = None,
 ) -> PreparedLeefbaarometer:
-    """Read and validate a Leefbaarometer file; raise InvalidUpload listing every problem."""
+    """Read and validate a Leefbaarometer file; raise InvalidUpload listing every problem.
+
+    GIS files (any layer count: the scores layer is found by its content, or named with
+    ``layer``), CSV (``;`` or ``,``, decimal commas, UTF-8/UTF-16/Windows-1252) and workbooks
+    (the sheet with the scores; other sheets are ignored) are read.
+    """
     path = Path(path)
-    raw = read_vector(path, progress=progress)
+    raw = read_vector(
+        path,
+        layer=layer,
+        want=holds_scores,
+        what="Leefbaarometer-scores per buurt",
+        limits=limits,
+        progress=progress,
+    )
+    first_row = int(raw.attrs.get("first_row", 1))  # tables: the header is row 1
     frame = rename_aliases(pd.DataFrame(raw.drop(columns="geometry", errors="ignore")), ALIASES)
-    first_row = 2 if path.suffix.lower() == ".csv" else 1  # CSV: header is row 1
     problems: list[dict[str, Any]] = []
     if frame.empty:
         problems.append(problem(path, "het bestand bevat geen rijen", verwacht="scores per buurt"))
     missing = [c for c in ("buurtcode", "score") if c not in frame.columns]
     if missing:
-        found = ", ".join(map(str, frame.columns))
+        found = ", ".join(map(str, frame.columns))[:500]
         raise_if_problems(
             path,
             [
@@ -76,6 +107,7 @@ def prepare_leefbaarometer(
             ],
             "Leefbaarometer",
         )
+    problems += check_texts(frame, path, ["buurtnaam"], first_row=first_row)
     problems += check_codes(frame, path, "buurtcode", first_row=first_row)
     resolved, year_problems = _resolve_editie(frame, path, editie)
     problems += year_problems
@@ -84,17 +116,16 @@ def prepare_leefbaarometer(
             frame[col] = None
             continue
         values = cbs_missing_to_nan(frame[col])
-        not_numeric = frame[col].notna() & values.isna() & (frame[col].astype(str).str.strip() != "")
-        not_numeric &= pd.to_numeric(frame[col], errors="coerce").isna()
-        for idx in frame.index[not_numeric][:20]:
+        for idx in frame.index[not_numbers(frame[col])][:20]:
+            shown = str(frame.at[idx, col])[:40]
             problems.append(
                 problem(
                     path,
-                    f"'{frame.at[idx, col]!s}' is geen getal",
+                    f"'{shown}' is geen getal",
                     rij=int(str(idx)) + first_row,
                     kolom=col,
-                    waarde=str(frame.at[idx, col]),
-                    verwacht="een getal",
+                    waarde=shown,
+                    verwacht="een getal (decimaal met punt of komma)",
                 )
             )
         if (col.startswith("k") and col != "klasse") or col == "klasse":
@@ -103,14 +134,14 @@ def prepare_leefbaarometer(
                 problems.append(
                     problem(
                         path,
-                        f"klasse {values[idx]} bestaat niet",
+                        f"klasse {values[idx]:g} bestaat niet",
                         rij=int(idx) + first_row,
                         kolom=col,
                         waarde=to_python(values[idx]),
                         verwacht="een klasse 1 t/m 9",
                     )
                 )
-        frame[col] = values
+        frame[col] = values.where(np.isfinite(values))
     raise_if_problems(path, problems, "Leefbaarometer")
     assert resolved is not None
     if "buurtnaam" not in frame.columns:
@@ -119,7 +150,7 @@ def prepare_leefbaarometer(
     out = frame[["buurtcode", "buurtnaam", *VALUE_COLUMNS]].copy()
     without = out.loc[out["score"].isna(), "buurtcode"].tolist()
     return PreparedLeefbaarometer(
-        path=path, sha256=file_sha256(path), editie=resolved, frame=out, without_score=without
+        path=path, sha256=source_sha256(path), editie=resolved, frame=out, without_score=without
     )
 
 
@@ -128,7 +159,8 @@ def _resolve_editie(
 ) -> tuple[int | None, list[dict[str, Any]]]:
     found: set[int] = set()
     if "editie" in frame.columns:
-        found = set(pd.to_numeric(frame["editie"], errors="coerce").dropna().astype(int))
+        years = pd.to_numeric(frame["editie"], errors="coerce").dropna()
+        found = {int(y) for y in years if 1900 <= y <= 2200}
     if not found:
         match = re.search(r"lbm(\d{4})", path.name.lower())  # e.g. lbm2024_buurten.gpkg
         if match:

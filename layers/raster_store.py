@@ -23,6 +23,7 @@ from sqlalchemy import Connection, text
 from layers.catalogue import Field, indicator_fields
 from layers.codes import is_period, period_key
 from layers.errors import InvalidUpload, SetupError
+from layers.files import brief, control_characters
 from layers.partners.raster import zonal_stats
 
 _ID = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
@@ -68,13 +69,14 @@ def _check(
     partner: str,
     drempel: float | None,
     vertrouwelijkheid: str,
+    eenheid: str | None = None,
 ) -> None:
     if not _ID.match(indicator or ""):
         raise _problem(
             name,
             "indicator",
-            indicator,
-            f"de indicatornaam '{indicator}' is ongeldig",
+            brief(indicator or "", 80),
+            f"de indicatornaam '{brief(indicator or '', 40)}' is ongeldig",
             "kleine letters, cijfers en _, beginnend met een letter (bijv. hittestress)",
         )
     taken = {f.id for _, f in indicator_fields()}
@@ -94,6 +96,21 @@ def _check(
             f"namen op '{SHARE_SUFFIX}' zijn gereserveerd",
             "een naam zonder dat achtervoegsel",
         )
+    for field, value, longest in (("label", label, 120), ("partner", partner, 120), ("eenheid", eenheid, 40)):
+        if value is None:
+            continue
+        if bad := control_characters(value):
+            raise _problem(
+                name, field, brief(value, 80), f"de tekst bevat niet-toegestane stuurtekens ({bad})", "tekst"
+            )
+        if len(value.strip()) > longest:
+            raise _problem(
+                name,
+                field,
+                brief(value, 80),
+                f"de tekst is {len(value.strip())} tekens lang",
+                f"hoogstens {longest} tekens",
+            )
     if not (label or "").strip():
         raise _problem(
             name,
@@ -106,8 +123,8 @@ def _check(
         raise _problem(
             name,
             "periode",
-            periode,
-            f"de periode '{periode}' is ongeldig",
+            brief(periode or "", 80),
+            f"de periode '{brief(periode or '', 40)}' is ongeldig",
             "jaar-voorjaar of jaar-najaar, bijv. 2026-najaar",
         )
     if not (partner or "").strip():
@@ -119,7 +136,7 @@ def _check(
             "de naam van de partner, bijv. gemeente",
         )
     if drempel is not None and not np.isfinite(drempel):
-        raise _problem(name, "drempel", drempel, "de drempel is geen getal", "een eindig getal")
+        raise _problem(name, "drempel", str(drempel), "de drempel is geen getal", "een eindig getal")
     if vertrouwelijkheid not in ("openbaar", "partners", "eigen"):
         raise _problem(
             name, "vertrouwelijkheid", vertrouwelijkheid, "onbekende klasse", "openbaar, partners of eigen"
@@ -175,6 +192,7 @@ def store_raster(
         partner=partner,
         drempel=drempel,
         vertrouwelijkheid=vertrouwelijkheid,
+        eenheid=eenheid,
     )
     if not path.is_file() or path.stat().st_size == 0:
         raise _problem(name, "bestand", None, "het bestand is leeg of ontbreekt", "een GeoTIFF")

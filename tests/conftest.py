@@ -55,7 +55,7 @@ def enschede_lbm(data_dir: Path) -> Path:
 def cluster() -> Iterator[LocalCluster]:
     home = Path(tempfile.mkdtemp(prefix="sia-test-pg-"))
     home.chmod(0o755)  # the server may run as the postgres user when tests run as root
-    cl = LocalCluster(home=home, port=free_port())
+    cl = LocalCluster(home=home, port=free_port(), durable=False)  # throwaway: speed over durability
     cl.start()
     yield cl
     cl.stop()

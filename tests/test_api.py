@@ -131,7 +131,9 @@ def test_unexpected_error_is_generic_500(db_url: str, caplog: pytest.LogCaptureF
         conn.execute(text("DROP TABLE buurten CASCADE"))
     eng.dispose()
     with TestClient(create_app(Settings(database_url=db_url)), raise_server_exceptions=False) as c:
-        res = c.get("/api/health")
+        res = c.get("/api/buurten/BU01530000")
+        health = c.get("/api/health")
+    assert health.status_code == 503 and "sia db migrate" in health.json()["melding"]
     assert res.status_code == 500
     assert res.json()["fout"] == "InternalError"
     assert "buurten" not in res.text and "psycopg" not in res.text

@@ -69,7 +69,9 @@ def server(browser_url: str) -> Iterator[str]:
 def page(server: str) -> Iterator[tuple[Page, list[str]]]:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1300, "height": 850})
+        # Playwright's wait_for_function evaluates strings in the page, which the Content-Security-
+        # Policy (no 'unsafe-eval') forbids; the map under the real CSP: test_browser_hardening.py
+        page = browser.new_page(viewport={"width": 1300, "height": 850}, bypass_csp=True)
         problems: list[str] = []
 
         def on_console(msg: ConsoleMessage) -> None:

@@ -152,7 +152,7 @@ def _write(gdf: gpd.GeoDataFrame, path: Path) -> Path:
         ),
         (
             lambda p: _write(_tiny(["BU01530001"], jaar=[2021], crs="EPSG:4326"), p / "a.gpkg"),
-            "niet in Nederland",
+            "zegt EPSG:4326 \\(graden\\), maar de coördinaten lijken RD New",
             None,
         ),
         (lambda p: _write(_tiny(["BU01530001"]), p / "a.gpkg"), "geen kolom 'jaar'", "jaar"),
@@ -264,7 +264,7 @@ def test_lbm_rejections(tmp_path: Path, content: str, editie: int | None, match:
 
 def test_lbm_csv_rows_are_spreadsheet_rows(tmp_path: Path) -> None:
     csv = tmp_path / "lbm.csv"
-    csv.write_text("bu_code;afw\nBU01530000;0.1\nBU01530001;x\n")
+    csv.write_text("bu_code;afw\nBU01530000;0.1\n\nBU01530001;hoog\n")
     with pytest.raises(InvalidUpload) as info:
         prepare_leefbaarometer(csv, editie=2024)
-    assert info.value.details[0]["rij"] == 3  # header is row 1
+    assert info.value.details[0]["rij"] == 4  # header is row 1; the empty row 3 counts

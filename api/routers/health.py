@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError, OperationalError
 
-from api.deps import ConnDep, SettingsDep
+from api.deps import EngineDep, SettingsDep
+from api.errors import database_unavailable
 
 router = APIRouter(prefix="/api", tags=["status"])
 
@@ -18,6 +21,12 @@ class Health(BaseModel):
     buurten: int
 
 
+class Unhealthy(BaseModel):
+    status: str
+    database: str
+    melding: str
+
+
 class FrontendConfig(BaseModel):
     gemeente: str
     basemap_url: str
@@ -25,10 +34,27 @@ class FrontendConfig(BaseModel):
     schrijven_met_sleutel: bool
 
 
-@router.get("/health", response_model=Health)
-def health(conn: ConnDep) -> Health:
-    postgis = conn.execute(text("SELECT postgis_lib_version()")).scalar_one()
-    count = conn.execute(text("SELECT count(*) FROM buurten")).scalar_one()
+@router.get(
+    "/health",
+    response_model=Health,
+    responses={503: {"model": Unhealthy, "description": "De database is niet bereikbaar"}},
+)
+def health(request: Request, engine: EngineDep) -> Health | JSONResponse:
+    """200 when PostgreSQL with PostGIS answers; 503 naming the database when it does not."""
+    try:
+        with engine.connect() as conn:
+            postgis = conn.execute(text("SELECT postgis_lib_version()")).scalar_one()
+            count = conn.execute(text("SELECT count(*) FROM buurten")).scalar_one()
+    except DBAPIError as exc:
+        if isinstance(exc, OperationalError) or exc.connection_invalidated:
+            body = Unhealthy(status="fout", database="niet bereikbaar", melding=database_unavailable(request))
+        else:  # reachable, but without the tables: not migrated (or not our database)
+            body = Unhealthy(
+                status="fout",
+                database="niet ingericht",
+                melding="De database is bereikbaar maar niet ingericht voor SIA; voer `sia db migrate` uit.",
+            )
+        return JSONResponse(status_code=503, content=body.model_dump())
     return Health(status="ok", database="ok", postgis=str(postgis), buurten=int(count))
 
 

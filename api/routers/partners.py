@@ -12,33 +12,82 @@ from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
 from api.deps import ConnDep, EngineDep, SettingsDep, WriteAccess
+from api.types import KorteTekst, Naam, Periode
 from layers import partner_store
+from layers.files import brief, control_characters
 from layers.partners.template import write_template
 from layers.periods import default_period
 from layers.readers import to_python
 from sia.errors import InvalidUpload, NotFound
 
 router = APIRouter(prefix="/api/partners", tags=["partners"])
-_PERIOD = r"^\d{4}-(voorjaar|najaar)$"
-_MAX_UPLOAD = 50 * 1024 * 1024
+UPLOAD_LIMIT = 50 * 1024 * 1024
+"""Largest upload (a delivery or a raster); the body limit adds room for the form around it."""
+_UPLOAD_BODY = UPLOAD_LIMIT + 256 * 1024
+_NAME_LENGTH = 200
+
+
+def _upload_name(bestand: UploadFile, default: str) -> str:
+    """The file name as the user sent it, checked: no folders, no control characters, not too long."""
+    raw = bestand.filename or default
+    name = Path(raw.replace("\\", "/")).name or default
+    problem = None
+    if bad := control_characters(name):
+        problem = f"de bestandsnaam bevat niet-toegestane stuurtekens ({bad})"
+    elif len(name) > _NAME_LENGTH:
+        problem = f"de bestandsnaam is {len(name)} tekens lang"
+    elif name in {".", ".."}:
+        problem = "de bestandsnaam is ongeldig"
+    if problem is None:
+        return name
+    shown = brief(name, 60)
+    raise InvalidUpload(
+        f"Bestand '{shown}': {problem}; verwacht een gewone bestandsnaam van hoogstens "
+        f"{_NAME_LENGTH} tekens. Er is niets opgeslagen.",
+        details=[
+            {
+                "bestand": shown,
+                "blad": None,
+                "rij": None,
+                "kolom": "bestand",
+                "waarde": shown,
+                "verwacht": f"een bestandsnaam zonder stuurtekens, hoogstens {_NAME_LENGTH} tekens",
+                "melding": f"Bestand '{shown}': {problem}.",
+            }
+        ],
+    )
+
+
+def _save(bestand: UploadFile, folder: Path, name: str) -> Path:
+    """Copy the upload to ``folder/name`` (the body size was limited while it arrived)."""
+    path = folder / name
+    with path.open("wb") as out:
+        shutil.copyfileobj(bestand.file, out, 1024 * 1024)
+    if path.stat().st_size > UPLOAD_LIMIT:
+        raise InvalidUpload(f"{brief(name, 60)} is groter dan {UPLOAD_LIMIT // (1024 * 1024)} MB.")
+    return path
 
 
 @router.get("/template", summary="Download the Excel delivery template", response_class=FileResponse)
 def template(
     conn: ConnDep,
     settings: SettingsDep,
-    partner: Annotated[str | None, Query()] = None,
-    periode: Annotated[str | None, Query(pattern=_PERIOD)] = None,
+    partner: Annotated[Naam | None, Query(description="organisatie die levert (vooraf ingevuld)")] = None,
+    periode: Annotated[Periode | None, Query()] = None,
 ) -> FileResponse:
     from layers.organisations import organisations_for
 
     tmp = Path(tempfile.mkdtemp(prefix="sia-template-"))
-    path = write_template(  # the choice lists name the gemeente's organisations (data-truth)
-        tmp / "sia-levering.xlsx",
-        partner=partner,
-        period=periode,
-        organisations=organisations_for(conn, settings.gemeente),
-    )
+    try:
+        path = write_template(  # the choice lists name the gemeente's organisations
+            tmp / "sia-levering.xlsx",
+            partner=partner,
+            period=periode,
+            organisations=organisations_for(conn, settings.gemeente),
+        )
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     return FileResponse(
         path,
         filename="sia-levering.xlsx",
@@ -52,23 +101,21 @@ def template(
     status_code=201,
     summary="Upload a delivery (all or nothing)",
     dependencies=[WriteAccess],
+    max_body_size=_UPLOAD_BODY,
+    responses={413: {"description": "Het bestand is groter dan 50 MB"}},
 )
 def upload(
     engine: EngineDep,
     settings: SettingsDep,
     bestand: Annotated[UploadFile, File(description="ingevuld sjabloon (.xlsx) of GIS/CSV")],
     laag: Annotated[str | None, Form(pattern="^(bezit|projecten|verkoop)$")] = None,
-    partner: Annotated[str | None, Form()] = None,
-    periode: Annotated[str | None, Form(pattern=_PERIOD)] = None,
+    partner: Annotated[Naam | None, Form()] = None,
+    periode: Annotated[Periode | None, Form()] = None,
 ) -> dict[str, Any]:
-    name = Path(bestand.filename or "upload").name
-    data = bestand.file.read(_MAX_UPLOAD + 1)
-    if len(data) > _MAX_UPLOAD:
-        raise InvalidUpload(f"{name} is groter dan 50 MB.")
+    name = _upload_name(bestand, "upload")
     options = {k: v for k, v in (("layer", laag), ("partner", partner), ("period", periode)) if v}
     with tempfile.TemporaryDirectory(prefix="sia-upload-") as tmp:
-        path = Path(tmp) / name
-        path.write_bytes(data)
+        path = _save(bestand, Path(tmp), name)
         with engine.begin() as conn:  # one transaction: a rejected file stores nothing
             stored = partner_store.load_delivery_file(
                 conn, path, gemeente=settings.gemeente, filename=name, via="upload", **options
@@ -90,29 +137,29 @@ def upload(
     status_code=201,
     summary="Upload a raster indicator (GeoTIFF), per buurt",
     dependencies=[WriteAccess],
+    max_body_size=_UPLOAD_BODY,
+    responses={413: {"description": "Het bestand is groter dan 50 MB"}},
 )
 def upload_raster(
     engine: EngineDep,
     settings: SettingsDep,
     bestand: Annotated[UploadFile, File(description="GeoTIFF met coördinatenstelsel")],
-    indicator: Annotated[str, Form(description="korte naam, bijv. hittestress")],
-    label: Annotated[str, Form(description="naam in de kaart")],
-    periode: Annotated[str, Form(pattern=_PERIOD)],
-    partner: Annotated[str, Form()],
-    eenheid: Annotated[str | None, Form()] = None,
-    drempel: Annotated[float | None, Form(description="aandeel cellen boven deze waarde")] = None,
-    band: Annotated[int, Form(ge=1)] = 1,
+    indicator: Annotated[str, Form(description="korte naam, bijv. hittestress", max_length=41)],
+    label: Annotated[Naam, Form(description="naam in de kaart")],
+    periode: Annotated[Periode, Form()],
+    partner: Annotated[Naam, Form()],
+    eenheid: Annotated[KorteTekst | None, Form(max_length=40)] = None,
+    drempel: Annotated[
+        float | None, Form(description="aandeel cellen boven deze waarde", allow_inf_nan=False)
+    ] = None,
+    band: Annotated[int, Form(ge=1, le=10_000)] = 1,
     synthetisch: Annotated[bool, Form()] = False,
 ) -> dict[str, Any]:
     from layers.raster_store import store_raster
 
-    name = Path(bestand.filename or "raster.tif").name
-    data = bestand.file.read(_MAX_UPLOAD + 1)
-    if len(data) > _MAX_UPLOAD:
-        raise InvalidUpload(f"{name} is groter dan 50 MB.")
+    name = _upload_name(bestand, "raster.tif")
     with tempfile.TemporaryDirectory(prefix="sia-raster-") as tmp:
-        path = Path(tmp) / name
-        path.write_bytes(data)
+        path = _save(bestand, Path(tmp), name)
         with engine.begin() as conn:  # a rejected raster stores nothing
             stored = store_raster(
                 conn,
@@ -149,9 +196,7 @@ def rasters(conn: ConnDep) -> list[dict[str, Any]]:
 
 
 @router.get("/deliveries", summary="All deliveries, every version")
-def deliveries(
-    conn: ConnDep, periode: Annotated[str | None, Query(pattern=_PERIOD)] = None
-) -> list[dict[str, Any]]:
+def deliveries(conn: ConnDep, periode: Annotated[Periode | None, Query()] = None) -> list[dict[str, Any]]:
     return partner_store.deliveries(conn, periode=periode)
 
 
@@ -165,7 +210,7 @@ def features(
     conn: ConnDep,
     settings: SettingsDep,
     laag: Annotated[str, Query(pattern="^(bezit|projecten|verkoop)$")],
-    periode: Annotated[str | None, Query(pattern=_PERIOD)] = None,
+    periode: Annotated[Periode | None, Query()] = None,
 ) -> dict[str, Any]:
     periode = periode or default_period(conn, settings.gemeente)[0]  # data-truth: the default period
     if periode is None:
@@ -177,7 +222,7 @@ def features(
 def sales_check(
     conn: ConnDep,
     settings: SettingsDep,
-    periode: Annotated[str | None, Query(pattern=_PERIOD)] = None,
+    periode: Annotated[Periode | None, Query()] = None,
     alleen_overtredingen: bool = False,
 ) -> dict[str, Any]:
     periode = periode or default_period(conn, settings.gemeente)[0]  # data-truth: the default period

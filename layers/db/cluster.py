@@ -80,10 +80,16 @@ def _postgis_available(bindir: Path) -> bool:
 
 @dataclass
 class LocalCluster:
-    """A PostgreSQL cluster in ``home`` listening on 127.0.0.1:``port``."""
+    """A PostgreSQL cluster in ``home`` listening on 127.0.0.1:``port``.
+
+    The user's cluster is durable: ``fsync``, ``synchronous_commit`` and ``full_page_writes`` stay
+    on, so a crash or power cut cannot lose a committed delivery or a "never changed" scenario.
+    Only a throwaway cluster (the test suite's) may pass ``durable=False`` to turn them off.
+    """
 
     home: Path
     port: int = 54329
+    durable: bool = True
 
     @property
     def data_dir(self) -> Path:
@@ -204,7 +210,7 @@ class LocalCluster:
                     "UTF8",
                     "--locale",
                     "C",
-                    "--no-sync",
+                    *([] if self.durable else ["--no-sync"]),
                 ]
             )
         finally:
@@ -220,9 +226,10 @@ class LocalCluster:
         if not self.log_file.exists():
             self.log_file.touch()
         self._chown(self.log_file)
-        opts = (
-            f"-p {self.port} -k {self.data_dir} -c listen_addresses=127.0.0.1 "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        opts = f"-p {self.port} -k {self.data_dir} -c listen_addresses=127.0.0.1 " + (
+            "-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
+            if self.durable
+            else "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         )
         proc = self._run(
             [

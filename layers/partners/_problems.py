@@ -12,6 +12,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from layers.errors import InvalidUpload
+from layers.files import UPLOAD_LIMITS, brief, control_characters
 from layers.partners.schema import BUURTCODE_RE, POSTCODE_RE, Column
 
 _SHOWN_IN_SUMMARY = 3
@@ -74,7 +75,7 @@ class Problems:
             where.append(f"rij {rij}")
         if kolom is not None:
             where.append(f"{'veld' if veld else 'kolom'} '{kolom}'")
-        text = f"{', '.join(where)}: {core}"
+        text = f"{', '.join(where)}: {brief(core, 400)}"
         text += f"; verwacht {verwacht}." if verwacht else "."
         self.items.append(
             {
@@ -82,7 +83,7 @@ class Problems:
                 "blad": blad,
                 "rij": rij,
                 "kolom": kolom,
-                "waarde": show(waarde),
+                "waarde": None if waarde is None else brief(show(waarde) or "", 200),
                 "verwacht": verwacht,
                 "melding": text,
             }
@@ -168,6 +169,11 @@ def _janee(value: Any) -> bool:
 
 def _wkt(value: Any) -> BaseGeometry:
     text = str(value).strip()
+    if len(text) > UPLOAD_LIMITS.text_chars:
+        raise Bad(
+            f"de WKT-geometrie is {len(text):,} tekens lang".replace(",", "."),
+            f"hoogstens {UPLOAD_LIMITS.text_chars:,} tekens (vereenvoudig het vlak)".replace(",", "."),
+        )
     try:
         geom = shapely.from_wkt(text)
     except shapely.errors.GEOSException:
@@ -182,13 +188,30 @@ def _wkt(value: Any) -> BaseGeometry:
             f"geometrietype {geom.geom_type} wordt niet ondersteund",
             "een punt of vlak (Point, Polygon of MultiPolygon)",
         )
+    vertices = shapely.get_num_coordinates(geom)
+    if vertices > UPLOAD_LIMITS.vertices_per_geometry:
+        raise Bad(
+            f"het vlak heeft {vertices:,} hoekpunten".replace(",", "."),
+            f"hoogstens {UPLOAD_LIMITS.vertices_per_geometry:,} (vereenvoudig het vlak)".replace(",", "."),
+        )
     if not geom.is_valid:
         raise Bad("het vlak is ongeldig (bijvoorbeeld zelfdoorsnijdend)", "een geldig vlak")
     return shapely.force_2d(geom)
 
 
 def parse(col: Column, value: Any, *, buurtcodes: set[str] | None = None) -> Any:
-    """Parse one non-empty cell for ``col``; raise :class:`Bad` when it is not valid."""
+    """Parse one non-empty cell for ``col``; raise :class:`Bad` when it is not valid.
+
+    Texts with control characters (NUL and friends; PostgreSQL cannot even store NUL) and texts
+    longer than the limit are refused for every kind of column."""
+    if isinstance(value, str):
+        if bad := control_characters(value):
+            raise Bad(f"de tekst bevat niet-toegestane stuurtekens ({bad})", "tekst zonder stuurtekens")
+        if len(value) > UPLOAD_LIMITS.text_chars:
+            raise Bad(
+                f"de tekst is {len(value):,} tekens lang".replace(",", "."),
+                f"hoogstens {UPLOAD_LIMITS.text_chars:,} tekens".replace(",", "."),
+            )
     if col.kind in {"geheel", "getal"}:
         number = _number(value)
         word = "geheel getal" if col.kind == "geheel" else "getal"

@@ -6,8 +6,6 @@ the Excel or CSV line number, or the 1-based feature number of a GIS file.
 
 from __future__ import annotations
 
-import csv
-import io
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,15 +13,28 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
-import pyogrio
 import shapely
-from openpyxl import load_workbook
 
+from layers.files import (
+    MACRO_SUFFIXES,
+    UPLOAD_LIMITS,
+    FileProblem,
+    Limits,
+    check_kind,
+    describe_kind,
+    sniff,
+)
 from layers.partners._problems import Problems, is_empty, show
+from layers.readers import Candidate, crs_label, load_layer, named, present
+from layers.tables import csv_rows, decode_text, excel_sheets
 
-EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
-GIS_SUFFIXES = {".gpkg", ".geojson", ".json", ".shp", ".zip"}  # .zip: a zipped Shapefile
+EXCEL_SUFFIXES = {".xlsx"} | MACRO_SUFFIXES  # macro workbooks are recognised, then refused
+GIS_SUFFIXES = {".gpkg", ".geojson", ".json", ".shp", ".zip", ".fgb"}  # .zip: a zipped Shapefile
 CSV_SUFFIXES = {".csv", ".txt"}
+SHEETS = {"levering", "bezit", "projecten", "verkoop"}
+LIMITS = UPLOAD_LIMITS
+"""Partner files are limited as uploads, whether they come through the API or the CLI."""
+_GIS_EXPECTED = "een GeoPackage (.gpkg), GeoJSON (.geojson) of Shapefile (.shp, of gezipt als .zip)"
 _ALIASES = {
     "label": "energielabel",
     "nen_2767_conditie": "conditie",
@@ -94,27 +105,33 @@ def _table(kind: str, header: list[Any], body: list[tuple[int, list[Any]]]) -> T
     return Table(kind, headers, rows)
 
 
-def read_excel(path: Path, problems: Problems) -> dict[str, list[tuple[int, list[Any]]]] | None:
-    """All sheets of a workbook as (row number, values) lists; None if unreadable."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about unsupported extensions
-            wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception:
+def read_excel(
+    path: Path, problems: Problems, *, limits: Limits = LIMITS
+) -> dict[str, list[tuple[int, list[Any]]]] | None:
+    """The template's sheets (levering, bezit, projecten, verkoop) as (row number, values) lists;
+    other sheets are not read. None when the workbook is refused or unreadable (problems added).
+
+    Macro workbooks (.xlsm and friends, or an .xlsx holding VBA) are refused, as are workbooks with
+    a DTD, a too large unpacked size, or more rows or columns than the limits allow."""
+    suffix = Path(problems.bestand).suffix.lower() or path.suffix.lower()
+    if suffix in MACRO_SUFFIXES:
         problems.add(
-            "het bestand kan niet als Excel-werkmap (.xlsx) worden gelezen",
+            f"werkmappen met macro's ({suffix}) worden om veiligheidsredenen niet geaccepteerd",
+            verwacht="het sjabloon opgeslagen als 'Excel-werkmap (.xlsx)', zonder macro's",
+        )
+        return None
+    kind = sniff(path)
+    if kind != "zip":
+        problems.add(
+            f"het bestand kan niet als Excel-werkmap (.xlsx) worden gelezen: het is {describe_kind(kind)}",
             verwacht="het ingevulde Excel-sjabloon (.xlsx)",
         )
         return None
     try:
-        sheets = {}
-        for ws in wb.worksheets:
-            sheets[ws.title.strip().lower()] = [
-                (i, list(values)) for i, values in enumerate(ws.iter_rows(values_only=True), 1)
-            ]
-        return sheets
-    finally:
-        wb.close()
+        return excel_sheets(path, limits=limits, only=SHEETS)
+    except FileProblem as exc:
+        problems.add(exc.core, verwacht=exc.expected or "het ingevulde Excel-sjabloon (.xlsx)")
+        return None
 
 
 def sheet_table(kind: str, rows: list[tuple[int, list[Any]]]) -> Table:
@@ -124,67 +141,44 @@ def sheet_table(kind: str, rows: list[tuple[int, list[Any]]]) -> Table:
     return _table(kind, rows[0][1], rows[1:])
 
 
-def read_csv(path: Path, kind: str, problems: Problems) -> Table | None:
-    """A CSV file (``;``, ``,`` or tab separated; UTF-8 or Windows-1252) as a table."""
-    raw = path.read_bytes()
-    if not raw.strip():
-        problems.add("het bestand is leeg", verwacht="een kopregel en minstens één rij")
+def read_csv(path: Path, kind: str, problems: Problems, *, limits: Limits = LIMITS) -> Table | None:
+    """A CSV file (``;``, ``,``, tab or ``|`` separated; UTF-8, UTF-16 or Windows-1252) as a table."""
+    try:
+        check_kind(path, problems.bestand)
+        header, body = csv_rows(decode_text(path.read_bytes()), limits=limits)
+    except FileProblem as exc:
+        problems.add(exc.core, verwacht=exc.expected)
         return None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-    first = text.splitlines()[0]
-    delimiter = max(";,\t", key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader)
-        body = []
-        for values in reader:
-            body.append((reader.line_num, list(values)))
-    except csv.Error as exc:
-        problems.add(
-            f"het CSV-bestand kan niet worden gelezen ({exc})", verwacht="een CSV-bestand met een kopregel"
-        )
+    if not body and not header:
+        problems.add("het bestand is leeg", verwacht="een kopregel en minstens één rij")
         return None
     return _table(kind, header, body)
 
 
-def _gis_layer(path: Path, kind: str, problems: Problems) -> str | None:
-    try:
-        layers = [str(name) for name in pyogrio.list_layers(path)[:, 0]]
-    except Exception:
-        problems.add(
-            "het bestand kan niet als GIS-bestand worden gelezen",
-            verwacht="een GeoPackage (.gpkg), GeoJSON (.geojson) of Shapefile (.shp, of gezipt als .zip)",
-        )
-        return None
-    if kind in layers:
-        return kind
-    if len(layers) == 1:
-        return layers[0]
-    problems.add(
-        f"het bestand heeft {len(layers)} lagen ({', '.join(layers)}) en geen laag met de naam '{kind}'",
-        verwacht=f"één laag, of een laag '{kind}'",
-    )
-    return None
+_GEOMETRY_TYPES = {"Point", "Polygon", "MultiPolygon"}
 
 
-def read_gis(path: Path, kind: str, problems: Problems) -> Table | None:
-    """A GeoPackage/GeoJSON layer as a table with geometries in EPSG:28992."""
-    name = _gis_layer(path, kind, problems)
-    if name is None:
-        return None
+def read_gis(path: Path, kind: str, problems: Problems, *, limits: Limits = LIMITS) -> Table | None:
+    """A GIS layer as a table with geometries in EPSG:28992 (Z and M dropped).
+
+    A GeoPackage (or zip archive, also with the Shapefile in a subfolder) may hold several layers:
+    the one named like ``kind`` is read, otherwise its only layer. Features and vertices are
+    counted against the limits before the objects are validated."""
+
+    def is_kind(candidate: Candidate, _sample: Any) -> bool:
+        return named(candidate, kind)
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            gdf = gpd.read_file(path, layer=name, engine="pyogrio")
-    except Exception:
-        problems.add(
-            "het bestand kan niet als GIS-bestand worden gelezen",
-            verwacht="een GeoPackage (.gpkg), GeoJSON (.geojson) of Shapefile (.shp, of gezipt als .zip)",
-        )
+            frame = load_layer(path, problems.bestand, want=is_kind, what=f"een laag '{kind}'", limits=limits)
+    except FileProblem as exc:
+        problems.add(exc.core, verwacht=exc.expected or _GIS_EXPECTED)
         return None
+    if not isinstance(frame, gpd.GeoDataFrame):
+        problems.add("het bestand heeft geen geometrie", verwacht=_GIS_EXPECTED)
+        return None
+    gdf = frame
     if len(gdf) == 0:
         problems.add("het bestand bevat geen objecten", verwacht="minstens één object")
         return None
@@ -194,19 +188,30 @@ def read_gis(path: Path, kind: str, problems: Problems) -> Table | None:
             verwacht="een bestand met CRS, bij voorkeur RD New (EPSG:28992)",
         )
         return None
-    label = gdf.crs.to_string()
+    label = crs_label(gdf.crs)
     try:
-        rd = gdf.to_crs(28992)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            rd = gdf.to_crs(28992)
     except Exception:
         problems.add(
             f"het coördinatenstelsel {label} kan niet naar RD New worden omgezet",
             verwacht="RD New (EPSG:28992) of WGS84 (EPSG:4326)",
         )
         return None
-    geoms = shapely.force_2d(np.asarray(rd.geometry.values, dtype=object))
-    present = [g for g in geoms if g is not None and not g.is_empty]
-    if present:
-        x0, y0, x1, y1 = shapely.total_bounds(np.asarray(present, dtype=object))
+    geoms = _single_points(shapely.force_2d(np.asarray(rd.geometry.values, dtype=object)))
+    filled = present(rd.geometry)
+    for number, (geom, ok) in enumerate(zip(geoms, filled, strict=True), start=1):
+        if ok and geom.geom_type not in _GEOMETRY_TYPES:
+            problems.add(
+                f"geometrietype {geom.geom_type} wordt niet ondersteund",
+                blad=kind,
+                rij=number,
+                kolom="geometrie",
+                verwacht="een punt of vlak (Point, Polygon of MultiPolygon)",
+            )
+    if filled.any():
+        x0, y0, x1, y1 = shapely.total_bounds(geoms[filled])
         bx0, by0, bx1, by1 = NL_RD_BOUNDS
         if not (np.isfinite([x0, y0, x1, y1]).all() and x0 >= bx0 and y0 >= by0 and x1 <= bx1 and y1 <= by1):
             problems.add(
@@ -220,6 +225,15 @@ def read_gis(path: Path, kind: str, problems: Problems) -> Table | None:
     body = [(i, list(values)) for i, values in enumerate(attrs.itertuples(index=False, name=None), start=1)]
     table = _table(kind, header, [])
     table.rows = [(n, {key: vals[i] for i, _r, key in table.headers}) for n, vals in body]
-    table.geometries = [g if g is not None and not g.is_empty else None for g in geoms]
+    table.geometries = [g if ok else None for g, ok in zip(geoms, filled, strict=True)]
     table.header_row = None
     return table
+
+
+def _single_points(geoms: np.ndarray) -> np.ndarray:
+    """A MultiPoint of one point (as some GIS programs write address points) is that point."""
+    out = geoms.copy()
+    for i, g in enumerate(geoms):
+        if g is not None and g.geom_type == "MultiPoint" and shapely.get_num_geometries(g) == 1:
+            out[i] = shapely.get_geometry(g, 0)
+    return out

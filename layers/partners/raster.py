@@ -25,6 +25,7 @@ from rasterio.features import geometry_mask
 from rasterio.windows import Window, from_bounds
 
 from layers.errors import InvalidUpload
+from layers.files import UPLOAD_LIMITS, Limits, describe_kind, sniff
 
 STAT_COLUMNS = ("gemiddelde", "minimum", "maximum", "aandeel_boven_drempel", "aantal_cellen")
 
@@ -76,6 +77,7 @@ def zonal_stats(
     band: int = 1,
     id_column: str = "buurtcode",
     all_touched: bool = False,
+    limits: Limits = UPLOAD_LIMITS,
 ) -> pd.DataFrame:
     """Summarise one raster band per buurt.
 
@@ -93,44 +95,107 @@ def zonal_stats(
         Column identifying each buurt in the output.
     all_touched
         Count every cell the polygon touches, not only cells whose centre is inside.
+    limits
+        Cells over the buurten and per compressed block, checked before any cell is read.
     """
     path = Path(raster)
+    name = path.name
     if buurten.crs is None:
         raise InvalidUpload("De buurtgrenzen hebben geen coördinatenstelsel.")
     if id_column not in buurten.columns:
         raise KeyError(id_column)
+    kind = sniff(path)
+    if kind != "tiff":
+        raise _reject(
+            name,
+            f"het bestand kan niet als raster (GeoTIFF) worden gelezen: het is {describe_kind(kind)}",
+            "een GeoTIFF met coördinatenstelsel",
+        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", NotGeoreferencedWarning)
-            ds = rasterio.open(path)
-    except RasterioIOError:
+            ds = rasterio.open(path, driver="GTiff")  # only GeoTIFF: no VRT, no references elsewhere
+    except (RasterioIOError, rasterio.errors.RasterioError):
         raise _reject(
-            path.name,
+            name,
             "het bestand kan niet als raster (GeoTIFF) worden gelezen",
             "een GeoTIFF met coördinatenstelsel",
         ) from None
     with ds:
         if ds.crs is None:
             raise _reject(
-                path.name,
+                name,
                 "het raster heeft geen coördinatenstelsel",
                 "een GeoTIFF met CRS, bij voorkeur RD New (EPSG:28992)",
             )
         if not 1 <= band <= ds.count:
             raise _reject(
-                path.name,
+                name,
                 f"band {band} bestaat niet (het raster heeft {ds.count} band(en))",
                 f"een band van 1 t/m {ds.count}",
             )
-        shapes = buurten.to_crs(ds.crs)
-        rows = [
-            _stats(ds, geom, band=band, threshold=threshold, all_touched=all_touched)
-            for geom in shapes.geometry
-        ]
+        try:
+            shapes = buurten.to_crs(ds.crs)
+        except Exception:
+            raise _reject(
+                name,
+                "het coördinatenstelsel van het raster kan niet naar dat van de buurten worden omgezet",
+                "een raster in RD New (EPSG:28992) of een ander bekend stelsel",
+            ) from None
+        _check_raster(ds, name, band=band, bounds=tuple(shapes.total_bounds), limits=limits)
+        try:
+            rows = [
+                _stats(ds, geom, band=band, threshold=threshold, all_touched=all_touched)
+                for geom in shapes.geometry
+            ]
+        except rasterio.errors.RasterioError:
+            raise _reject(
+                name,
+                "het raster is beschadigd of onvolledig (cellen kunnen niet worden gelezen)",
+                "een volledige GeoTIFF",
+            ) from None
     out = pd.DataFrame(rows, columns=list(STAT_COLUMNS), index=buurten.index)
     out["aantal_cellen"] = out["aantal_cellen"].astype("int64")
     out.insert(0, id_column, buurten[id_column].to_numpy())
     return out.reset_index(drop=True)
+
+
+def _check_raster(
+    ds: rasterio.io.DatasetReader, name: str, *, band: int, bounds: tuple[float, ...], limits: Limits
+) -> None:
+    """Checks before any cell is read: a north-up grid with a real cell size, a real number type,
+    and no more cells over the buurten (or in one compressed block) than the limits allow."""
+    t = ds.transform
+    if not all(np.isfinite([t.a, t.b, t.c, t.d, t.e, t.f])) or t.b != 0 or t.d != 0 or t.a <= 0 or t.e >= 0:
+        raise _reject(
+            name,
+            "het raster heeft geen geldige noord-georiënteerde celgrootte (gedraaid, gespiegeld of "
+            "zonder georeferentie)",
+            "een GeoTIFF met vierkante of rechthoekige cellen, noord boven",
+        )
+    dtype = np.dtype(ds.dtypes[band - 1])
+    if dtype.kind not in "biuf":
+        raise _reject(name, f"de celwaarden zijn van het type {dtype.name}", "gehele of decimale getallen")
+    block_rows, block_cols = ds.block_shapes[band - 1]
+    if block_rows * block_cols > limits.raster_block_cells:
+        raise _reject(
+            name,
+            f"het raster is opgeslagen in blokken van {_n(block_cols)} × {_n(block_rows)} cellen",
+            f"blokken van hoogstens {_n(limits.raster_block_cells)} cellen (sla het raster op met "
+            "tegels, 'tiled')",
+        )
+    win = _window(ds, bounds)
+    cells = 0 if win is None else int(win.width) * int(win.height)
+    if cells > limits.raster_cells:
+        raise _reject(
+            name,
+            f"het deel van het raster over de buurten heeft {_n(cells)} cellen",
+            f"hoogstens {_n(limits.raster_cells)} cellen (kies een grotere celgrootte)",
+        )
+
+
+def _n(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
 
 
 def _stats(

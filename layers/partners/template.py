@@ -22,6 +22,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from layers.errors import InvalidInput
+from layers.files import control_characters
 from layers.partners.schema import (
     LAYERS,
     PERIOD_RE,
@@ -34,6 +36,8 @@ from layers.partners.schema import (
 )
 
 _MIN_ROWS = 5000
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+"""A text starting with one of these would be a formula (or DDE command) in Excel or LibreOffice."""
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _BOLD = Font(bold=True)
 
@@ -113,6 +117,8 @@ def _layer_sheet(
             dv.add(f"{letter}2:{letter}{last}")
     for row in rows:
         ws.append(row)
+        for cell in ws[ws.max_row]:
+            _as_text(cell)
     ws.freeze_panes = "A2"
 
 
@@ -124,7 +130,8 @@ def _levering_sheet(
         cell.font = _BOLD
         cell.fill = _HEADER_FILL
     for r, col in enumerate(levering_fields(orgs), start=2):
-        ws.append([col.name, values.get(col.name), col.meaning])
+        ws.append([col.name, _cell(values.get(col.name)), col.meaning])
+        _as_text(ws.cell(row=r, column=2))
         dv = _validation(col, periods=periods)
         if dv is not None:
             ws.add_data_validation(dv)
@@ -200,14 +207,33 @@ def write_template(
         The written file.
     """
     path = Path(path)
+    if period is not None and not PERIOD_RE.match(period):
+        raise InvalidInput(f"Periode '{period[:40]}' is ongeldig; verwacht bijvoorbeeld 2026-najaar.")
+    if partner is not None and len(partner) > 120:
+        raise InvalidInput(f"De partnernaam is {len(partner)} tekens lang; verwacht hoogstens 120.")
     _workbook({"partner": partner, "periode": period, "synthetisch": "nee"}, {}, organisations).save(path)
     return path
 
 
+def _as_text(cell: Any) -> None:
+    """Neutralise a text cell against formula injection: a text starting with =, +, -, @, tab or
+    a line break is stored as text with Excel's quote prefix (shown as typed, never evaluated,
+    and still text after editing). The value itself is unchanged, so it reads back exactly."""
+    if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
 def _cell(value: Any) -> Any:
-    """Convert a pandas value to something openpyxl writes (None for missing)."""
+    """Convert a pandas value to something openpyxl writes (None for missing); texts with control
+    characters are refused (a cell cannot hold them)."""
     if value is None or value is pd.NA or value is pd.NaT:
         return None
+    if isinstance(value, str) and (bad := control_characters(value)):
+        raise InvalidInput(
+            f"De tekst '{value.encode('unicode_escape').decode()[:60]}' bevat niet-toegestane stuurtekens "
+            f"({bad}); die kunnen niet in het sjabloon worden geschreven."
+        )
     if isinstance(value, bool) or (hasattr(value, "dtype") and value.dtype == bool):
         return "ja" if bool(value) else "nee"
     if isinstance(value, float) and math.isnan(value):

@@ -1,0 +1,124 @@
+"""In real headless Chromium: the web map satisfies the Content-Security-Policy, and /docs renders
+offline from local assets (swagger-ui-dist from npm, no CDN)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from api.settings import Settings
+from layers.db.cluster import LocalCluster
+from tests.conftest import _create_db
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, _serve
+
+pytestmark = pytest.mark.browser
+
+# collects every CSP violation the page sees, before any script of the page runs
+_WATCH_CSP = """
+window.__csp = [];
+document.addEventListener('securitypolicyviolation',
+  (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
+"""
+
+
+@pytest.fixture(scope="module")
+def server(cluster: LocalCluster, demo_url: str) -> Iterator[str]:
+    url = _create_db(cluster, "sia_browser_hardening", template="sia_demo")
+    with _serve(Settings(database_url=url, gemeente="GM0153", basemap_url="")) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def _page(browser: Browser, server: str) -> tuple[Page, list[str], list[str]]:
+    """A page that records console problems and blocks (and records) every request off this server."""
+    page = browser.new_page(viewport={"width": 1300, "height": 850})
+    problems: list[str] = []
+    external: list[str] = []
+    page.on(
+        "console",
+        lambda m: problems.append(f"{m.type}: {m.text}") if m.type in {"error", "warning"} else None,
+    )
+    page.on("pageerror", lambda exc: problems.append(f"pageerror: {exc}"))
+
+    def route(r: object) -> None:
+        request = r.request  # type: ignore[attr-defined]
+        if request.url.startswith((server, "data:", "blob:")):
+            r.continue_()  # type: ignore[attr-defined]
+        else:
+            external.append(request.url)
+            r.abort()  # type: ignore[attr-defined]
+
+    page.route("**/*", route)
+    page.add_init_script(_WATCH_CSP)
+    return page, problems, external
+
+
+def _until(page: Page, condition: str, timeout: float = 20) -> None:
+    """Poll a condition with page.evaluate (Playwright's wait_for_function needs 'unsafe-eval')."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(f"() => Boolean({condition})"):
+        if time.monotonic() > deadline:
+            pytest.fail(f"not reached: {condition}")
+        time.sleep(0.1)
+
+
+def test_web_map_runs_under_the_csp(browser: Browser, server: str) -> None:
+    page, problems, external = _page(browser, server)
+    response = page.goto(server + "/")
+    assert response is not None
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    page.wait_for_selector("body[data-ready=true]", timeout=20_000)
+    page.wait_for_selector("body[data-scored]", timeout=20_000)
+    assert page.evaluate("window.siaMap.layer.getLayers().length") == 70
+    # exercise what sets styles and markup: indicator legend, buurt panel, partner layers, upload dialog
+    page.select_option("#indicator", "aantal_inwoners")
+    page.evaluate(
+        "() => { const l = window.siaMap.layer.getLayers()[0]; l.fire('click', {latlng: l.getCenter()}); }"
+    )
+    page.wait_for_selector("#detail-name")
+    for toggle in ("#toggle-bezit", "#toggle-projecten", "#toggle-verkoop", "#toggle-kandidaten", "#robuust"):
+        page.check(toggle)
+    _until(page, "document.querySelectorAll('.marker-cluster, .leaflet-marker-icon').length > 0")
+    page.click("#open-upload")
+    page.wait_for_selector("#upload-dialog[open]")
+    assert page.evaluate("window.__csp") == []
+    assert not problems, problems
+    assert not external, external
+    # the watcher sees violations, and the policy blocks what an injected text would try
+    page.evaluate(
+        """() => { const s = document.createElement('script'); s.textContent = 'window.__ran = 1';
+                   document.body.appendChild(s); }"""
+    )
+    _until(page, "window.__csp.length > 0")
+    assert page.evaluate("window.__ran") is None
+    assert "script-src" in page.evaluate("window.__csp[0]")
+    page.close()
+
+
+def test_docs_render_offline(browser: Browser, server: str) -> None:
+    page, problems, external = _page(browser, server)
+    response = page.goto(server + "/docs")
+    assert response is not None and response.status == 200
+    assert "cdn" not in response.text().lower()
+    page.wait_for_selector(".swagger-ui .opblock", timeout=20_000)
+    operations = page.locator(".swagger-ui .opblock").count()
+    paths = page.evaluate("fetch('/openapi.json').then(r => r.json()).then(d => Object.keys(d.paths).length)")
+    assert operations >= paths > 10
+    assert "SIA/DIA" in page.locator(".swagger-ui .title").inner_text()
+    page.locator(".swagger-ui .opblock-summary").first.click()  # expanding an operation works too
+    page.wait_for_selector(".swagger-ui .opblock-body")
+    assert page.evaluate("window.__csp") == []
+    assert not problems, problems
+    assert not external, f"the docs page tried to leave the machine: {external}"
+    page.close()
