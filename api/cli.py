@@ -174,7 +174,7 @@ def _existing_file_or_folder(value: str) -> Path:
     """A layer file, or a folder holding one (an unpacked CBS zip with shapefiles)."""
     path = Path(value)
     if not path.exists():
-        raise argparse.ArgumentTypeError(f"bestand of map '{value}' bestaat niet")
+        raise argparse.ArgumentTypeError(f"bestand '{value}' bestaat niet")
     return path
 
 
