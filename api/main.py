@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
 from api.routers import buurten, health, indicators, layers, partners, scenarios, scores
+from api.routers import exports, gebieden, voorstellen  # DIA (issue 9)
 from api.settings import Settings
 from layers.db.connect import resolve_url
 from layers.db.engine import make_engine
@@ -49,6 +50,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (health, layers, buurten, indicators, partners, scores):
         app.include_router(module.router)
     app.include_router(scenarios.router)
+    app.include_router(gebieden.router)
+    app.include_router(voorstellen.router)
+    app.include_router(exports.router)
     _mount_webmap(app, settings)
     return app
 

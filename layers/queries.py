@@ -43,6 +43,18 @@ MIN_DWELLINGS = 5
 SUPPRESSED_WITH_FEW_DWELLINGS = ("aandeel_label_efg", "gem_conditie")
 
 
+def suppress_small_counts(record: dict[str, Any], *, count: str = "bezit_woningen") -> bool:
+    """The small-count rule on one record, in place: with fewer than ``MIN_DWELLINGS`` (but some)
+    dwellings in ``record[count]``, the shares and means of ``SUPPRESSED_WITH_FEW_DWELLINGS`` are
+    left empty. True when it suppressed them (used by the indicator table and area statistics)."""
+    held = record.get(count)
+    if held is not None and 0 < held < MIN_DWELLINGS:
+        for f in SUPPRESSED_WITH_FEW_DWELLINGS:
+            record[f] = None
+        return True
+    return False
+
+
 def get_layer(layer_id: str) -> Layer:
     try:
         return LAYERS[layer_id]
@@ -334,10 +346,7 @@ def indicator_table(
                 rec[i] = to_python(partner.at[r["buurtcode"], i])
             else:
                 rec[i] = None
-        held = rec.get("bezit_woningen")
-        if held is not None and 0 < held < MIN_DWELLINGS:  # small counts: no shares or means
-            for f in SUPPRESSED_WITH_FEW_DWELLINGS:
-                rec[f] = None
+        if suppress_small_counts(rec):
             suppressed.append(rec["buurtcode"])
         out.append(rec)
     return {
