@@ -49,6 +49,7 @@ __all__ = [
     "gemeente_totals",
     "planned_projects",
     "spread_years",
+    "visible_records",
 ]
 
 MIN_ADDRESS_DWELLINGS = 10
@@ -361,3 +362,34 @@ def buurt_shapes(conn: Connection, *, gemeente: str, jaar: int, codes: list[str]
         geom_col="geometry",
         params={"gm": gemeente, "jaar": jaar, "codes": codes},
     ).set_index("buurtcode")
+
+
+_RECORDS_SQL: dict[str, str] = {
+    "bezit": "x.corporatie, x.adres, x.postcode, x.huisnummer, x.toevoeging, x.aantal_woningen, x.daeb, "
+    "x.huurklasse, x.energielabel, x.bouwjaar, x.conditie",
+    "verkoop": "x.corporatie, x.adres, x.postcode, x.huisnummer, x.toevoeging, x.energielabel, x.conditie, "
+    "x.kluswoning, x.gemeld_aan_gemeente, x.gepland_jaar",
+    "projecten": "x.projectnaam, x.partij, x.type, x.woningen_erbij, x.woningen_eraf, x.startjaar, x.eindjaar, "
+    "x.investering_eur, x.status",
+}
+
+
+def visible_records(conn: Connection, area: shapely.Geometry, periode: str) -> dict[str, Any]:
+    """The partner records inside (points) or crossing (project areas) ``area`` that the viewer may
+    see (the public view), per layer, as GeoDataFrames in EPSG:28992 (for exports and maps)."""
+    import geopandas as gpd
+
+    out = {}
+    for kind, columns in _RECORDS_SQL.items():  # kind and columns: ours
+        out[kind] = gpd.read_postgis(
+            text(
+                f"SELECT x.id, x.partner, x.periode, x.synthetisch, x.vertrouwelijkheid, {columns}, "
+                f"x.geom AS geometry FROM {kind} x JOIN leveringen l ON l.id = x.levering_id AND l.actief "
+                f"WHERE x.periode = :per AND x.geom IS NOT NULL AND {PUBLIC_RECORDS} "
+                "AND ST_Intersects(x.geom, ST_GeomFromWKB(:wkb, 28992)) ORDER BY x.id"
+            ),
+            conn,
+            geom_col="geometry",
+            params={"per": periode, "wkb": shapely.to_wkb(area)},
+        )
+    return out
