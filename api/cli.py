@@ -392,6 +392,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=int)
     demo.add_argument("--no-serve", action="store_true", help="load only")
     demo.set_defaults(func=cmd_demo)
+
+    from api import cli_dia  # DIA proposals and dossiers (api/cli_dia.py)
+
+    cli_dia.register(sub)
     return parser
 
 
