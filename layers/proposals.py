@@ -53,7 +53,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 _CONTENT = ("naam", "motivering", "partners", "contact", "scenario_id", "weging")
 _COLUMNS = (
-    "id, voorstel_id, versie, naam, motivering, partners, contact, status, bo_datum, "
+    "voorstel_id AS id, voorstel_id, versie, naam, motivering, partners, contact, status, bo_datum, "
     "besluitreferentie, scenario_id, weging, invoer, statistieken, auteur, wijziging, aangemaakt"
 )
 

@@ -25,7 +25,7 @@ from jinja2 import Environment, PackageLoader, Undefined, select_autoescape
 from sqlalchemy import Connection
 
 from api.dia import AreaReport, area_report, investment_agenda, sources
-from api.exporting import GPKG, metadata_frame, write_gpkg
+from api.exporting import GPKG, metadata_frame, ranking_frame, write_gpkg
 from api.scoring import MonteCarloIn, ScoreRequest, build_profile
 from layers import proposals
 from layers.areas import buurt_shapes, visible_records
@@ -85,14 +85,11 @@ def gather(conn: Connection, voorstel_id: int, versie: int | None = None) -> Dos
     ]
     inputs = report.inputs
     shapes = buurt_shapes(conn, gemeente=inputs.gemeente, jaar=inputs.jaar)
-    ranked = pd.DataFrame(report.result["buurten"]).set_index("buurtcode")
-    frame = inputs.frame.drop(columns=["buurtnaam"], errors="ignore")
+    ranked = ranking_frame(report.result)  # scores, contributions, robustness, partner ranks
+    ranked = ranked.drop(columns=[c for c in ranked.columns if c in shapes.columns])
+    frame = inputs.frame.drop(columns=[c for c in inputs.frame.columns if c in shapes.columns or c in ranked.columns])
     share = {b["buurtcode"]: b for b in report.data["buurten"]}
-    buurten = gpd.GeoDataFrame(
-        shapes.join(ranked.drop(columns=["buurtnaam"], errors="ignore")).join(frame, rsuffix="_indicator"),
-        geometry="geometry",
-        crs=28992,
-    )
+    buurten = gpd.GeoDataFrame(shapes.join(ranked).join(frame), geometry="geometry", crs=28992)
     buurten["aandeel"] = [share[c]["aandeel"] if c in share else 0.0 for c in buurten.index]
     buurten["aandeel_tekst"] = [f"{100 * a:.0f} %" if a else "" for a in buurten["aandeel"]]
     records = visible_records(conn, area, inputs.periode) if inputs.periode else {}
