@@ -37,7 +37,8 @@ def cmd_voorstel(args: argparse.Namespace, settings: Settings) -> int:
                     print("Nog geen voorstellen.")
                 for r in rows:
                     print(
-                        f"{r['id']:>4}  v{r['versie']:<3} {r['status']:<12} {r['oppervlakte_ha']:>8.1f} ha  {r['naam']}"
+                        f"{r['id']:>4}  v{r['versie']:<3} {r['status']:<12} {r['oppervlakte_ha']:>8.1f} "
+                        f"ha  {r['naam']}"
                     )
             elif args.action == "show":
                 if args.id is None:

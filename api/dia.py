@@ -15,6 +15,8 @@ or ``read_inputs``) and ``run_score`` — the entry points POST /api/scores uses
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +30,7 @@ from layers import areas, proposals
 from layers.area_geometry import clip_to_gemeente, parse_area, to_geojson_4326
 from layers.provenance import score_inputs
 from sia.aggregate import quadrants
+from sia.criteria import Profile
 
 __all__ = [
     "SCORE_FIELDS",
@@ -55,9 +58,9 @@ class AreaRequest(ScoreRequest):
 
 def weging_of(request: ScoreRequest) -> dict[str, Any]:
     """The score fields of a request as stored with a proposal (enough to reproduce its scores)."""
-    return ScoreRequest.model_validate(
-        request.model_dump(include=set(ScoreRequest.model_fields))
-    ).model_dump(mode="json", exclude_none=True)
+    return ScoreRequest.model_validate(request.model_dump(include=set(ScoreRequest.model_fields))).model_dump(
+        mode="json", exclude_none=True
+    )
 
 
 @dataclass(frozen=True)
@@ -77,15 +80,46 @@ def _inputs(conn: Connection, request: ScoreRequest, gemeente: str, cache: Indic
     return read_inputs(conn, gemeente=gemeente, jaar=jaar, periode=periode)
 
 
-def _scores(stats: dict[str, Any], inputs: Inputs, request: ScoreRequest) -> tuple[dict[str, Any], dict[str, Any]]:
+class _ScoreMemo:
+    """The last few score runs per (indicator table, weighting): while a user draws, every request
+    scores the same weighting on the same table. A table read anew (new data) is a new key."""
+
+    def __init__(self, size: int = 16) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[int, str], tuple[Inputs, dict[str, Any]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def run(self, profile: Profile, inputs: Inputs, request: ScoreRequest) -> dict[str, Any]:
+        key = (id(inputs), request.model_dump_json(exclude={"geometrie", "crs"}))
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None and hit[0] is inputs:
+                self._items.move_to_end(key)
+                return hit[1]
+        result = run_score(profile, inputs, request.analyses())
+        with self._lock:
+            self._items[key] = (inputs, result)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return result
+
+
+_MEMO = _ScoreMemo()
+
+
+def _scores(
+    stats: dict[str, Any], inputs: Inputs, request: ScoreRequest, *, memo: bool
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Scores of the area's buurten under the weighting, and the area's own (household-weighted)."""
     profile = build_profile(request)
-    result = run_score(profile, inputs, request.analyses())
+    result = _MEMO.run(profile, inputs, request) if memo else run_score(profile, inputs, request.analyses())
     ranked = {b["buurtcode"]: b for b in result["buurten"]}
     robust = {r["buurtcode"]: r for r in result.get("robuustheid", [])}
     partners = {r["buurtcode"]: r for r in (result.get("partnerprofielen") or {}).get("buurten", [])}
     n_ranked = sum(1 for b in result["buurten"] if b.get("rang") is not None)
-    weight_key = "huishoudens" if sum(b["huishoudens"] or 0 for b in stats["buurten"]) > 0 else "oppervlakte_binnen_ha"
+    weight_key = (
+        "huishoudens" if sum(b["huishoudens"] or 0 for b in stats["buurten"]) > 0 else "oppervlakte_binnen_ha"
+    )
     rows, weights = [], []
     for b in stats["buurten"]:
         r = ranked.get(b["buurtcode"], {})
@@ -120,7 +154,9 @@ def _scores(stats: dict[str, Any], inputs: Inputs, request: ScoreRequest) -> tup
         **describe(profile, inputs),
         **area_scores,
         "kwadrant": quadrant,
-        "weging_gebied": "huishoudens binnen het gebied" if weight_key == "huishoudens" else "oppervlakte binnen het gebied",
+        "weging_gebied": "huishoudens binnen het gebied"
+        if weight_key == "huishoudens"
+        else "oppervlakte binnen het gebied",
         "aantal_gerangschikt": n_ranked,
         "drempels": result["drempels"],
         "gewichten": result["gewichten"],
@@ -176,7 +212,7 @@ def area_report(
             geometry, crs = request.geometrie, request.crs
         area, notices = clip_to_gemeente(conn, parse_area(geometry, crs), gemeente=gemeente, jaar=inputs.jaar)
     stats = areas.area_statistics(conn, area, gemeente=gemeente, jaar=inputs.jaar, periode=inputs.periode)
-    scores, result = _scores(stats, inputs, request)
+    scores, result = _scores(stats, inputs, request, memo=cache is not None)
     overlap = proposals.overlapping(conn, area, gemeente=gemeente, exclude=exclude)
     for o in overlap:
         notices.append(
@@ -225,14 +261,20 @@ def investment_agenda(conn: Connection, voorstel_id: int, versie: int | None = N
     the version's period, apportioned by area share), plus the partners' commitments."""
     version = proposals.get_version(conn, voorstel_id, versie)
     periode = (version["invoer"] or {}).get("periode")
-    planned = areas.planned_projects(
-        conn, proposals.version_geometry(conn, voorstel_id, version["versie"]), periode
-    ) if periode else {"per_partij_jaar": [], "projecten": []}
+    planned = (
+        areas.planned_projects(
+            conn, proposals.version_geometry(conn, voorstel_id, version["versie"]), periode
+        )
+        if periode
+        else {"per_partij_jaar": [], "projecten": []}
+    )
     commits = proposals.commitments(conn, voorstel_id)
     table: dict[tuple[str, int | None], dict[str, float]] = {}
 
     def cell(partner: str, jaar: int | None) -> dict[str, float]:
-        return table.setdefault((partner, jaar), {"gepland_eur": 0.0, "toegezegd_eur": 0.0, "indicatief_eur": 0.0})
+        return table.setdefault(
+            (partner, jaar), {"gepland_eur": 0.0, "toegezegd_eur": 0.0, "indicatief_eur": 0.0}
+        )
 
     for row in planned["per_partij_jaar"]:
         if row["investering_eur"]:
@@ -290,7 +332,12 @@ def compare_versions(conn: Connection, voorstel_id: int, a: int, b: int) -> dict
     for name, path in _COMPARED:
         x, y = _dig(sa, path), _dig(sb, path)
         figures.append(
-            {"grootheid": name, "a": x, "b": y, "verschil": y - x if isinstance(x, int | float) and isinstance(y, int | float) else None}
+            {
+                "grootheid": name,
+                "a": x,
+                "b": y,
+                "verschil": y - x if isinstance(x, int | float) and isinstance(y, int | float) else None,
+            }
         )
     codes_a = {r["buurtcode"]: r for r in sa.get("buurten", [])}
     codes_b = {r["buurtcode"]: r for r in sb.get("buurten", [])}

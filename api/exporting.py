@@ -55,7 +55,9 @@ def ranking_frame(result: dict[str, Any]) -> pd.DataFrame:
     contributions = pd.DataFrame(result["bijdragen"]).set_index("buurtcode").add_prefix("bijdrage_")
     frame = frame.join(contributions)
     if result.get("robuustheid"):
-        robust = pd.DataFrame(result["robuustheid"]).set_index("buurtcode").drop(columns=["rang"], errors="ignore")
+        robust = (
+            pd.DataFrame(result["robuustheid"]).set_index("buurtcode").drop(columns=["rang"], errors="ignore")
+        )
         frame = frame.join(robust)
     if result.get("partnerprofielen"):
         ranks = pd.DataFrame(
@@ -71,14 +73,20 @@ def ranking_export(
 ) -> tuple[bytes, str, str]:
     """The ranking of a weighting as CSV or GeoPackage: (content, media type, file name)."""
     profile = build_profile(request)
-    inputs = cache.get(conn, gemeente=request.gemeente or gemeente, jaar=request.jaar, periode=request.periode)
+    inputs = cache.get(
+        conn, gemeente=request.gemeente or gemeente, jaar=request.jaar, periode=request.periode
+    )
     result = run_score(profile, inputs, request.analyses())
     frame = ranking_frame(result)
     about = describe(profile, inputs)
     frame.insert(0, "synthetisch", inputs.synthetisch)
     stem = f"sia_ranking_{inputs.gemeente}_{profile.name}"
     if formaat == "csv":
-        return frame.reset_index().to_csv(index=False).encode("utf-8"), "text/csv; charset=utf-8", f"{stem}.csv"
+        return (
+            frame.reset_index().to_csv(index=False).encode("utf-8"),
+            "text/csv; charset=utf-8",
+            f"{stem}.csv",
+        )
     shapes = buurt_shapes(conn, gemeente=inputs.gemeente, jaar=inputs.jaar)
     gdf = gpd.GeoDataFrame(frame.join(shapes[["geometry"]]), geometry="geometry", crs=28992)
     gdf["kwadrant"] = gdf["kwadrant"].astype("string")
@@ -88,7 +96,9 @@ def ranking_export(
             "gewichten": result["gewichten"],
             "weggelaten": result.get("weggelaten", []),
             "gemaakt_op": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "synthetisch_let_op": "SYNTHETISCHE DATA: partnerdata zijn verzonnen" if inputs.synthetisch else "",
+            "synthetisch_let_op": "SYNTHETISCHE DATA: partnerdata zijn verzonnen"
+            if inputs.synthetisch
+            else "",
         }
     )
     return write_gpkg({"sia_ranking": gdf.reset_index(), "metadata": meta}), GPKG, f"{stem}.gpkg"
@@ -132,8 +142,16 @@ def proposals_export(conn: Connection, formaat: str, *, gemeente: str | None) ->
     """All proposals as GeoJSON (EPSG:4326) or GeoPackage (EPSG:28992): (content, media, name)."""
     gdf = proposals_frame(conn, gemeente=gemeente)
     if formaat == "geojson":
-        data = json.loads(gdf.to_json(na="null", drop_id=True)) if len(gdf) else {"type": "FeatureCollection", "features": []}
-        return json.dumps(data, ensure_ascii=False).encode(), "application/geo+json", "dia_voorstellen.geojson"
+        data = (
+            json.loads(gdf.to_json(na="null", drop_id=True))
+            if len(gdf)
+            else {"type": "FeatureCollection", "features": []}
+        )
+        return (
+            json.dumps(data, ensure_ascii=False).encode(),
+            "application/geo+json",
+            "dia_voorstellen.geojson",
+        )
     meta = metadata_frame(
         {
             "inhoud": "DIA-voorstellen, nieuwste versie van elk",

@@ -10,8 +10,18 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
-from api.routers import buurten, health, indicators, layers, partners, scenarios, scores
-from api.routers import exports, gebieden, voorstellen  # DIA (issue 9)
+from api.routers import (  # DIA (issue 9)
+    buurten,
+    exports,
+    gebieden,
+    health,
+    indicators,
+    layers,
+    partners,
+    scenarios,
+    scores,
+    voorstellen,
+)
 from api.settings import Settings
 from layers.db.connect import resolve_url
 from layers.db.engine import make_engine

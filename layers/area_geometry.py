@@ -117,7 +117,8 @@ def _unwrap(geometry: Any) -> dict[str, Any]:
         feats = geometry.get("features") or []
         if len(feats) != 1:
             raise InvalidInput(
-                f"Een FeatureCollection als gebied moet precies één feature hebben; deze heeft er {len(feats)}."
+                "Een FeatureCollection als gebied moet precies één feature hebben; deze heeft er "
+                f"{len(feats)}."
             )
         return _unwrap(feats[0])
     if kind not in ("Polygon", "MultiPolygon"):
@@ -239,7 +240,8 @@ def dissolve_buurten(
     """The buurten (and whole wijken) chosen, dissolved into one area: GeoJSON in EPSG:4326."""
     row = conn.execute(
         text(
-            "SELECT ST_AsGeoJSON(ST_Transform(ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Union(geom)), 3)), "
+            "SELECT "
+            "ST_AsGeoJSON(ST_Transform(ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Union(geom)), 3)), "
             "4326), 7) AS g, array_agg(buurtcode ORDER BY buurtcode) AS codes FROM buurten "
             "WHERE gemeentecode = :gm AND jaar = :jaar AND (buurtcode = ANY(CAST(:b AS text[])) "
             "OR wijkcode = ANY(CAST(:w AS text[])))"

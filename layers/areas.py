@@ -44,8 +44,8 @@ __all__ = [
     "MIN_ADDRESS_DWELLINGS",
     "WHOLE",
     "apportion",
-    "buurt_shapes",
     "area_statistics",
+    "buurt_shapes",
     "gemeente_totals",
     "planned_projects",
     "spread_years",
@@ -101,7 +101,9 @@ def spread_years(start: int | None, end: int | None) -> list[int | None]:
     return list(range(first, last + 1))
 
 
-def _buurten(conn: Connection, wkb: bytes, gemeente: str, jaar: int, periode: str | None) -> list[dict[str, Any]]:
+def _buurten(
+    conn: Connection, wkb: bytes, gemeente: str, jaar: int, periode: str | None
+) -> list[dict[str, Any]]:
     rows = conn.execute(
         text(_sql("area_buurten")),
         {"wkb": wkb, "gm": gemeente, "jaar": jaar, "per": periode, "min_area": MIN_AREA_M2},
@@ -230,18 +232,24 @@ def _sales(conn: Connection, wkb: bytes, periode: str, whole: list[str]) -> dict
     if frame.empty:
         return {"aantal": 0, "strijdig_41": 0, "per_corporatie": [], "per_jaar": []}
     checked = check_sales(frame)
-    per_corp = checked.groupby("corporatie")["overtreding"].agg(["size", "sum"])
-    per_year = checked.groupby(checked["gepland_jaar"].fillna(0).astype(int))["overtreding"].agg(["size", "sum"])
+    per_corp: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    per_year: dict[int | None, list[int]] = defaultdict(lambda: [0, 0])
+    for corp, year, bad in zip(
+        checked["corporatie"], checked["gepland_jaar"], checked["overtreding"], strict=True
+    ):
+        y = None if pd.isna(year) else int(year)
+        for cell in (per_corp[str(corp)], per_year[y]):
+            cell[0] += 1
+            cell[1] += int(bool(bad))
     return {
         "aantal": len(checked),
         "strijdig_41": int(checked["overtreding"].sum()),
         "per_corporatie": [
-            {"corporatie": str(c), "aantal": int(r["size"]), "strijdig_41": int(r["sum"])}
-            for c, r in per_corp.iterrows()
+            {"corporatie": c, "aantal": n, "strijdig_41": b} for c, (n, b) in sorted(per_corp.items())
         ],
         "per_jaar": [
-            {"jaar": int(str(y)) or None, "aantal": int(r["size"]), "strijdig_41": int(r["sum"])}
-            for y, r in per_year.iterrows()
+            {"jaar": y, "aantal": n, "strijdig_41": b}
+            for y, (n, b) in sorted(per_year.items(), key=lambda kv: kv[0] or 0)
         ],
     }
 
@@ -261,8 +269,9 @@ def _liveability(buurten: list[dict[str, Any]]) -> dict[str, Any]:
         **{k: _weighted(buurten, k, weight) for k in LBM_FIELDS},
         "labels": LBM_FIELDS,
         "edities": editions,
-        "weging": "huishoudens binnen het gebied" if has_hh else "oppervlakte binnen het gebied "
-        "(geen huishoudens)",
+        "weging": "huishoudens binnen het gebied"
+        if has_hh
+        else "oppervlakte binnen het gebied (geen huishoudens)",
         "buurten_zonder": [b["buurtcode"] for b in buurten if b["leefbaarometer"]["lbm_score"] is None],
     }
 
@@ -278,7 +287,8 @@ def gemeente_totals(conn: Connection, *, gemeente: str, jaar: int) -> dict[str, 
     ).all()
 
     def dwellings(kern: dict[str, Any] | None) -> Any:
-        return next((kern[k] for k in _DWELLING_KEYS if (kern or {}).get(k) is not None), None)
+        values = kern or {}
+        return next((values[k] for k in _DWELLING_KEYS if values.get(k) is not None), None)
 
     woningen = [dwellings(r.kerncijfers) for r in rows]
     return {
@@ -290,18 +300,13 @@ def gemeente_totals(conn: Connection, *, gemeente: str, jaar: int) -> dict[str, 
 
 def hidden_counts(conn: Connection, periode: str) -> dict[str, int]:
     """Records of the period the viewer may not see, per layer (the count the map shows too)."""
-    out = {}
-    for kind in ("bezit", "projecten", "verkoop"):
-        out[kind] = int(
-            conn.execute(
-                text(
-                    f"SELECT count(*) FROM {kind} x JOIN leveringen l ON l.id = x.levering_id "  # kind: ours
-                    f"AND l.actief WHERE x.periode = :p AND NOT {PUBLIC_RECORDS}"
-                ),
-                {"p": periode},
-            ).scalar_one()
-        )
-    return out
+    parts = ", ".join(
+        f"(SELECT count(*) FROM {kind} x JOIN leveringen l ON l.id = x.levering_id AND l.actief "  # ours
+        f"WHERE x.periode = :p AND NOT {PUBLIC_RECORDS}) AS {kind}"
+        for kind in ("bezit", "projecten", "verkoop")
+    )
+    row = conn.execute(text(f"SELECT {parts}"), {"p": periode}).mappings().one()
+    return {k: int(v) for k, v in row.items()}
 
 
 def area_statistics(
@@ -356,7 +361,8 @@ def buurt_shapes(conn: Connection, *, gemeente: str, jaar: int, codes: list[str]
         text(
             "SELECT buurtcode, buurtnaam, wijkcode, aantal_inwoners, aantal_huishoudens, geom AS geometry "
             "FROM buurten WHERE gemeentecode = :gm AND jaar = :jaar "
-            "AND (CAST(:codes AS text[]) IS NULL OR buurtcode = ANY(CAST(:codes AS text[]))) ORDER BY buurtcode"
+            "AND (CAST(:codes AS text[]) IS NULL OR buurtcode = ANY(CAST(:codes AS text[]))) ORDER BY "
+            "buurtcode"
         ),
         conn,
         geom_col="geometry",
@@ -369,7 +375,8 @@ _RECORDS_SQL: dict[str, str] = {
     "x.huurklasse, x.energielabel, x.bouwjaar, x.conditie",
     "verkoop": "x.corporatie, x.adres, x.postcode, x.huisnummer, x.toevoeging, x.energielabel, x.conditie, "
     "x.kluswoning, x.gemeld_aan_gemeente, x.gepland_jaar",
-    "projecten": "x.projectnaam, x.partij, x.type, x.woningen_erbij, x.woningen_eraf, x.startjaar, x.eindjaar, "
+    "projecten": "x.projectnaam, x.partij, x.type, x.woningen_erbij, x.woningen_eraf, x.startjaar, "
+    "x.eindjaar, "
     "x.investering_eur, x.status",
 }
 

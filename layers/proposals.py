@@ -58,7 +58,9 @@ _COLUMNS = (
 )
 
 
-def check_transition(current: str, new: str, *, bo_datum: dt.date | None, besluitreferentie: str | None) -> None:
+def check_transition(
+    current: str, new: str, *, bo_datum: dt.date | None, besluitreferentie: str | None
+) -> None:
     """Refuse a status change the process does not allow (Conflict, Dutch)."""
     if new not in STATUSES:
         raise InvalidInput(f"Onbekende status '{new}'; kies uit: {', '.join(STATUSES)}.")
@@ -98,7 +100,8 @@ def _insert_version(conn: Connection, voorstel_id: int, versie: int, values: dic
             "INSERT INTO voorstel_versies (voorstel_id, versie, naam, motivering, partners, contact, "
             "status, bo_datum, besluitreferentie, geom, scenario_id, weging, invoer, statistieken, auteur, "
             "wijziging) VALUES (:vid, :versie, :naam, :motivering, :partners, :contact, :status, :bo_datum, "
-            ":besluitreferentie, ST_Multi(ST_GeomFromWKB(:wkb, 28992)), :scenario_id, CAST(:weging AS jsonb), "
+            ":besluitreferentie, ST_Multi(ST_GeomFromWKB(:wkb, 28992)), :scenario_id, CAST(:weging AS "
+            "jsonb), "
             "CAST(:invoer AS jsonb), CAST(:statistieken AS jsonb), :auteur, :wijziging)"
         ),
         {
@@ -132,7 +135,9 @@ def create_proposal(conn: Connection, *, gemeente: str, values: dict[str, Any]) 
             text("INSERT INTO voorstellen (gemeente) VALUES (:gm) RETURNING id"), {"gm": gemeente}
         ).scalar_one()
     )
-    _insert_version(conn, vid, 1, {**values, "status": "concept", "bo_datum": None, "besluitreferentie": None})
+    _insert_version(
+        conn, vid, 1, {**values, "status": "concept", "bo_datum": None, "besluitreferentie": None}
+    )
     return vid
 
 
@@ -165,14 +170,18 @@ def add_version(
     ``basisversie`` must be the newest version (Conflict otherwise); content can only change while
     the proposal is open; a status change must be allowed (``check_transition``)."""
     _lock(conn, voorstel_id)
-    newest = conn.execute(
-        text(
-            "SELECT versie, status, bo_datum, besluitreferentie, naam, motivering, partners, contact, "
-            "scenario_id, weging, invoer, statistieken, ST_AsBinary(geom) AS wkb FROM voorstel_versies "
-            "WHERE voorstel_id = :id ORDER BY versie DESC LIMIT 1"
-        ),
-        {"id": voorstel_id},
-    ).mappings().one()
+    newest = (
+        conn.execute(
+            text(
+                "SELECT versie, status, bo_datum, besluitreferentie, naam, motivering, partners, contact, "
+                "scenario_id, weging, invoer, statistieken, ST_AsBinary(geom) AS wkb FROM voorstel_versies "
+                "WHERE voorstel_id = :id ORDER BY versie DESC LIMIT 1"
+            ),
+            {"id": voorstel_id},
+        )
+        .mappings()
+        .one()
+    )
     if basisversie != newest["versie"]:
         raise Conflict(
             f"Versie {basisversie} is niet meer de nieuwste: voorstel {voorstel_id} staat op versie "
@@ -182,7 +191,10 @@ def add_version(
     content = {k: v for k, v in changes.items() if k in (*_CONTENT, "geom", "invoer", "statistieken")}
     if status is not None:
         check_transition(
-            newest["status"], status, bo_datum=changes.get("bo_datum"), besluitreferentie=changes.get("besluitreferentie")
+            newest["status"],
+            status,
+            bo_datum=changes.get("bo_datum"),
+            besluitreferentie=changes.get("besluitreferentie"),
         )
     elif newest["status"] not in OPEN:
         raise Conflict(
@@ -190,18 +202,27 @@ def add_version(
             "nieuw voorstel."
         )
     if not content and status is None:
-        raise InvalidInput("Er is niets gewijzigd: geef minstens één veld, de geometrie of een nieuwe status.")
+        raise InvalidInput(
+            "Er is niets gewijzigd: geef minstens één veld, de geometrie of een nieuwe status."
+        )
     if content.get("scenario_id") is not None:
         _check_scenario(conn, content["scenario_id"])
     values = {
-        **{k: newest[k] for k in (*_CONTENT, "invoer", "statistieken", "status", "bo_datum", "besluitreferentie")},
+        **{
+            k: newest[k]
+            for k in (*_CONTENT, "invoer", "statistieken", "status", "bo_datum", "besluitreferentie")
+        },
         "geom": shapely.from_wkb(bytes(newest["wkb"])),
         **content,
         "auteur": auteur,
         "wijziging": wijziging,
     }
     if status is not None:
-        values.update(status=status, bo_datum=changes.get("bo_datum"), besluitreferentie=changes.get("besluitreferentie"))
+        values.update(
+            status=status,
+            bo_datum=changes.get("bo_datum"),
+            besluitreferentie=changes.get("besluitreferentie"),
+        )
     versie = int(newest["versie"]) + 1
     _insert_version(conn, voorstel_id, versie, values)
     return versie
@@ -209,16 +230,23 @@ def add_version(
 
 def get_version(conn: Connection, voorstel_id: int, versie: int | None = None) -> dict[str, Any]:
     """One version (the newest when ``versie`` is None) with its geometry as GeoJSON (EPSG:4326)."""
-    row = conn.execute(
-        text(
-            f"SELECT {_COLUMNS}, (SELECT gemeente FROM voorstellen p WHERE p.id = v.voorstel_id) AS gemeente, "
-            "ST_AsGeoJSON(ST_Transform(geom, 4326), 7) AS geometrie, ST_Area(geom) / 10000.0 AS oppervlakte_ha, "
-            "(SELECT max(versie) FROM voorstel_versies x WHERE x.voorstel_id = v.voorstel_id) AS nieuwste "
-            "FROM voorstel_versies v WHERE voorstel_id = :id "
-            "AND (CAST(:versie AS integer) IS NULL OR versie = :versie) ORDER BY versie DESC LIMIT 1"
-        ),
-        {"id": voorstel_id, "versie": versie},
-    ).mappings().first()
+    row = (
+        conn.execute(
+            text(
+                f"SELECT {_COLUMNS}, (SELECT gemeente FROM voorstellen p WHERE p.id = v.voorstel_id) AS "
+                "gemeente, "
+                "ST_AsGeoJSON(ST_Transform(geom, 4326), 7) AS geometrie, ST_Area(geom) / 10000.0 AS "
+                "oppervlakte_ha, "
+                "(SELECT max(versie) FROM voorstel_versies x WHERE x.voorstel_id = v.voorstel_id) AS "
+                "nieuwste "
+                "FROM voorstel_versies v WHERE voorstel_id = :id "
+                "AND (CAST(:versie AS integer) IS NULL OR versie = :versie) ORDER BY versie DESC LIMIT 1"
+            ),
+            {"id": voorstel_id, "versie": versie},
+        )
+        .mappings()
+        .first()
+    )
     if row is None:
         exists = conn.execute(text("SELECT 1 FROM voorstellen WHERE id = :id"), {"id": voorstel_id}).first()
         if exists is None:
@@ -242,14 +270,19 @@ def version_geometry(conn: Connection, voorstel_id: int, versie: int) -> shapely
 
 def versions(conn: Connection, voorstel_id: int) -> list[dict[str, Any]]:
     """The version history, oldest first (no geometry, no statistics)."""
-    rows = conn.execute(
-        text(
-            "SELECT versie, naam, status, bo_datum, besluitreferentie, partners, auteur, wijziging, aangemaakt, "
-            "ST_Area(geom) / 10000.0 AS oppervlakte_ha FROM voorstel_versies WHERE voorstel_id = :id "
-            "ORDER BY versie"
-        ),
-        {"id": voorstel_id},
-    ).mappings().all()
+    rows = (
+        conn.execute(
+            text(
+                "SELECT versie, naam, status, bo_datum, besluitreferentie, partners, auteur, wijziging, "
+                "aangemaakt, "
+                "ST_Area(geom) / 10000.0 AS oppervlakte_ha FROM voorstel_versies WHERE voorstel_id = :id "
+                "ORDER BY versie"
+            ),
+            {"id": voorstel_id},
+        )
+        .mappings()
+        .all()
+    )
     if not rows:
         raise NotFound(f"Voorstel {voorstel_id} bestaat niet.")
     return [_row(r) for r in rows]
@@ -266,16 +299,21 @@ def current_versions(
 ) -> list[dict[str, Any]]:
     """The newest version of every proposal (filters: status, gemeente), newest proposal first."""
     geom = ", ST_AsGeoJSON(ST_Transform(c.geom, 4326), 7) AS geometrie" if geometry else ""
-    rows = conn.execute(
-        text(
-            f"SELECT c.voorstel_id AS id, c.versie, c.naam, c.motivering, c.partners, c.contact, c.status, "
-            "c.bo_datum, c.besluitreferentie, c.scenario_id, c.auteur, c.aangemaakt, c.gemeente, "
-            f"ST_Area(c.geom) / 10000.0 AS oppervlakte_ha{geom} FROM ({_CURRENT}) c "
-            "WHERE (CAST(:status AS text) IS NULL OR c.status = :status) "
-            "AND (CAST(:gm AS text) IS NULL OR c.gemeente = :gm) ORDER BY c.voorstel_id DESC"
-        ),
-        {"status": status, "gm": gemeente},
-    ).mappings().all()
+    rows = (
+        conn.execute(
+            text(
+                "SELECT c.voorstel_id AS id, c.versie, c.naam, c.motivering, c.partners, c.contact, "
+                "c.status, "
+                "c.bo_datum, c.besluitreferentie, c.scenario_id, c.auteur, c.aangemaakt, c.gemeente, "
+                f"ST_Area(c.geom) / 10000.0 AS oppervlakte_ha{geom} FROM ({_CURRENT}) c "
+                "WHERE (CAST(:status AS text) IS NULL OR c.status = :status) "
+                "AND (CAST(:gm AS text) IS NULL OR c.gemeente = :gm) ORDER BY c.voorstel_id DESC"
+            ),
+            {"status": status, "gm": gemeente},
+        )
+        .mappings()
+        .all()
+    )
     return [_row(r) for r in rows]
 
 
@@ -284,17 +322,21 @@ def overlapping(
 ) -> list[dict[str, Any]]:
     """Open proposals and adopted DIAs (their newest versions) whose area overlaps ``area``
     (EPSG:28992) by at least 1 m², with the overlap in ha and as a share of ``area``."""
-    rows = conn.execute(
-        text(
-            f"WITH a AS (SELECT ST_GeomFromWKB(:wkb, 28992) AS g) "
-            "SELECT c.voorstel_id AS id, c.versie, c.naam, c.status, "
-            f"ST_Area(ST_Intersection(c.geom, a.g)) AS overlap FROM ({_CURRENT}) c, a "
-            "WHERE c.gemeente = :gm AND c.status IN ('concept', 'voorgesteld', 'vastgesteld') "
-            "AND (CAST(:ex AS bigint) IS NULL OR c.voorstel_id <> :ex) AND ST_Intersects(c.geom, a.g) "
-            "ORDER BY c.voorstel_id"
-        ),
-        {"wkb": shapely.to_wkb(area), "gm": gemeente, "ex": exclude},
-    ).mappings().all()
+    rows = (
+        conn.execute(
+            text(
+                f"WITH a AS (SELECT ST_GeomFromWKB(:wkb, 28992) AS g) "
+                "SELECT c.voorstel_id AS id, c.versie, c.naam, c.status, "
+                f"ST_Area(ST_Intersection(c.geom, a.g)) AS overlap FROM ({_CURRENT}) c, a "
+                "WHERE c.gemeente = :gm AND c.status IN ('concept', 'voorgesteld', 'vastgesteld') "
+                "AND (CAST(:ex AS bigint) IS NULL OR c.voorstel_id <> :ex) AND ST_Intersects(c.geom, a.g) "
+                "ORDER BY c.voorstel_id"
+            ),
+            {"wkb": shapely.to_wkb(area), "gm": gemeente, "ex": exclude},
+        )
+        .mappings()
+        .all()
+    )
     total = area.area
     return [
         {
@@ -311,53 +353,73 @@ def overlapping(
     ]
 
 
-def add_comment(conn: Connection, voorstel_id: int, *, auteur: str, organisatie: str, tekst: str) -> dict[str, Any]:
+def add_comment(
+    conn: Connection, voorstel_id: int, *, auteur: str, organisatie: str, tekst: str
+) -> dict[str, Any]:
     """Store a comment on the newest version (the text exactly as given; escaped where shown)."""
     _lock(conn, voorstel_id)
-    row = conn.execute(
-        text(
-            "INSERT INTO voorstel_reacties (voorstel_id, versie, auteur, organisatie, tekst) "
-            "SELECT :id, max(versie), :a, :o, :t FROM voorstel_versies WHERE voorstel_id = :id "
-            "RETURNING id, voorstel_id, versie, auteur, organisatie, tekst, aangemaakt"
-        ),
-        {"id": voorstel_id, "a": auteur, "o": organisatie, "t": tekst},
-    ).mappings().one()
+    row = (
+        conn.execute(
+            text(
+                "INSERT INTO voorstel_reacties (voorstel_id, versie, auteur, organisatie, tekst) "
+                "SELECT :id, max(versie), :a, :o, :t FROM voorstel_versies WHERE voorstel_id = :id "
+                "RETURNING id, voorstel_id, versie, auteur, organisatie, tekst, aangemaakt"
+            ),
+            {"id": voorstel_id, "a": auteur, "o": organisatie, "t": tekst},
+        )
+        .mappings()
+        .one()
+    )
     return {**row, "aangemaakt": row["aangemaakt"].isoformat()}
 
 
 def comments(conn: Connection, voorstel_id: int) -> list[dict[str, Any]]:
-    rows = conn.execute(
-        text(
-            "SELECT id, versie, auteur, organisatie, tekst, aangemaakt FROM voorstel_reacties "
-            "WHERE voorstel_id = :id ORDER BY id"
-        ),
-        {"id": voorstel_id},
-    ).mappings().all()
+    rows = (
+        conn.execute(
+            text(
+                "SELECT id, versie, auteur, organisatie, tekst, aangemaakt FROM voorstel_reacties "
+                "WHERE voorstel_id = :id ORDER BY id"
+            ),
+            {"id": voorstel_id},
+        )
+        .mappings()
+        .all()
+    )
     return [{**r, "aangemaakt": r["aangemaakt"].isoformat()} for r in rows]
 
 
 def add_commitment(conn: Connection, voorstel_id: int, values: dict[str, Any]) -> dict[str, Any]:
     """Store a partner's commitment (partner, jaar, bedrag_eur, thema, soort, auteur, toelichting)."""
     _lock(conn, voorstel_id)
-    row = conn.execute(
-        text(
-            "INSERT INTO voorstel_toezeggingen (voorstel_id, partner, jaar, bedrag_eur, thema, soort, auteur, "
-            "toelichting) VALUES (:id, :partner, :jaar, :bedrag_eur, :thema, :soort, :auteur, :toelichting) "
-            "RETURNING id, partner, jaar, bedrag_eur, thema, soort, auteur, toelichting, aangemaakt"
-        ),
-        {"id": voorstel_id, "toelichting": "", **values},
-    ).mappings().one()
+    row = (
+        conn.execute(
+            text(
+                "INSERT INTO voorstel_toezeggingen (voorstel_id, partner, jaar, bedrag_eur, thema, "
+                "soort, auteur, "
+                "toelichting) VALUES (:id, :partner, :jaar, :bedrag_eur, :thema, :soort, :auteur, "
+                ":toelichting) "
+                "RETURNING id, partner, jaar, bedrag_eur, thema, soort, auteur, toelichting, aangemaakt"
+            ),
+            {"id": voorstel_id, "toelichting": "", **values},
+        )
+        .mappings()
+        .one()
+    )
     return {**row, "aangemaakt": row["aangemaakt"].isoformat()}
 
 
 def commitments(conn: Connection, voorstel_id: int) -> list[dict[str, Any]]:
-    rows = conn.execute(
-        text(
-            "SELECT id, partner, jaar, bedrag_eur, thema, soort, auteur, toelichting, aangemaakt "
-            "FROM voorstel_toezeggingen WHERE voorstel_id = :id ORDER BY jaar, partner, id"
-        ),
-        {"id": voorstel_id},
-    ).mappings().all()
+    rows = (
+        conn.execute(
+            text(
+                "SELECT id, partner, jaar, bedrag_eur, thema, soort, auteur, toelichting, aangemaakt "
+                "FROM voorstel_toezeggingen WHERE voorstel_id = :id ORDER BY jaar, partner, id"
+            ),
+            {"id": voorstel_id},
+        )
+        .mappings()
+        .all()
+    )
     return [{**r, "aangemaakt": r["aangemaakt"].isoformat()} for r in rows]
 
 

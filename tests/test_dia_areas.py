@@ -123,18 +123,23 @@ def test_statistics_match_an_independent_overlay(
     got = _stats(client, mapping(area))
     table = pd.DataFrame(got["buurten"]).set_index("buurtcode")
     assert sorted(table.index) == sorted(expected.index)
-    assert set(WHOLE + [CUT]) <= set(table.index)
+    assert {*WHOLE, CUT} <= set(table.index)
     for code, exp in expected.iterrows():
         row = table.loc[code]
         assert row["methode"] == exp["methode"], code
         assert row["aandeel_oppervlakte"] == pytest.approx(exp["aandeel_opp"], rel=1e-6, abs=1e-9)
         assert row["aandeel"] == pytest.approx(exp["aandeel"], rel=1e-6, abs=1e-9)
-    assert table.loc[CUT, "methode"] in ("adrespunten", "oppervlakte") and 0.2 < table.loc[CUT, "aandeel_oppervlakte"] < 0.8
+    assert (
+        table.loc[CUT, "methode"] in ("adrespunten", "oppervlakte")
+        and 0.2 < table.loc[CUT, "aandeel_oppervlakte"] < 0.8
+    )
     inw = float((expected["aandeel"] * expected["aantal_inwoners"]).sum())
     hh = float((expected["aandeel"] * expected["aantal_huishoudens"]).sum())
     assert got["inwoners"] == pytest.approx(inw, rel=1e-6)
     assert got["huishoudens"] == pytest.approx(hh, rel=1e-6)
-    assert got["aandeel_gemeente"]["inwoners"] == pytest.approx(inw / buurten["aantal_inwoners"].sum(), rel=1e-6)
+    assert got["aandeel_gemeente"]["inwoners"] == pytest.approx(
+        inw / buurten["aantal_inwoners"].sum(), rel=1e-6
+    )
     assert got["oppervlakte_ha"] == pytest.approx(area.area / 10_000, rel=1e-6)
 
     # holdings: visible points where they lie, per-buurt counts × the buurt's share
@@ -147,11 +152,15 @@ def test_statistics_match_an_independent_overlay(
         share = g["buurtcode"].map(expected["aandeel"])
         exp_corp[corp] = exp_corp.get(corp, 0.0) + float((g["aantal_woningen"] * share).sum())
     holdings = {c["corporatie"]: c for c in got["corporatiebezit"]["per_corporatie"]}
-    assert set(holdings) == {c for c, n in exp_corp.items() if n > 0} | {c for c in holdings if holdings[c]["woningen"] == 0}
+    assert set(holdings) == {c for c, n in exp_corp.items() if n > 0} | {
+        c for c in holdings if holdings[c]["woningen"] == 0
+    }
     for corp, n in exp_corp.items():
         assert holdings[corp]["woningen"] == pytest.approx(n, rel=1e-9)
     assert got["corporatiebezit"]["woningen"] == pytest.approx(exp_corp.sum(), rel=1e-9)
-    labelled = pd.concat([inside.assign(f=1.0), counts.assign(f=counts["buurtcode"].map(expected["aandeel"]))])
+    labelled = pd.concat(
+        [inside.assign(f=1.0), counts.assign(f=counts["buurtcode"].map(expected["aandeel"]))]
+    )
     labelled = labelled[labelled["energielabel"].notna()]
     efg = (labelled["aantal_woningen"] * labelled["f"])[labelled["energielabel"].isin(["E", "F", "G"])].sum()
     assert got["corporatiebezit"]["aandeel_label_efg"] == pytest.approx(
@@ -211,9 +220,7 @@ def test_scores_of_the_area_follow_the_weighting(
     assert other["gecombineerd"] != pytest.approx(scores["gecombineerd"])
 
 
-def test_lon_lat_input_gives_the_same_figures(
-    client: TestClient, area: shapely.Geometry
-) -> None:
+def test_lon_lat_input_gives_the_same_figures(client: TestClient, area: shapely.Geometry) -> None:
     in_4326 = gpd.GeoSeries([area], crs=28992).to_crs(4326).iloc[0]
     a, b = _stats(client, mapping(area)), _stats(client, mapping(in_4326), crs="EPSG:4326")
     assert [x["buurtcode"] for x in a["buurten"]] == [x["buurtcode"] for x in b["buurten"]]
@@ -221,7 +228,9 @@ def test_lon_lat_input_gives_the_same_figures(
     assert b["oppervlakte_ha"] == pytest.approx(a["oppervlakte_ha"], rel=1e-4)
 
 
-def test_a_shape_partly_outside_is_clipped_with_a_notice(client: TestClient, buurten: gpd.GeoDataFrame) -> None:
+def test_a_shape_partly_outside_is_clipped_with_a_notice(
+    client: TestClient, buurten: gpd.GeoDataFrame
+) -> None:
     gemeente = buurten.union_all()
     xy = shapely.get_coordinates(gemeente)
     x, y = xy[xy[:, 0].argmin()]  # the westernmost point of the border
@@ -243,13 +252,22 @@ def test_small_counts_are_suppressed(client: TestClient, engine: Engine, buurten
             holding = got
             break
     assert holding is not None, "no small area found to test with"
-    assert holding["onderdrukt"] is True and holding["aandeel_label_efg"] is None and holding["gem_conditie"] is None
+    assert (
+        holding["onderdrukt"] is True
+        and holding["aandeel_label_efg"] is None
+        and holding["gem_conditie"] is None
+    )
     small = [c for c in holding["per_corporatie"] if 0 < c["woningen"] < 5]
     assert small and all(c["onderdrukt"] and c["aandeel_label_efg"] is None for c in small)
 
 
 def _bowtie() -> dict[str, Any]:
-    return {"type": "Polygon", "coordinates": [[[255000, 471000], [256000, 472000], [256000, 471000], [255000, 472000], [255000, 471000]]]}
+    return {
+        "type": "Polygon",
+        "coordinates": [
+            [[255000, 471000], [256000, 472000], [256000, 471000], [255000, 472000], [255000, 471000]]
+        ],
+    }
 
 
 def _many_vertices() -> dict[str, Any]:
@@ -263,15 +281,44 @@ def _many_vertices() -> dict[str, Any]:
     [
         (_bowtie(), "EPSG:28992", ["snijdt zichzelf"]),
         ({"type": "Polygon", "coordinates": []}, "EPSG:28992", ["leeg"]),
-        ({"type": "Polygon", "coordinates": [[[121000, 487000], [122000, 487000], [122000, 488000], [121000, 487000]]]}, "EPSG:28992", ["buiten de gemeente"]),
-        ({"type": "Polygon", "coordinates": [[[6.89, 52.22], [6.9, 52.22], [6.9, 52.23], [6.89, 52.22]]]}, "EPSG:3857", ["Onbekend coördinatenstelsel"]),
+        (
+            {
+                "type": "Polygon",
+                "coordinates": [[[121000, 487000], [122000, 487000], [122000, 488000], [121000, 487000]]],
+            },
+            "EPSG:28992",
+            ["buiten de gemeente"],
+        ),
+        (
+            {"type": "Polygon", "coordinates": [[[6.89, 52.22], [6.9, 52.22], [6.9, 52.23], [6.89, 52.22]]]},
+            "EPSG:3857",
+            ["Onbekend coördinatenstelsel"],
+        ),
         (_many_vertices(), "EPSG:28992", ["meer dan 100.000 hoekpunten"]),
-        ({"type": "LineString", "coordinates": [[255000, 471000], [256000, 472000]]}, "EPSG:28992", ["geen vlak"]),
-        ({"type": "Polygon", "coordinates": [[[6.89, 52.22], [6.9, 52.22], [6.9, 52.23], [6.89, 52.22]]]}, "EPSG:28992", ["buiten het bereik", "crs"]),
+        (
+            {"type": "LineString", "coordinates": [[255000, 471000], [256000, 472000]]},
+            "EPSG:28992",
+            ["geen vlak"],
+        ),
+        (
+            {"type": "Polygon", "coordinates": [[[6.89, 52.22], [6.9, 52.22], [6.9, 52.23], [6.89, 52.22]]]},
+            "EPSG:28992",
+            ["buiten het bereik", "crs"],
+        ),
     ],
-    ids=["zelfdoorsnijdend", "leeg", "buiten-gemeente", "onbekende-crs", "te-veel-hoekpunten", "lijn", "verkeerde-crs"],
+    ids=[
+        "zelfdoorsnijdend",
+        "leeg",
+        "buiten-gemeente",
+        "onbekende-crs",
+        "te-veel-hoekpunten",
+        "lijn",
+        "verkeerde-crs",
+    ],
 )
-def test_bad_shapes_are_refused_in_dutch(client: TestClient, geom: dict[str, Any], crs: str, words: list[str]) -> None:
+def test_bad_shapes_are_refused_in_dutch(
+    client: TestClient, geom: dict[str, Any], crs: str, words: list[str]
+) -> None:
     res = client.post("/api/gebieden/statistieken", json={"geometrie": geom, "crs": crs})
     assert res.status_code == 400, res.text
     message = res.json()["melding"]

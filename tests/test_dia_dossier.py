@@ -65,23 +65,28 @@ def secret(engine: Engine, buurten: gpd.GeoDataFrame) -> shapely.Point:
     with engine.begin() as conn:
         lid = conn.execute(
             text(
-                "INSERT INTO leveringen (partner, periode, versie, vertrouwelijkheid, synthetisch, bron_bestand, "
-                "sha256, via) VALUES ('Geheim Wonen', '2026-najaar', 1, 'eigen', false, 'geheim.xlsx', 'x', 'upload') "
+                "INSERT INTO leveringen (partner, periode, versie, vertrouwelijkheid, synthetisch, "
+                "bron_bestand, "
+                "sha256, via) VALUES ('Geheim Wonen', '2026-najaar', 1, 'eigen', false, 'geheim.xlsx', "
+                "'x', 'upload') "
                 "RETURNING id"
             )
         ).scalar_one()
         common = {"lid": lid, "x": point.x, "y": point.y}
         conn.execute(
             text(
-                "INSERT INTO bezit (levering_id, partner, periode, vertrouwelijkheid, synthetisch, corporatie, adres, "
-                "aantal_woningen, energielabel, conditie, geom) VALUES (:lid, 'Geheim Wonen', '2026-najaar', 'eigen', "
+                "INSERT INTO bezit (levering_id, partner, periode, vertrouwelijkheid, synthetisch, "
+                "corporatie, adres, "
+                "aantal_woningen, energielabel, conditie, geom) VALUES (:lid, 'Geheim Wonen', "
+                "'2026-najaar', 'eigen', "
                 f"false, 'Geheim Wonen', '{SECRET} 13', 3, 'G', 5, ST_SetSRID(ST_MakePoint(:x, :y), 28992))"
             ),
             common,
         )
         conn.execute(
             text(
-                "INSERT INTO verkoop (levering_id, partner, periode, vertrouwelijkheid, synthetisch, corporatie, adres, "
+                "INSERT INTO verkoop (levering_id, partner, periode, vertrouwelijkheid, synthetisch, "
+                "corporatie, adres, "
                 "energielabel, conditie, geom) VALUES (:lid, 'Geheim Wonen', '2026-najaar', 'eigen', false, "
                 f"'Geheim Wonen', '{SECRET} 15', 'G', 5, ST_SetSRID(ST_MakePoint(:x + 5, :y), 28992))"
             ),
@@ -95,16 +100,36 @@ def proposal(client: TestClient, buurten: gpd.GeoDataFrame, secret: shapely.Poin
     area = gpd.GeoSeries([buurten.loc[CODES].union_all()], crs=28992).to_crs(4326).iloc[0]
     res = client.post(
         "/api/voorstellen",
-        json={"naam": NAME, "motivering": "Eerste versie", "partners": ["Ons Huis"], "auteur": "planner", "geometrie": mapping(area), "crs": "EPSG:4326"},
+        json={
+            "naam": NAME,
+            "motivering": "Eerste versie",
+            "partners": ["Ons Huis"],
+            "auteur": "planner",
+            "geometrie": mapping(area),
+            "crs": "EPSG:4326",
+        },
     )
     assert res.status_code == 201, res.text
     vid = res.json()["voorstel_id"]
-    edit = client.post(f"/api/voorstellen/{vid}/versies", json={"basisversie": 1, "auteur": "planner", "motivering": "Tweede versie"})
+    edit = client.post(
+        f"/api/voorstellen/{vid}/versies",
+        json={"basisversie": 1, "auteur": "planner", "motivering": "Tweede versie"},
+    )
     assert edit.status_code == 201, edit.text
-    client.post(f"/api/voorstellen/{vid}/reacties", json={"auteur": "Els", "organisatie": "Huurdersorganisatie", "tekst": COMMENT})
+    client.post(
+        f"/api/voorstellen/{vid}/reacties",
+        json={"auteur": "Els", "organisatie": "Huurdersorganisatie", "tekst": COMMENT},
+    )
     client.post(
         f"/api/voorstellen/{vid}/toezeggingen",
-        json={"partner": "Ons Huis", "jaar": 2030, "bedrag_eur": 750_000, "thema": "renovatie", "soort": "toegezegd", "auteur": "Ons Huis"},
+        json={
+            "partner": "Ons Huis",
+            "jaar": 2030,
+            "bedrag_eur": 750_000,
+            "thema": "renovatie",
+            "soort": "toegezegd",
+            "auteur": "Ons Huis",
+        },
     )
     return {"id": vid, **client.get(f"/api/voorstellen/{vid}").json()}
 
@@ -139,7 +164,9 @@ def test_html_escapes_what_people_wrote(engine: Engine, proposal: dict[str, Any]
     assert "Binnenstad &lt;Oost&gt; &amp; Laares" in html
 
 
-def test_geopackage_layers_and_rows(client: TestClient, engine: Engine, proposal: dict[str, Any], tmp_path: Path) -> None:
+def test_geopackage_layers_and_rows(
+    client: TestClient, engine: Engine, proposal: dict[str, Any], tmp_path: Path
+) -> None:
     path = tmp_path / "dossier.gpkg"
     path.write_bytes(_download(client, proposal["id"], "gpkg"))
     layers = dict(pyogrio.list_layers(path))
@@ -183,14 +210,18 @@ def test_folium_map_opens_offline(client: TestClient, proposal: dict[str, Any], 
             route.abort()
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox", "--disable-gpu"])
+        browser = pw.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox", "--disable-gpu"]
+        )
         try:
             page = browser.new_page()
             page.route("**/*", count)
             errors: list[str] = []
             page.on("pageerror", lambda exc: errors.append(str(exc)))
             page.goto(path.as_uri())
-            page.wait_for_function("typeof L === 'object' && document.querySelectorAll('path.leaflet-interactive').length > 0")
+            page.wait_for_function(
+                "typeof L === 'object' && document.querySelectorAll('path.leaflet-interactive').length > 0"
+            )
             shapes = page.locator("path.leaflet-interactive").count()  # buurten, the area and the points
             assert page.locator("text=SYNTHETISCHE DATA").count() == 1
         finally:
@@ -211,7 +242,12 @@ def test_eigen_records_count_only_as_buurt_figures(client: TestClient, proposal:
     assert stats["verborgen"]["verkoop"] == 1
     assert any("Vertrouwelijke planrecords" in m and "1 verkoop" in m for m in stats["meldingen"])
     assert stats["verkoop"]["aantal"] == len(
-        [s for s in stats["verkoop"]["per_corporatie"] for _ in range(s["aantal"]) if s["corporatie"] != "Geheim Wonen"]
+        [
+            s
+            for s in stats["verkoop"]["per_corporatie"]
+            for _ in range(s["aantal"])
+            if s["corporatie"] != "Geheim Wonen"
+        ]
     )
 
 

@@ -90,33 +90,52 @@ def test_create_edit_view_and_compare_versions(client: TestClient, buurten: gpd.
     assert {b["buurtcode"] for b in v1["statistieken"]["buurten"] if b["methode"] == "geheel"} == set(FIRST)
     res = client.post(
         f"/api/voorstellen/{vid}/versies",
-        json={"basisversie": 1, "auteur": "planner", "wijziging": "De Laares erbij", "geometrie": _area(buurten, [*FIRST, ADDED]), "crs": "EPSG:4326"},
+        json={
+            "basisversie": 1,
+            "auteur": "planner",
+            "wijziging": "De Laares erbij",
+            "geometrie": _area(buurten, [*FIRST, ADDED]),
+            "crs": "EPSG:4326",
+        },
     )
     assert res.status_code == 201, res.text
     v2 = res.json()
     assert v2["versie"] == 2 and v2["naam"] == v1["naam"] and v2["motivering"] == v1["motivering"]
     old = client.get(f"/api/voorstellen/{vid}/versies/1").json()
-    assert old["geometrie"] == v1["geometrie"] and old["statistieken"]["inwoners"] == v1["statistieken"]["inwoners"]
+    assert (
+        old["geometrie"] == v1["geometrie"]
+        and old["statistieken"]["inwoners"] == v1["statistieken"]["inwoners"]
+    )
     cmp = client.get(f"/api/voorstellen/{vid}/vergelijk", params={"a": 1, "b": 2}).json()
     added = buurten.loc[[ADDED]].to_crs(28992).area.iloc[0] / 10_000
     assert cmp["toegevoegd_ha"] == pytest.approx(added, rel=1e-3)
     assert cmp["verwijderd_ha"] == pytest.approx(0, abs=0.01)
-    assert shapely.geometry.shape(cmp["toegevoegd"]).intersection(shapely.geometry.shape(_area(buurten, [ADDED]))).area > 0
+    assert (
+        shapely.geometry.shape(cmp["toegevoegd"])
+        .intersection(shapely.geometry.shape(_area(buurten, [ADDED])))
+        .area
+        > 0
+    )
     assert cmp["buurten_erbij"] == [ADDED] and cmp["buurten_eraf"] == []
     figures = {f["grootheid"]: f for f in cmp["statistieken"]}
     assert figures["inwoners"]["verschil"] == pytest.approx(buurten.loc[ADDED, "aantal_inwoners"])
-    stale = client.post(f"/api/voorstellen/{vid}/versies", json={"basisversie": 1, "auteur": "x", "naam": "Ander"})
+    stale = client.post(
+        f"/api/voorstellen/{vid}/versies", json={"basisversie": 1, "auteur": "x", "naam": "Ander"}
+    )
     assert stale.status_code == 409 and "niet meer de nieuwste" in stale.json()["melding"]
     history = client.get(f"/api/voorstellen/{vid}/versies").json()
     assert [h["versie"] for h in history] == [1, 2] and history[1]["wijziging"] == "De Laares erbij"
 
 
-def test_versions_cannot_be_changed_or_deleted_in_sql(client: TestClient, engine: Engine, buurten: gpd.GeoDataFrame) -> None:
+def test_versions_cannot_be_changed_or_deleted_in_sql(
+    client: TestClient, engine: Engine, buurten: gpd.GeoDataFrame
+) -> None:
     vid = _new(client, buurten)["voorstel_id"]
     client.post(f"/api/voorstellen/{vid}/reacties", json={"auteur": "a", "organisatie": "b", "tekst": "c"})
     statements = [
         "UPDATE voorstel_versies SET naam = 'gewijzigd' WHERE voorstel_id = :id",
-        "UPDATE voorstel_versies SET status = 'vastgesteld', bo_datum = now(), besluitreferentie = 'x' WHERE voorstel_id = :id",
+        "UPDATE voorstel_versies SET status = 'vastgesteld', bo_datum = now(), besluitreferentie = 'x' "
+        "WHERE voorstel_id = :id",
         "DELETE FROM voorstel_versies WHERE voorstel_id = :id",
         "UPDATE voorstel_reacties SET tekst = 'anders' WHERE voorstel_id = :id",
         "DELETE FROM voorstel_reacties WHERE voorstel_id = :id",
@@ -143,7 +162,12 @@ def test_versions_cannot_be_changed_or_deleted_in_sql(client: TestClient, engine
     ],
 )
 def test_forbidden_status_changes_are_409(
-    client: TestClient, engine: Engine, buurten: gpd.GeoDataFrame, path: list[str], target: str, extra: dict[str, str]
+    client: TestClient,
+    engine: Engine,
+    buurten: gpd.GeoDataFrame,
+    path: list[str],
+    target: str,
+    extra: dict[str, str],
 ) -> None:
     vid = _new(client, buurten)["voorstel_id"]
     version = 1
@@ -155,7 +179,10 @@ def test_forbidden_status_changes_are_409(
         assert res.status_code == 201, res.text
         version = res.json()["versie"]
     before = _count(engine, "voorstel_versies")
-    res = client.post(f"/api/voorstellen/{vid}/status", json={"basisversie": version, "auteur": "bo", "status": target, **extra})
+    res = client.post(
+        f"/api/voorstellen/{vid}/status",
+        json={"basisversie": version, "auteur": "bo", "status": target, **extra},
+    )
     assert res.status_code == 409, res.text
     assert "kan niet" in res.json()["melding"] or "al" in res.json()["melding"]
     assert _count(engine, "voorstel_versies") == before
@@ -163,40 +190,80 @@ def test_forbidden_status_changes_are_409(
 
 def test_the_whole_way_to_vastgesteld(client: TestClient, buurten: gpd.GeoDataFrame) -> None:
     vid = _new(client, buurten)["voorstel_id"]
-    assert client.post(f"/api/voorstellen/{vid}/status", json={"basisversie": 1, "auteur": "a", "status": "voorgesteld"}).status_code == 201
-    missing = client.post(f"/api/voorstellen/{vid}/status", json={"basisversie": 2, "auteur": "bo", "status": "vastgesteld"})
+    assert (
+        client.post(
+            f"/api/voorstellen/{vid}/status", json={"basisversie": 1, "auteur": "a", "status": "voorgesteld"}
+        ).status_code
+        == 201
+    )
+    missing = client.post(
+        f"/api/voorstellen/{vid}/status", json={"basisversie": 2, "auteur": "bo", "status": "vastgesteld"}
+    )
     assert missing.status_code == 400 and "bo_datum" in missing.json()["melding"]
     done = client.post(
         f"/api/voorstellen/{vid}/status",
-        json={"basisversie": 2, "auteur": "bo", "status": "vastgesteld", "bo_datum": "2027-03-02", "besluitreferentie": "BO 2027/04"},
+        json={
+            "basisversie": 2,
+            "auteur": "bo",
+            "status": "vastgesteld",
+            "bo_datum": "2027-03-02",
+            "besluitreferentie": "BO 2027/04",
+        },
     )
     assert done.status_code == 201, done.text
-    assert (done.json()["status"], done.json()["bo_datum"], done.json()["besluitreferentie"]) == ("vastgesteld", "2027-03-02", "BO 2027/04")
-    closed = client.post(f"/api/voorstellen/{vid}/versies", json={"basisversie": 3, "auteur": "x", "naam": "Nieuw"})
+    assert (done.json()["status"], done.json()["bo_datum"], done.json()["besluitreferentie"]) == (
+        "vastgesteld",
+        "2027-03-02",
+        "BO 2027/04",
+    )
+    closed = client.post(
+        f"/api/voorstellen/{vid}/versies", json={"basisversie": 3, "auteur": "x", "naam": "Nieuw"}
+    )
     assert closed.status_code == 409 and "vastgesteld" in closed.json()["melding"]
     listed = client.get("/api/voorstellen", params={"status": "vastgesteld"}).json()
     assert vid in [p["id"] for p in listed]
     # an adopted DIA shows up as an overlap of a new area
-    stats = client.post("/api/gebieden/statistieken", json={"geometrie": _area(buurten, [FIRST[0]]), "crs": "EPSG:4326"}).json()
+    stats = client.post(
+        "/api/gebieden/statistieken", json={"geometrie": _area(buurten, [FIRST[0]]), "crs": "EPSG:4326"}
+    ).json()
     overlap = {o["id"]: o for o in stats["overlap"]}
-    assert overlap[vid]["soort"] == "vastgestelde DIA" and overlap[vid]["aandeel_van_gebied"] == pytest.approx(1.0, rel=1e-6)
+    assert overlap[vid]["soort"] == "vastgestelde DIA" and overlap[vid][
+        "aandeel_van_gebied"
+    ] == pytest.approx(1.0, rel=1e-6)
     assert any(f"vastgestelde DIA {vid}" in m for m in stats["meldingen"])
 
 
 @pytest.mark.parametrize(
     ("geometrie", "crs", "word"),
     [
-        ({"type": "Polygon", "coordinates": [[[6.88, 52.21], [6.9, 52.23], [6.9, 52.21], [6.88, 52.23], [6.88, 52.21]]]}, "EPSG:4326", "snijdt zichzelf"),
+        (
+            {
+                "type": "Polygon",
+                "coordinates": [[[6.88, 52.21], [6.9, 52.23], [6.9, 52.21], [6.88, 52.23], [6.88, 52.21]]],
+            },
+            "EPSG:4326",
+            "snijdt zichzelf",
+        ),
         ({"type": "Polygon", "coordinates": []}, "EPSG:4326", "leeg"),
-        ({"type": "Polygon", "coordinates": [[[4.88, 52.36], [4.9, 52.36], [4.9, 52.37], [4.88, 52.36]]]}, "EPSG:4326", "buiten de gemeente"),
-        ({"type": "Polygon", "coordinates": [[[6.88, 52.21], [6.9, 52.21], [6.9, 52.23], [6.88, 52.21]]]}, "EPSG:3857", "coördinatenstelsel"),
+        (
+            {"type": "Polygon", "coordinates": [[[4.88, 52.36], [4.9, 52.36], [4.9, 52.37], [4.88, 52.36]]]},
+            "EPSG:4326",
+            "buiten de gemeente",
+        ),
+        (
+            {"type": "Polygon", "coordinates": [[[6.88, 52.21], [6.9, 52.21], [6.9, 52.23], [6.88, 52.21]]]},
+            "EPSG:3857",
+            "coördinatenstelsel",
+        ),
     ],
 )
 def test_invalid_areas_store_nothing(
     client: TestClient, engine: Engine, geometrie: dict[str, Any], crs: str, word: str
 ) -> None:
     before = (_count(engine, "voorstellen"), _count(engine, "voorstel_versies"))
-    res = client.post("/api/voorstellen", json={"naam": "Fout", "auteur": "x", "geometrie": geometrie, "crs": crs})
+    res = client.post(
+        "/api/voorstellen", json={"naam": "Fout", "auteur": "x", "geometrie": geometrie, "crs": crs}
+    )
     assert res.status_code == 400, res.text
     assert word in res.json()["melding"]
     assert (_count(engine, "voorstellen"), _count(engine, "voorstel_versies")) == before
@@ -206,30 +273,56 @@ def test_comments_are_stored_as_given(client: TestClient, buurten: gpd.GeoDataFr
     vid = _new(client, buurten)["voorstel_id"]
     text_in = "<script>alert('x')</script>\nTweede regel & meer"
     res = client.post(
-        f"/api/voorstellen/{vid}/reacties", json={"auteur": "Els", "organisatie": "Huurdersorganisatie <b>Oost</b>", "tekst": text_in}
+        f"/api/voorstellen/{vid}/reacties",
+        json={"auteur": "Els", "organisatie": "Huurdersorganisatie <b>Oost</b>", "tekst": text_in},
     )
     assert res.status_code == 201, res.text
     got = client.get(f"/api/voorstellen/{vid}/reacties").json()
     assert got[-1]["tekst"] == text_in and got[-1]["organisatie"] == "Huurdersorganisatie <b>Oost</b>"
     assert got[-1]["versie"] == 1 and got[-1]["aangemaakt"]
-    bad = client.post(f"/api/voorstellen/{vid}/reacties", json={"auteur": "Els", "organisatie": "X", "tekst": "a\x00b"})
+    bad = client.post(
+        f"/api/voorstellen/{vid}/reacties", json={"auteur": "Els", "organisatie": "X", "tekst": "a\x00b"}
+    )
     assert bad.status_code == 422
     assert client.get("/api/voorstellen/999999/reacties").status_code == 404
 
 
-def test_investment_agenda_adds_commitments_to_planned_projects(client: TestClient, buurten: gpd.GeoDataFrame) -> None:
+def test_investment_agenda_adds_commitments_to_planned_projects(
+    client: TestClient, buurten: gpd.GeoDataFrame
+) -> None:
     created = _new(client, buurten)
     vid = created["voorstel_id"]
     planned = created["statistieken"]["projecten"]["investering_eur"]
     assert planned > 0  # the demo plans projects in the centre
     for body in (
-        {"partner": "Domijn", "jaar": 2031, "bedrag_eur": 2_500_000, "thema": "verduurzaming", "soort": "toegezegd", "auteur": "Domijn"},
-        {"partner": "Gemeente Enschede", "jaar": 2031, "bedrag_eur": 400_000, "thema": "openbare ruimte", "soort": "indicatief", "auteur": "Gemeente"},
+        {
+            "partner": "Domijn",
+            "jaar": 2031,
+            "bedrag_eur": 2_500_000,
+            "thema": "verduurzaming",
+            "soort": "toegezegd",
+            "auteur": "Domijn",
+        },
+        {
+            "partner": "Gemeente Enschede",
+            "jaar": 2031,
+            "bedrag_eur": 400_000,
+            "thema": "openbare ruimte",
+            "soort": "indicatief",
+            "auteur": "Gemeente",
+        },
     ):
         assert client.post(f"/api/voorstellen/{vid}/toezeggingen", json=body).status_code == 201
     bad = client.post(
         f"/api/voorstellen/{vid}/toezeggingen",
-        json={"partner": "X", "jaar": 2031, "bedrag_eur": -5, "thema": "t", "soort": "misschien", "auteur": "a"},
+        json={
+            "partner": "X",
+            "jaar": 2031,
+            "bedrag_eur": -5,
+            "thema": "t",
+            "soort": "misschien",
+            "auteur": "a",
+        },
     )
     assert bad.status_code == 422
     agenda = client.get(f"/api/voorstellen/{vid}/investeringsagenda").json()
@@ -260,7 +353,12 @@ def test_downloads_of_all_proposals(client: TestClient, buurten: gpd.GeoDataFram
 
 
 def test_sia_voorstel_and_dossier_commands(
-    url: str, client: TestClient, buurten: gpd.GeoDataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    url: str,
+    client: TestClient,
+    buurten: gpd.GeoDataFrame,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     vid = _new(client, buurten, naam="Via de CLI")["voorstel_id"]
     monkeypatch.setenv("SIA_DATABASE_URL", url)

@@ -55,7 +55,9 @@ class Dossier:
     sources_now: dict[str, Any]
     buurten: gpd.GeoDataFrame
     records: dict[str, gpd.GeoDataFrame]
-    made: str = field(default_factory=lambda: dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds"))
+    made: str = field(
+        default_factory=lambda: dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds")
+    )
 
     @property
     def synthetic(self) -> bool:
@@ -87,7 +89,9 @@ def gather(conn: Connection, voorstel_id: int, versie: int | None = None) -> Dos
     shapes = buurt_shapes(conn, gemeente=inputs.gemeente, jaar=inputs.jaar)
     ranked = ranking_frame(report.result)  # scores, contributions, robustness, partner ranks
     ranked = ranked.drop(columns=[c for c in ranked.columns if c in shapes.columns])
-    frame = inputs.frame.drop(columns=[c for c in inputs.frame.columns if c in shapes.columns or c in ranked.columns])
+    frame = inputs.frame.drop(
+        columns=[c for c in inputs.frame.columns if c in shapes.columns or c in ranked.columns]
+    )
     share = {b["buurtcode"]: b for b in report.data["buurten"]}
     buurten = gpd.GeoDataFrame(shapes.join(ranked).join(frame), geometry="geometry", crs=28992)
     buurten["aandeel"] = [share[c]["aandeel"] if c in share else 0.0 for c in buurten.index]
@@ -143,27 +147,30 @@ def render_html(d: Dossier) -> str:
     data = d.report.data
     touched = {b["buurtcode"] for b in data["buurten"]}
     svg = svg_map(d.buurten, d.report.geom, touched=touched, title=d.version["naam"])
-    contributions = [
-        r for r in d.report.result.get("bijdragen", []) if r["buurtcode"] in touched
-    ]
-    stored_inputs = {k: v for k, v in (d.version["invoer"] or {}).items()}
+    contributions = [r for r in d.report.result.get("bijdragen", []) if r["buurtcode"] in touched]
+    stored_inputs = dict((d.version["invoer"] or {}).items())
     changed = [
         k
         for k in ("leveringen", "rasters", "laadacties", "lbm_editie")
-        if json.dumps(stored_inputs.get(k), sort_keys=True) != json.dumps(d.sources_now.get(k), sort_keys=True)
+        if json.dumps(stored_inputs.get(k), sort_keys=True)
+        != json.dumps(d.sources_now.get(k), sort_keys=True)
     ]
-    return _env().get_template("dossier.html").render(
-        d=d,
-        v=d.version,
-        data=data,
-        scores=data["scores"],
-        svg=svg,
-        contributions=contributions,
-        criteria=d.criteria,
-        changed=changed,
-        stored_inputs=stored_inputs,
-        attribution={"cbs": CBS_ATTRIBUTION, "lbm": LBM_ATTRIBUTION},
-        confidentiality=CONFIDENTIALITY,
+    return (
+        _env()
+        .get_template("dossier.html")
+        .render(
+            d=d,
+            v=d.version,
+            data=data,
+            scores=data["scores"],
+            svg=svg,
+            contributions=contributions,
+            criteria=d.criteria,
+            changed=changed,
+            stored_inputs=stored_inputs,
+            attribution={"cbs": CBS_ATTRIBUTION, "lbm": LBM_ATTRIBUTION},
+            confidentiality=CONFIDENTIALITY,
+        )
     )
 
 
@@ -182,7 +189,9 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in out.columns:
         if col != "geometry" and out[col].map(lambda v: isinstance(v, dict | list)).any():
-            out[col] = out[col].map(lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v)
+            out[col] = out[col].map(
+                lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v
+            )
     return out
 
 
@@ -244,7 +253,8 @@ def _gpkg(d: Dossier) -> bytes:
 def _html_map(d: Dossier, webmap_dir: Path) -> bytes:
     from api.dossier.webmap import folium_map
 
-    title = f"{d.version['naam']} (voorstel {d.version['voorstel_id']}, versie {d.version['versie']}, {d.version['status']})"
+    v = d.version
+    title = f"{v['naam']} (voorstel {v['voorstel_id']}, versie {v['versie']}, {v['status']})"
     html = folium_map(
         title=title,
         area=d.report.geom,

@@ -53,7 +53,9 @@ def svg_map(
     """SVG of ``area`` (EPSG:28992) over ``buurten`` (EPSG:28992, index buurtcode, column
     ``score`` and ``buurtnaam``). Classes are quantiles of ``score`` over all buurten given."""
     touched = touched or set()
-    x0, y0, x1, y1 = area.buffer(max(area.bounds[2] - area.bounds[0], area.bounds[3] - area.bounds[1]) * 0.25).bounds
+    x0, y0, x1, y1 = area.buffer(
+        max(area.bounds[2] - area.bounds[0], area.bounds[3] - area.bounds[1]) * 0.25
+    ).bounds
     scale = width / (x1 - x0)
     height = (y1 - y0) * scale
     window = shapely.box(x0, y0, x1, y1)
@@ -84,20 +86,25 @@ def svg_map(
             f'paint-order="stroke" stroke="#fff" stroke-width="2.5">{escape(str(row["buurtnaam"]))}</text>'
         )
     legend = []
-    edges = [float(np.nanmin(values))] + list(breaks) + [float(np.nanmax(values))] if breaks.size else []
+    edges = [float(np.nanmin(values)), *list(breaks), float(np.nanmax(values))] if breaks.size else []
     for i, colour in enumerate(PALETTE if breaks.size else ()):
         legend.append(
-            f'<rect x="8" y="{8 + i * 14}" width="12" height="10" fill="{colour}" stroke="#555" stroke-width="0.5"/>'
+            f'<rect x="8" y="{8 + i * 14}" width="12" height="10" fill="{colour}" stroke="#555" '
+            'stroke-width="0.5"/>'
             f'<text x="24" y="{17 + i * 14}" font-size="9">{edges[i]:.2f} – {edges[i + 1]:.2f}</text>'
         )
     n = len(legend)
     legend.append(
-        f'<rect x="8" y="{8 + n * 14}" width="12" height="10" fill="{NO_SCORE}" stroke="#555" stroke-width="0.5"/>'
+        f'<rect x="8" y="{8 + n * 14}" width="12" height="10" fill="{NO_SCORE}" stroke="#555" '
+        'stroke-width="0.5"/>'
         f'<text x="24" y="{17 + n * 14}" font-size="9">geen score</text>'
         f'<line x1="8" y1="{27 + n * 14}" x2="20" y2="{27 + n * 14}" stroke="#1f3fbf" stroke-width="3"/>'
         f'<text x="24" y="{30 + n * 14}" font-size="9">het gebied</text>'
     )
-    box = f'<rect x="2" y="2" width="120" height="{36 + n * 14}" fill="#fff" fill-opacity="0.85" stroke="#999"/>'
+    box = (
+        f'<rect x="2" y="2" width="120" height="{36 + n * 14}" fill="#fff" fill-opacity="0.85" '
+        'stroke="#999"/>'
+    )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
         f'width="100%" role="img" aria-label="{escape(title)}">'

@@ -18,6 +18,7 @@ import folium
 import geopandas as gpd
 import numpy as np
 import shapely
+from branca.element import Figure
 
 from api.dossier.svgmap import NO_SCORE, PALETTE, classes
 from sia.errors import SetupError
@@ -34,12 +35,18 @@ def leaflet_dir(webmap_dir: Path) -> Path:
     return folder
 
 
+def _figure(m: folium.Map) -> Figure:
+    root = m.get_root()
+    assert isinstance(root, Figure)
+    return root
+
+
 def _inline_leaflet(m: folium.Map, folder: Path) -> None:
     m.default_js = []
     m.default_css = []
     css = (folder / "leaflet.css").read_text(encoding="utf-8")
     js = (folder / "leaflet.js").read_text(encoding="utf-8")
-    root = m.get_root()
+    root = _figure(m)
     root.header.add_child(folium.Element(f"<style>{css}</style>"), name="leaflet_css_inline", index=0)
     root.header.add_child(folium.Element(f"<script>{js}</script>"), name="leaflet_js_inline", index=1)
     root.header.add_child(folium.Element('<link rel="icon" href="data:,">'), name="favicon")
@@ -79,9 +86,14 @@ def folium_map(
 
     shown = buurten.assign(
         kleur=[colour(v) for v in buurten["gecombineerd"]],
-        score=[None if v is None or not np.isfinite(v) else round(float(v), 3) for v in buurten["gecombineerd"]],
+        score=[
+            None if v is None or not np.isfinite(v) else round(float(v), 3) for v in buurten["gecombineerd"]
+        ],
     )
-    data = _texts(shown.reset_index().to_crs(4326), ["buurtcode", "buurtnaam", "rang", "kwadrant", "score", "aandeel_tekst", "kleur"])
+    data = _texts(
+        shown.reset_index().to_crs(4326),
+        ["buurtcode", "buurtnaam", "rang", "kwadrant", "score", "aandeel_tekst", "kleur"],
+    )
     folium.GeoJson(
         data.to_json(),
         name="Buurten (gecombineerde score)",
@@ -105,13 +117,21 @@ def folium_map(
     for kind, frame in points.items():
         if kind not in colours or frame.empty:
             continue
-        group = folium.FeatureGroup(name=f"{'Corporatiebezit' if kind == 'bezit' else 'Geplande verkoop'} ({len(frame)})")
+        group = folium.FeatureGroup(
+            name=f"{'Corporatiebezit' if kind == 'bezit' else 'Geplande verkoop'} ({len(frame)})"
+        )
         for rec, geom in zip(frame.to_crs(4326).to_dict("records"), frame.to_crs(4326).geometry, strict=True):
             label = escape(f"{rec.get('corporatie') or ''} · {rec.get('adres') or ''}")
             if rec.get("synthetisch"):
                 label += " (synthetisch)"
             folium.CircleMarker(
-                [geom.y, geom.x], radius=3, color=colours[kind], fill=True, fill_opacity=0.9, weight=1, tooltip=label
+                [geom.y, geom.x],
+                radius=3,
+                color=colours[kind],
+                fill=True,
+                fill_opacity=0.9,
+                weight=1,
+                tooltip=label,
             ).add_to(group)
         group.add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
@@ -123,7 +143,7 @@ def folium_map(
         + (' · <span style="color:#b00020;font-weight:bold">SYNTHETISCHE DATA</span>' if synthetic else "")
         + "</div>"
     )
-    m.get_root().html.add_child(folium.Element(banner))
-    m.get_root().header.add_child(folium.Element(f"<title>{escape(title)}</title>"), name="title")
-    html: str = m.get_root().render()
+    _figure(m).html.add_child(folium.Element(banner))
+    _figure(m).header.add_child(folium.Element(f"<title>{escape(title)}</title>"), name="title")
+    html: str = _figure(m).render()
     return html

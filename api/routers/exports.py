@@ -30,5 +30,9 @@ def ranking(
     cache: CacheDep,
     formaat: Annotated[Literal["csv", "gpkg"], Query()] = "csv",
 ) -> Response:
-    content, media, name = ranking_export(conn, body, gemeente=settings.gemeente, cache=cache, formaat=formaat)
-    return Response(content, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    content, media, name = ranking_export(
+        conn, body, gemeente=settings.gemeente, cache=cache, formaat=formaat
+    )
+    return Response(
+        content, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from api.deps import ConnDep, SettingsDep
@@ -35,14 +36,14 @@ router = APIRouter(prefix="/api/gebieden", tags=["gebieden"], route_class=TimedR
     "follow the map's public view and small-count rule. `overlap` lists open proposals and adopted "
     "DIAs that overlap. Nothing is stored. `Server-Timing` gives the server time.",
 )
-def statistics(
-    body: AreaRequest, conn: ConnDep, settings: SettingsDep, cache: CacheDep, response: Response
-) -> dict[str, Any]:
+def statistics(body: AreaRequest, conn: ConnDep, settings: SettingsDep, cache: CacheDep) -> JSONResponse:
     timings = Timings()
     with timings.measure("gebied"):
         report = area_report(conn, body, gemeente=settings.gemeente, cache=cache)
+    # plain JSON data: serialised directly (FastAPI's encoder would walk every coordinate)
+    response = JSONResponse(report.data)
     add_timing(response, timings)
-    return report.data
+    return response
 
 
 class BuurtenKeuze(BaseModel):

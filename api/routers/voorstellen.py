@@ -44,7 +44,8 @@ class VoorstelIn(BaseModel):
     crs: str | int = Field(description="EPSG:4326 or EPSG:28992")
     scenario_id: int | None = Field(None, ge=1, description="a saved scenario whose weighting it rests on")
     weging: ScoreRequest | None = Field(
-        None, description="the weighting (fields of POST /api/scores); default: the scenario's, else the standard"
+        None,
+        description="the weighting (fields of POST /api/scores); default: the scenario's, else the standard",
     )
 
 
@@ -132,7 +133,14 @@ def _assess(
 ) -> tuple[dict[str, Any], list[str]]:
     """The version columns that follow from an area and a weighting, and the notices."""
     report = area_report(
-        conn, weging, gemeente=settings.gemeente, cache=cache, geometry=geometry, crs=crs, area=area, exclude=exclude
+        conn,
+        weging,
+        gemeente=settings.gemeente,
+        cache=cache,
+        geometry=geometry,
+        crs=crs,
+        area=area,
+        exclude=exclude,
     )
     resolved = {
         **weging_of(weging),
@@ -156,7 +164,9 @@ def index(
     status: Annotated[Status | None, Query()] = None,
     alle_gemeenten: Annotated[bool, Query(description="also other gemeenten")] = False,
 ) -> list[dict[str, Any]]:
-    return proposals.current_versions(conn, status=status, gemeente=None if alle_gemeenten else settings.gemeente)
+    return proposals.current_versions(
+        conn, status=status, gemeente=None if alle_gemeenten else settings.gemeente
+    )
 
 
 @router.get(
@@ -172,7 +182,9 @@ def export(
 ) -> Response:
     from api.exporting import proposals_export
 
-    body, media, name = proposals_export(conn, formaat, gemeente=None if alle_gemeenten else settings.gemeente)
+    body, media, name = proposals_export(
+        conn, formaat, gemeente=None if alle_gemeenten else settings.gemeente
+    )
     return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
@@ -181,9 +193,13 @@ def create(body: VoorstelIn, engine: EngineDep, settings: SettingsDep, cache: Ca
     with engine.begin() as conn:
         weging = _weging(conn, body.scenario_id, body.weging)
         values, notices = _assess(conn, weging, settings, cache, geometry=body.geometrie, crs=body.crs)
-        fields = body.model_dump(include={"naam", "motivering", "partners", "contact", "auteur", "scenario_id"})
+        fields = body.model_dump(
+            include={"naam", "motivering", "partners", "contact", "auteur", "scenario_id"}
+        )
         vid = proposals.create_proposal(
-            conn, gemeente=values["weging"]["gemeente"], values={**fields, **values, "wijziging": "aangemaakt"}
+            conn,
+            gemeente=values["weging"]["gemeente"],
+            values={**fields, **values, "wijziging": "aangemaakt"},
         )
         return {**proposals.get_version(conn, vid), "meldingen": notices}
 
@@ -232,13 +248,29 @@ def edit(
                 if body.weging is not None or body.scenario_id is not None
                 else ScoreRequest.model_validate(current["weging"])
             )
-            area = None if body.geometrie is not None else proposals.version_geometry(conn, voorstel_id, current["versie"])
+            area = (
+                None
+                if body.geometrie is not None
+                else proposals.version_geometry(conn, voorstel_id, current["versie"])
+            )
             values, notices = _assess(
-                conn, weging, settings, cache, geometry=body.geometrie, crs=body.crs, area=area, exclude=voorstel_id
+                conn,
+                weging,
+                settings,
+                cache,
+                geometry=body.geometrie,
+                crs=body.crs,
+                area=area,
+                exclude=voorstel_id,
             )
             changes.update(values)
         versie = proposals.add_version(
-            conn, voorstel_id, basisversie=body.basisversie, changes=changes, auteur=body.auteur, wijziging=body.wijziging
+            conn,
+            voorstel_id,
+            basisversie=body.basisversie,
+            changes=changes,
+            auteur=body.auteur,
+            wijziging=body.wijziging,
         )
         return {**proposals.get_version(conn, voorstel_id, versie), "meldingen": notices}
 
@@ -257,7 +289,11 @@ def change_status(voorstel_id: int, body: StatusIn, engine: EngineDep) -> dict[s
             conn,
             voorstel_id,
             basisversie=body.basisversie,
-            changes={"status": body.status, "bo_datum": body.bo_datum, "besluitreferentie": body.besluitreferentie},
+            changes={
+                "status": body.status,
+                "bo_datum": body.bo_datum,
+                "besluitreferentie": body.besluitreferentie,
+            },
             auteur=body.auteur,
             wijziging=body.toelichting or f"status: {body.status}",
         )
@@ -310,7 +346,8 @@ def commit(voorstel_id: int, body: ToezeggingIn, engine: EngineDep) -> dict[str,
 
 @router.get(
     "/{voorstel_id}/dossier",
-    summary="The BO dossier of a version: PDF (A4), GeoPackage, offline HTML map (folium), or all three (zip)",
+    summary="The BO dossier of a version: PDF (A4), GeoPackage, offline HTML map (folium), or all "
+    "three (zip)",
     response_class=Response,
 )
 def dossier(

@@ -25,9 +25,10 @@ rec AS (
     FROM b JOIN bezit x ON ST_Intersects(b.geom, x.geom)
     JOIN leveringen l ON l.id = x.levering_id AND l.actief
     WHERE x.periode = :per AND NOT {public}
-      AND NOT EXISTS (SELECT 1 FROM buurten y
-                      WHERE y.gemeentecode = :gm AND y.jaar = :jaar AND y.buurtcode < b.buurtcode
-                        AND ST_Intersects(y.geom, x.geom))
+      AND (ST_Contains(b.geom, x.geom)
+           OR NOT EXISTS (SELECT 1 FROM buurten y
+                          WHERE y.gemeentecode = :gm AND y.jaar = :jaar AND y.buurtcode < b.buurtcode
+                            AND ST_Intersects(y.geom, x.geom)))
 )
 SELECT bron, buurtcode, corporatie,
        sum(aantal_woningen)::float8 AS woningen,

@@ -1,6 +1,7 @@
 -- The buurten an area (EPSG:28992) touches, with what is needed to apportion their figures:
 -- the share of their area inside, and the dwellings at the address points the viewer may see
--- (public view, {public}) in the buurt and inside the area. A point on a buurt border belongs to
+-- (public view, {public}) in the buurt and inside the area (for partial buurten only: a buurt
+-- wholly inside needs no apportioning). A point on a buurt border belongs to
 -- the first buurt of the gemeente it touches, by code (as in partner_aggregates.sql).
 WITH a AS (
     SELECT ST_GeomFromWKB(:wkb, 28992) AS g
@@ -19,10 +20,12 @@ pts AS (
     JOIN bezit x ON ST_Intersects(b.geom, x.geom)
     JOIN leveringen l ON l.id = x.levering_id AND l.actief
     CROSS JOIN a
-    WHERE x.periode = :per AND {public}
-      AND NOT EXISTS (SELECT 1 FROM buurten y
-                      WHERE y.gemeentecode = :gm AND y.jaar = :jaar AND y.buurtcode < b.buurtcode
-                        AND ST_Intersects(y.geom, x.geom))
+    WHERE b.opp_binnen < 0.999 * b.opp AND b.opp_binnen >= :min_area  -- only partial buurten
+      AND x.periode = :per AND {public}
+      AND (ST_Contains(b.geom, x.geom)  -- inside: no other buurt has it (checked first: cheap)
+           OR NOT EXISTS (SELECT 1 FROM buurten y
+                          WHERE y.gemeentecode = :gm AND y.jaar = :jaar AND y.buurtcode < b.buurtcode
+                            AND ST_Intersects(y.geom, x.geom)))
 ),
 w AS (
     SELECT buurtcode, sum(aantal_woningen) AS adres_totaal,
