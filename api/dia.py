@@ -211,6 +211,7 @@ def area_report(
         if isinstance(request, AreaRequest):
             geometry, crs = request.geometrie, request.crs
         area, notices = clip_to_gemeente(conn, parse_area(geometry, crs), gemeente=gemeente, jaar=inputs.jaar)
+    clipped = bool(notices)  # the only notices so far: the part outside the gemeente
     stats = areas.area_statistics(conn, area, gemeente=gemeente, jaar=inputs.jaar, periode=inputs.periode)
     scores, result = _scores(stats, inputs, request, memo=cache is not None)
     overlap = proposals.overlapping(conn, area, gemeente=gemeente, exclude=exclude)
@@ -234,7 +235,7 @@ def area_report(
         "scores": scores,
         "overlap": overlap,
         "meldingen": notices,
-        "afgesneden": any("buiten de gemeente" in n for n in notices),
+        "afgesneden": clipped,
     }
     return AreaReport(data, area, inputs, result)
 
