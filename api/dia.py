@@ -207,10 +207,13 @@ def area_report(
     gemeente = request.gemeente or gemeente
     inputs = _inputs(conn, request, gemeente, cache)
     notices: list[str] = []
+    geojson = None
     if area is None:
         if isinstance(request, AreaRequest):
             geometry, crs = request.geometrie, request.crs
-        area, notices = clip_to_gemeente(conn, parse_area(geometry, crs), gemeente=gemeente, jaar=inputs.jaar)
+        area, notices, geojson = clip_to_gemeente(
+            conn, parse_area(geometry, crs), gemeente=gemeente, jaar=inputs.jaar
+        )
     clipped = bool(notices)  # the only notices so far: the part outside the gemeente
     stats = areas.area_statistics(conn, area, gemeente=gemeente, jaar=inputs.jaar, periode=inputs.periode)
     scores, result = _scores(stats, inputs, request, memo=cache is not None)
@@ -229,7 +232,7 @@ def area_report(
         )
     data = {
         **stats,
-        "geometrie": to_geojson_4326(conn, area),
+        "geometrie": geojson if geojson is not None else to_geojson_4326(conn, area),
         "synthetisch": inputs.synthetisch,
         "aandeel_gemeente": _gemeente_shares(stats, inputs),
         "scores": scores,

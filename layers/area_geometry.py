@@ -188,18 +188,21 @@ _CLIP_SQL = text(
         FROM buurten b, a
         WHERE b.gemeentecode = :gm AND b.jaar = :jaar AND ST_Intersects(b.geom, a.g)
     )
-    SELECT ST_Area(a.g) AS getekend,
-           (SELECT ST_AsBinary(ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Union(g)), 3))) FROM parts)
-               AS binnen
-    FROM a
+    , inside AS (
+        SELECT ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Union(g)), 3)) AS g FROM parts
+    )
+    SELECT ST_Area(a.g) AS getekend, ST_AsBinary(inside.g) AS binnen,
+           ST_AsGeoJSON(ST_Transform(inside.g, 4326), 7) AS geojson
+    FROM a, inside
     """
 )
 
 
 def clip_to_gemeente(
     conn: Connection, area: Area, *, gemeente: str, jaar: int
-) -> tuple[shapely.MultiPolygon, list[str]]:
-    """The area in EPSG:28992, clipped to the buurten of ``gemeente`` in ``jaar``; notices (Dutch).
+) -> tuple[shapely.MultiPolygon, list[str], dict[str, Any]]:
+    """The area in EPSG:28992, clipped to the buurten of ``gemeente`` in ``jaar``; notices (Dutch);
+    the clipped area as a GeoJSON geometry in EPSG:4326.
 
     Refuses an area that does not overlap any buurt of the gemeente.
     """
@@ -221,7 +224,7 @@ def clip_to_gemeente(
             "binnen de gemeente."
         )
     assert isinstance(inside, shapely.MultiPolygon)
-    return inside, notices
+    return inside, notices, json.loads(row.geojson)
 
 
 def to_geojson_4326(conn: Connection, geom: shapely.Geometry) -> dict[str, Any]:

@@ -276,37 +276,41 @@ def _liveability(buurten: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def gemeente_totals(conn: Connection, *, gemeente: str, jaar: int) -> dict[str, float | None]:
-    """Inhabitants, households and (when the buurten file has them) dwellings of the gemeente."""
-    rows = conn.execute(
-        text(
-            "SELECT aantal_inwoners, aantal_huishoudens, kerncijfers FROM buurten "
-            "WHERE gemeentecode = :gm AND jaar = :jaar"
-        ),
-        {"gm": gemeente, "jaar": jaar},
-    ).all()
-
-    def dwellings(kern: dict[str, Any] | None) -> Any:
-        values = kern or {}
-        return next((values[k] for k in _DWELLING_KEYS if values.get(k) is not None), None)
-
-    woningen = [dwellings(r.kerncijfers) for r in rows]
-    return {
-        "inwoners": float(sum(r.aantal_inwoners or 0 for r in rows)),
-        "huishoudens": float(sum(r.aantal_huishoudens or 0 for r in rows)),
-        "woningen": None if not rows or any(w is None for w in woningen) else float(sum(woningen)),
-    }
+_DWELLINGS_SQL = "coalesce(" + ", ".join(f"(kerncijfers->>'{k}')::float8" for k in _DWELLING_KEYS) + ")"
 
 
-def hidden_counts(conn: Connection, periode: str) -> dict[str, int]:
-    """Records of the period the viewer may not see, per layer (the count the map shows too)."""
-    parts = ", ".join(
+def gemeente_totals(
+    conn: Connection, *, gemeente: str, jaar: int, periode: str | None = None
+) -> tuple[dict[str, float | None], dict[str, int]]:
+    """Inhabitants, households and (when the buurten file has them) dwellings of the gemeente;
+    and the records of ``periode`` the viewer may not see, per partner layer (the count the map
+    shows too). One query: it runs with every area statistic."""
+    hidden = ", ".join(
         f"(SELECT count(*) FROM {kind} x JOIN leveringen l ON l.id = x.levering_id AND l.actief "  # ours
         f"WHERE x.periode = :p AND NOT {PUBLIC_RECORDS}) AS {kind}"
         for kind in ("bezit", "projecten", "verkoop")
     )
-    row = conn.execute(text(f"SELECT {parts}"), {"p": periode}).mappings().one()
-    return {k: int(v) for k, v in row.items()}
+    row = (
+        conn.execute(
+            text(
+                "SELECT sum(aantal_inwoners)::float8 AS inwoners, sum(aantal_huishoudens)::float8 AS "
+                "huishoudens, "
+                f"CASE WHEN bool_and({_DWELLINGS_SQL} IS NOT NULL) THEN sum({_DWELLINGS_SQL}) END AS "
+                "woningen, "
+                f"{hidden} FROM buurten WHERE gemeentecode = :gm AND jaar = :jaar"
+            ),
+            {"gm": gemeente, "jaar": jaar, "p": periode},
+        )
+        .mappings()
+        .one()
+    )
+    totals = {k: (None if row[k] is None else float(row[k])) for k in ("inwoners", "huishoudens", "woningen")}
+    return totals, {k: int(row[k]) for k in ("bezit", "projecten", "verkoop")}
+
+
+def hidden_counts(conn: Connection, periode: str, *, gemeente: str, jaar: int) -> dict[str, int]:
+    """Records of the period the viewer may not see, per layer (see ``gemeente_totals``)."""
+    return gemeente_totals(conn, gemeente=gemeente, jaar=jaar, periode=periode)[1]
 
 
 def area_statistics(
@@ -316,6 +320,7 @@ def area_statistics(
     ``periode`` (no partner figures when None). See the module docstring for every rule."""
     wkb = shapely.to_wkb(area)
     buurten = _buurten(conn, wkb, gemeente, jaar, periode)
+    totals, hidden = gemeente_totals(conn, gemeente=gemeente, jaar=jaar, periode=periode)
     loads = [b.pop("_loads") for b in buurten]
     methods = {m: sum(1 for b in buurten if b["methode"] == m) for m in METHODS}
 
@@ -333,7 +338,7 @@ def area_statistics(
         "huishoudens": total("huishoudens"),
         "woningen": total("woningen"),
         "verdeling": {"methoden": METHODS, "aantal_buurten": methods},
-        "gemeente_totalen": gemeente_totals(conn, gemeente=gemeente, jaar=jaar),
+        "gemeente_totalen": totals,
         "leefbaarometer": _liveability(buurten),
         "laadacties": {
             "buurten": sorted({int(a) for a, _ in loads if a is not None}),
@@ -348,7 +353,7 @@ def area_statistics(
     out["corporatiebezit"] = _holdings(conn, wkb, gemeente, jaar, periode, shares)
     out["projecten"] = planned_projects(conn, area, periode)
     out["verkoop"] = _sales(conn, wkb, periode, whole)
-    out["verborgen"] = hidden_counts(conn, periode)
+    out["verborgen"] = hidden
     return out
 
 
