@@ -15,6 +15,7 @@ import datetime as dt
 import io
 import json
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -280,11 +281,21 @@ def build_dossier(
     """The dossier files asked for: file name → (content, media type). ``zip`` bundles all three."""
     d = gather(conn, voorstel_id, versie)
     webmap = webmap_dir or _REPO_WEBMAP
-    makers = {"pdf": _pdf, "gpkg": _gpkg, "html": lambda x: _html_map(x, webmap)}
+    wanted = ("pdf", "gpkg", "html") if "zip" in formats else formats
+    made: dict[str, bytes] = {}
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sia-dossier") as pool:
+        # Chromium prints the PDF in its own process while this thread writes the other files
+        pdf = pool.submit(_pdf, d) if "pdf" in wanted else None
+        if "gpkg" in wanted:
+            made["gpkg"] = _gpkg(d)
+        if "html" in wanted:
+            made["html"] = _html_map(d, webmap)
+        if pdf is not None:
+            made["pdf"] = pdf.result()
     if "zip" in formats:
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-            for ext, make in makers.items():
-                zf.writestr(f"{d.stem}.{ext}", make(d))
+            for ext in ("pdf", "gpkg", "html"):
+                zf.writestr(f"{d.stem}.{ext}", made[ext])
         return {f"{d.stem}.zip": (buffer.getvalue(), "application/zip")}
-    return {f"{d.stem}.{ext}": (makers[ext](d), MEDIA[ext]) for ext in formats}
+    return {f"{d.stem}.{ext}": (made[ext], MEDIA[ext]) for ext in formats}

@@ -90,6 +90,9 @@ def folium_map(
             None if v is None or not np.isfinite(v) else round(float(v), 3) for v in buurten["gecombineerd"]
         ],
     )
+    window = area.buffer(max(area.bounds[2] - area.bounds[0], area.bounds[3] - area.bounds[1]))
+    shown = shown[shown.intersects(window)]
+    shown = shown.set_geometry(shown.geometry.simplify(2.0))  # 2 m: invisible at street level
     data = _texts(
         shown.reset_index().to_crs(4326),
         ["buurtcode", "buurtnaam", "rang", "kwadrant", "score", "aandeel_tekst", "kleur"],
@@ -117,23 +120,21 @@ def folium_map(
     for kind, frame in points.items():
         if kind not in colours or frame.empty:
             continue
-        group = folium.FeatureGroup(
-            name=f"{'Corporatiebezit' if kind == 'bezit' else 'Geplande verkoop'} ({len(frame)})"
+        shown_points = frame.to_crs(4326).assign(
+            label=[
+                f"{r.get('corporatie') or ''} · {r.get('adres') or ''}"
+                + (" (synthetisch)" if r.get("synthetisch") else "")
+                for r in frame.to_dict("records")
+            ]
         )
-        for rec, geom in zip(frame.to_crs(4326).to_dict("records"), frame.to_crs(4326).geometry, strict=True):
-            label = escape(f"{rec.get('corporatie') or ''} · {rec.get('adres') or ''}")
-            if rec.get("synthetisch"):
-                label += " (synthetisch)"
-            folium.CircleMarker(
-                [geom.y, geom.x],
-                radius=3,
-                color=colours[kind],
-                fill=True,
-                fill_opacity=0.9,
-                weight=1,
-                tooltip=label,
-            ).add_to(group)
-        group.add_to(m)
+        label = "Corporatiebezit" if kind == "bezit" else "Geplande verkoop"
+        point_colour = colours[kind]
+        folium.GeoJson(  # one layer of circle markers (one folium object per point is slow)
+            _texts(shown_points, ["label"]).to_json(),
+            name=f"{label} ({len(frame)})",
+            marker=folium.CircleMarker(radius=3, color=point_colour, fill=True, fill_opacity=0.9, weight=1),
+            tooltip=folium.GeoJsonTooltip(["label"], labels=False),
+        ).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     m.fit_bounds([[y0, x0], [y1, x1]])
     banner = (
