@@ -144,12 +144,17 @@ def _ratio(num: float, den: float, scale: float = 1.0) -> float | None:
 
 
 def _holdings(
-    conn: Connection, wkb: bytes, gemeente: str, jaar: int, periode: str, shares: dict[str, float]
+    conn: Connection,
+    wkb: bytes,
+    gemeente: str,
+    jaar: int,
+    periode: str,
+    shares: dict[str, float],
+    *,
+    hidden: bool = True,
 ) -> dict[str, Any]:
-    rows = conn.execute(
-        text(_sql("area_bezit")),
-        {"wkb": wkb, "gm": gemeente, "jaar": jaar, "per": periode, "codes": list(shares)},
-    ).mappings()
+    params = {"wkb": wkb, "gm": gemeente, "jaar": jaar, "per": periode, "codes": list(shares)}
+    rows = conn.execute(text(_sql("area_bezit")), {**params, "met_verborgen": hidden}).mappings()
     sums: dict[str, dict[str, float]] = defaultdict(
         lambda: dict.fromkeys(("woningen", "efg", "gelabeld", "conditie_som", "conditie_n"), 0.0)
     )
@@ -350,7 +355,7 @@ def area_statistics(
         return out
     shares = {b["buurtcode"]: b["aandeel"] for b in buurten}
     whole = [b["buurtcode"] for b in buurten if b["methode"] == "geheel"]
-    out["corporatiebezit"] = _holdings(conn, wkb, gemeente, jaar, periode, shares)
+    out["corporatiebezit"] = _holdings(conn, wkb, gemeente, jaar, periode, shares, hidden=hidden["bezit"] > 0)
     out["projecten"] = planned_projects(conn, area, periode)
     out["verkoop"] = _sales(conn, wkb, periode, whole)
     out["verborgen"] = hidden

@@ -6,29 +6,35 @@
 WITH a AS (
     SELECT ST_GeomFromWKB(:wkb, 28992) AS g
 ),
+l AS MATERIALIZED (  -- the active deliveries (a handful): joined by hash, not looked up per record
+    SELECT id, via FROM leveringen WHERE actief AND periode = :per
+),
 b AS (
     SELECT buurtcode, geom FROM buurten
     WHERE gemeentecode = :gm AND jaar = :jaar AND buurtcode = ANY(CAST(:codes AS text[]))
 ),
+hidden AS MATERIALIZED (  -- points the viewer may not see (few or none): filtered before any spatial test
+    SELECT x.* FROM bezit x JOIN l ON l.id = x.levering_id
+    WHERE CAST(:met_verborgen AS boolean)  -- false when the period has none: not scanned at all
+      AND x.periode = :per AND x.geom IS NOT NULL AND NOT {public}
+),
 rec AS (
     SELECT 'punt' AS bron, NULL::text AS buurtcode, x.corporatie, x.aantal_woningen,
            x.energielabel, x.conditie
-    FROM bezit x JOIN leveringen l ON l.id = x.levering_id AND l.actief CROSS JOIN a
+    FROM bezit x JOIN l ON l.id = x.levering_id CROSS JOIN a
     WHERE x.periode = :per AND x.geom IS NOT NULL AND {public} AND ST_Intersects(a.g, x.geom)
     UNION ALL
     SELECT 'buurt', b.buurtcode, x.corporatie, x.aantal_woningen, x.energielabel, x.conditie
-    FROM bezit x JOIN leveringen l ON l.id = x.levering_id AND l.actief
+    FROM bezit x JOIN l ON l.id = x.levering_id
     JOIN b ON x.buurtcode = b.buurtcode
     WHERE x.periode = :per AND x.geom IS NULL
     UNION ALL
     SELECT 'buurt', b.buurtcode, x.corporatie, x.aantal_woningen, x.energielabel, x.conditie
-    FROM b JOIN bezit x ON ST_Intersects(b.geom, x.geom)
-    JOIN leveringen l ON l.id = x.levering_id AND l.actief
-    WHERE x.periode = :per AND NOT {public}
-      AND (ST_Contains(b.geom, x.geom)
-           OR NOT EXISTS (SELECT 1 FROM buurten y
-                          WHERE y.gemeentecode = :gm AND y.jaar = :jaar AND y.buurtcode < b.buurtcode
-                            AND ST_Intersects(y.geom, x.geom)))
+    FROM b JOIN hidden x ON ST_Intersects(b.geom, x.geom)
+    WHERE ST_Contains(b.geom, x.geom)
+       OR NOT EXISTS (SELECT 1 FROM buurten y
+                      WHERE y.gemeentecode = :gm AND y.jaar = :jaar AND y.buurtcode < b.buurtcode
+                        AND ST_Intersects(y.geom, x.geom))
 )
 SELECT bron, buurtcode, corporatie,
        sum(aantal_woningen)::float8 AS woningen,
