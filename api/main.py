@@ -10,18 +10,10 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
-from api.routers import (  # DIA (issue 9)
-    buurten,
-    exports,
-    gebieden,
-    health,
-    indicators,
-    layers,
-    partners,
-    scenarios,
-    scores,
-    voorstellen,
-)
+from api.routers import buurten, health, indicators, layers, partners, scenarios, scores
+from api.routers.exports import router as exports_router  # DIA (issue 9)
+from api.routers.gebieden import router as gebieden_router  # DIA (issue 9)
+from api.routers.voorstellen import router as voorstellen_router  # DIA (issue 9)
 from api.settings import Settings
 from layers.db.connect import resolve_url
 from layers.db.engine import make_engine
@@ -60,9 +52,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (health, layers, buurten, indicators, partners, scores):
         app.include_router(module.router)
     app.include_router(scenarios.router)
-    app.include_router(gebieden.router)
-    app.include_router(voorstellen.router)
-    app.include_router(exports.router)
+    app.include_router(gebieden_router)
+    app.include_router(voorstellen_router)
+    app.include_router(exports_router)
     _mount_webmap(app, settings)
     return app
 
