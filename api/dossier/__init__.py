@@ -166,7 +166,7 @@ def render_html(d: Dossier) -> str:
             scores=data["scores"],
             svg=svg,
             contributions=contributions,
-        names={b["buurtcode"]: b["buurtnaam"] for b in data["buurten"]},
+            names={b["buurtcode"]: b["buurtnaam"] for b in data["buurten"]},
             criteria=d.criteria,
             changed=changed,
             stored_inputs=stored_inputs,
