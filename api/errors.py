@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from sia.errors import Forbidden, InvalidInput, InvalidUpload, NotFound, SetupError, SiaError
+from sia.errors import Conflict, Forbidden, InvalidInput, InvalidUpload, NotFound, SetupError, SiaError
 
 log = logging.getLogger("sia.api")
 
@@ -19,6 +19,7 @@ STATUS_CODES: dict[type[SiaError], int] = {
     InvalidUpload: 422,
     InvalidInput: 400,
     Forbidden: 403,
+    Conflict: 409,
     SetupError: 503,
     SiaError: 400,
 }
