@@ -12,15 +12,17 @@ Versions, comments (``voorstel_reacties``) and commitments (``voorstel_toezeggin
 updated or deleted: a trigger rejects both (as for scenarios, migration 0004), so the record a BO
 decision cites can always be shown as it was.
 
+The tables are declared in ``layers/db/schema.py`` too (a test compares the two).
+
 Revision ID: 0007
-Revises: 0005 (0006 "data truth" is on another branch; the lead re-chains at merge)
+Revises: 0006
 Create Date: 2026-12-01
 """
 
 from alembic import op
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
