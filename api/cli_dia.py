@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +18,9 @@ __all__ = ["register"]
 
 
 def _engine(settings: Settings) -> Any:
-    from layers.db.connect import resolve_url
-    from layers.db.engine import make_engine, migrate
+    from api.cli import _engine as engine  # the database of every sia command (migrated)
 
-    url = resolve_url(settings.database_url, home=settings.home, port=settings.pg_port, start=True)
-    migrate(url)
-    return make_engine(url)
+    return engine(settings)
 
 
 def cmd_voorstel(args: argparse.Namespace, settings: Settings) -> int:
@@ -42,7 +40,7 @@ def cmd_voorstel(args: argparse.Namespace, settings: Settings) -> int:
                     )
             elif args.action == "show":
                 if args.id is None:
-                    print("Geef het nummer van het voorstel: sia voorstel show ID")
+                    print("Fout: geef het nummer van het voorstel: sia voorstel show ID", file=sys.stderr)
                     return 2
                 version = proposals.get_version(conn, args.id, args.versie)
                 version.pop("geometrie", None)
@@ -83,22 +81,38 @@ def cmd_dossier(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def register(sub: Any) -> None:
-    """Add `voorstel` and `dossier` to the `sia` command's subparsers."""
-    vs = sub.add_parser("voorstel", help="DIA proposals: list, show one, export all (GeoJSON/GeoPackage)")
-    vs.add_argument("action", choices=["list", "show", "export"])
-    vs.add_argument("id", type=int, nargs="?", help="proposal number (show)")
-    vs.add_argument("--versie", type=int, help="show this version (default: the newest)")
-    vs.add_argument("--status", choices=["concept", "voorgesteld", "vastgesteld", "afgewezen", "ingetrokken"])
-    vs.add_argument("--volledig", action="store_true", help="show: include the stored statistics")
-    vs.add_argument("--formaat", choices=["geojson", "gpkg"], help="export format (default from --out)")
-    vs.add_argument("--out", type=Path, help="export: output file")
+    """Add `voorstel` and `dossier` to the `sia` command's subparsers (Dutch help, as the others)."""
+    from api.cli import _parser
+    from layers.proposals import STATUSES
+
+    vs = _parser(sub, "voorstel", "DIA-voorstellen: lijst, één voorstel tonen, alle exporteren")
+    vs.add_argument(
+        "action",
+        choices=["list", "show", "export"],
+        metavar="ACTIE",
+        help="list (lijst), show (één voorstel) of export (alle, als GeoJSON of GeoPackage)",
+    )
+    vs.add_argument("id", type=int, nargs="?", metavar="ID", help="nummer van het voorstel (show)")
+    vs.add_argument("--versie", type=int, metavar="N", help="toon deze versie; standaard de nieuwste")
+    vs.add_argument("--status", choices=list(STATUSES), help="list: alleen voorstellen met deze status")
+    vs.add_argument("--volledig", action="store_true", help="show: ook de opgeslagen statistieken")
+    vs.add_argument(
+        "--formaat", choices=["geojson", "gpkg"], help="export: formaat; standaard naar de extensie van --out"
+    )
+    vs.add_argument("--out", type=Path, metavar="BESTAND", help="export: uitvoerbestand")
     vs.set_defaults(func=cmd_voorstel)
 
-    ds = sub.add_parser("dossier", help="write the BO dossier of a proposal (PDF, GeoPackage, HTML map)")
-    ds.add_argument("id", type=int, help="proposal number")
-    ds.add_argument("--versie", type=int, help="version (default: the newest)")
-    ds.add_argument("--out", type=Path, required=True, help="folder to write the files to")
+    ds = _parser(sub, "dossier", "schrijf het BO-dossier van een voorstel (PDF, GeoPackage, HTML-kaart)")
+    ds.add_argument("id", type=int, metavar="ID", help="nummer van het voorstel")
+    ds.add_argument("--versie", type=int, metavar="N", help="versie; standaard de nieuwste")
     ds.add_argument(
-        "--formaat", nargs="+", choices=["pdf", "gpkg", "html", "zip"], default=["pdf", "gpkg", "html"]
+        "--out", type=Path, required=True, metavar="MAP", help="map om de bestanden in te schrijven"
+    )
+    ds.add_argument(
+        "--formaat",
+        nargs="+",
+        choices=["pdf", "gpkg", "html", "zip"],
+        default=["pdf", "gpkg", "html"],
+        help="welke bestanden (zip: alle drie in één zip)",
     )
     ds.set_defaults(func=cmd_dossier)

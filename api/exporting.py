@@ -1,8 +1,10 @@
 """Downloads: the ranking of a weighting (CSV, GeoPackage) and all proposals (GeoJSON, GeoPackage).
 
 A GeoPackage always carries a ``metadata`` table (key, value): what it was made from, when, and
-whether any input is synthetic. Partner records only enter through the public view (none are in
-these two downloads: the ranking has buurt figures, the proposals their own fields).
+whether it is synthetic (the ranking: only when a criterion it weighs comes from synthetic data).
+Partner records only enter through the public view (none are in these two downloads: the ranking
+has buurt figures, the proposals their own fields). The ranking is the score of POST /api/scores:
+the indicator table of ``layers.indicators`` scored by ``score_table`` with the same request.
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ import pandas as pd
 import pyogrio
 from sqlalchemy import Connection
 
-from api.scoring import IndicatorCache, ScoreRequest, build_profile, describe, run_score
+from api.scoring import IndicatorCache, ScoreRequest, build_profile, catalogue, describe
+from api.settings import Settings
 from layers import proposals
-from layers.areas import buurt_shapes
+from layers.indicators import score_table, usable_profiles
+from layers.provenance import score_inputs
 
 __all__ = ["metadata_frame", "proposals_export", "ranking_export", "ranking_frame", "write_gpkg"]
 
@@ -69,35 +73,44 @@ def ranking_frame(result: dict[str, Any]) -> pd.DataFrame:
 
 
 def ranking_export(
-    conn: Connection, request: ScoreRequest, *, gemeente: str, cache: IndicatorCache, formaat: str
+    conn: Connection, request: ScoreRequest, *, settings: Settings, cache: IndicatorCache, formaat: str
 ) -> tuple[bytes, str, str]:
     """The ranking of a weighting as CSV or GeoPackage: (content, media type, file name)."""
-    profile = build_profile(request)
-    inputs = cache.get(
-        conn, gemeente=request.gemeente or gemeente, jaar=request.jaar, periode=request.periode
+    from api.dia import table_for
+
+    table = table_for(conn, request, settings, cache)
+    profiles = catalogue(conn, table.gemeente)
+    profile = build_profile(request, profiles, table)
+    scored = score_table(
+        table,
+        profile,
+        request.analyses(),
+        partner_labels=profiles.partners,
+        alternatives=usable_profiles(table, profiles),
     )
-    result = run_score(profile, inputs, request.analyses())
-    frame = ranking_frame(result)
-    about = describe(profile, inputs)
-    frame.insert(0, "synthetisch", inputs.synthetisch)
-    stem = f"sia_ranking_{inputs.gemeente}_{profile.name}"
+    frame = ranking_frame(scored.output)
+    frame.insert(0, "synthetisch", scored.synthetic)
+    stem = f"sia_ranking_{table.gemeente}_{profile.name}"
     if formaat == "csv":
         return (
             frame.reset_index().to_csv(index=False).encode("utf-8"),
             "text/csv; charset=utf-8",
             f"{stem}.csv",
         )
-    shapes = buurt_shapes(conn, gemeente=inputs.gemeente, jaar=inputs.jaar)
-    gdf = gpd.GeoDataFrame(frame.join(shapes[["geometry"]]), geometry="geometry", crs=28992)
+    gdf = gpd.GeoDataFrame(frame, geometry=table.geometrie.reindex(frame.index), crs=28992)
     gdf["kwadrant"] = gdf["kwadrant"].astype("string")
     meta = metadata_frame(
         {
-            **about,
-            "gewichten": result["gewichten"],
-            "weggelaten": result.get("weggelaten", []),
+            **describe(profile, table),
+            **score_inputs(table),
+            "gewichten": scored.output["gewichten"],
+            "criteria": scored.criteria,
+            "weggelaten": scored.left_out,
+            "melding": scored.output.get("melding", ""),
             "gemaakt_op": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "synthetisch_let_op": "SYNTHETISCHE DATA: partnerdata zijn verzonnen"
-            if inputs.synthetisch
+            "synthetisch": scored.synthetic,
+            "synthetisch_let_op": "SYNTHETISCHE DATA: een gewogen criterium komt uit verzonnen partnerdata"
+            if scored.synthetic
             else "",
         }
     )

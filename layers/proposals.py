@@ -8,6 +8,10 @@ editing at once cannot silently overwrite each other (the second gets a Conflict
 Status: ``concept → voorgesteld → vastgesteld | afgewezen``; ``ingetrokken`` from any open state
 (concept, voorgesteld). ``vastgesteld`` needs the BO date and the decision reference. Only open
 proposals can be edited. This module stores and reads; it does not compute statistics or scores.
+
+The partners of a proposal, the partner of a commitment and the organisation of a comment are
+organisations of the proposal's gemeente (``layers.organisations``: data, not code); a name the
+gemeente does not know is refused with the names it does.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import shapely
 from sqlalchemy import Connection, text
 
 from layers.errors import Conflict, InvalidInput, NotFound
+from layers.organisations import list_organisations
 
 __all__ = [
     "ADOPTED",
@@ -29,6 +34,7 @@ __all__ = [
     "add_comment",
     "add_commitment",
     "add_version",
+    "check_organisations",
     "check_transition",
     "comments",
     "commitments",
@@ -83,6 +89,21 @@ def check_transition(
         )
 
 
+def check_organisations(conn: Connection, gemeente: str, names: list[str], *, veld: str) -> None:
+    """Refuse names that are not active organisations of ``gemeente`` (InvalidInput, Dutch, naming
+    the field, the unknown names and the organisations there are)."""
+    known = [o.naam for o in list_organisations(conn, gemeente)]
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise InvalidInput(
+            f"Onbekende organisatie in '{veld}': {', '.join(repr(n) for n in unknown)}. De organisaties "
+            f"van {gemeente} zijn: {', '.join(known) or 'geen (voeg ze toe met sia org add)'}.",
+            details=[
+                {"veld": veld, "waarde": n, "verwacht": "een organisatie van de gemeente"} for n in unknown
+            ],
+        )
+
+
 def _row(row: Any) -> dict[str, Any]:
     out = dict(row)
     out["partners"] = list(out["partners"] or [])
@@ -128,6 +149,7 @@ def _insert_version(conn: Connection, voorstel_id: int, versie: int, values: dic
 def create_proposal(conn: Connection, *, gemeente: str, values: dict[str, Any]) -> int:
     """Store a new proposal as version 1 (status concept); returns its id. ``values``: the version's
     columns (``geom`` a MultiPolygon in EPSG:28992)."""
+    check_organisations(conn, gemeente, list(values.get("partners") or []), veld="partners")
     if values.get("scenario_id") is not None:
         _check_scenario(conn, values["scenario_id"])
     vid = int(
@@ -169,7 +191,7 @@ def add_version(
 
     ``basisversie`` must be the newest version (Conflict otherwise); content can only change while
     the proposal is open; a status change must be allowed (``check_transition``)."""
-    _lock(conn, voorstel_id)
+    gemeente = _lock(conn, voorstel_id)
     newest = (
         conn.execute(
             text(
@@ -205,6 +227,8 @@ def add_version(
         raise InvalidInput(
             "Er is niets gewijzigd: geef minstens één veld, de geometrie of een nieuwe status."
         )
+    if content.get("partners") is not None:
+        check_organisations(conn, gemeente, list(content["partners"]), veld="partners")
     if content.get("scenario_id") is not None:
         _check_scenario(conn, content["scenario_id"])
     values = {
@@ -356,8 +380,9 @@ def overlapping(
 def add_comment(
     conn: Connection, voorstel_id: int, *, auteur: str, organisatie: str, tekst: str
 ) -> dict[str, Any]:
-    """Store a comment on the newest version (the text exactly as given; escaped where shown)."""
-    _lock(conn, voorstel_id)
+    """Store a comment on the newest version (the text exactly as given; escaped where shown);
+    ``organisatie`` is an organisation of the proposal's gemeente."""
+    check_organisations(conn, _lock(conn, voorstel_id), [organisatie], veld="organisatie")
     row = (
         conn.execute(
             text(
@@ -389,8 +414,9 @@ def comments(conn: Connection, voorstel_id: int) -> list[dict[str, Any]]:
 
 
 def add_commitment(conn: Connection, voorstel_id: int, values: dict[str, Any]) -> dict[str, Any]:
-    """Store a partner's commitment (partner, jaar, bedrag_eur, thema, soort, auteur, toelichting)."""
-    _lock(conn, voorstel_id)
+    """Store a partner's commitment (partner, jaar, bedrag_eur, thema, soort, auteur, toelichting);
+    ``partner`` is an organisation of the proposal's gemeente."""
+    check_organisations(conn, _lock(conn, voorstel_id), [values["partner"]], veld="partner")
     row = (
         conn.execute(
             text(

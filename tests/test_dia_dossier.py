@@ -66,10 +66,9 @@ def secret(engine: Engine, buurten: gpd.GeoDataFrame) -> shapely.Point:
         lid = conn.execute(
             text(
                 "INSERT INTO leveringen (partner, periode, versie, vertrouwelijkheid, synthetisch, "
-                "bron_bestand, "
-                "sha256, via) VALUES ('Geheim Wonen', '2026-najaar', 1, 'eigen', false, 'geheim.xlsx', "
-                "'x', 'upload') "
-                "RETURNING id"
+                "bron_bestand, sha256, via, gemeente, lagen, aantallen) VALUES ('Geheim Wonen', "
+                "'2026-najaar', 1, 'eigen', false, 'geheim.xlsx', 'x', 'upload', 'GM0153', "
+                "'{bezit,verkoop}', '{\"bezit\": 1, \"verkoop\": 1}') RETURNING id"
             )
         ).scalar_one()
         common = {"lid": lid, "x": point.x, "y": point.y}
@@ -116,11 +115,12 @@ def proposal(client: TestClient, buurten: gpd.GeoDataFrame, secret: shapely.Poin
         json={"basisversie": 1, "auteur": "planner", "motivering": "Tweede versie"},
     )
     assert edit.status_code == 201, edit.text
-    client.post(
+    said = client.post(
         f"/api/voorstellen/{vid}/reacties",
-        json={"auteur": "Els", "organisatie": "Huurdersorganisatie", "tekst": COMMENT},
+        json={"auteur": "Els", "organisatie": "Huurdersorganisaties Enschede", "tekst": COMMENT},
     )
-    client.post(
+    assert said.status_code == 201, said.text
+    committed = client.post(
         f"/api/voorstellen/{vid}/toezeggingen",
         json={
             "partner": "Ons Huis",
@@ -131,6 +131,7 @@ def proposal(client: TestClient, buurten: gpd.GeoDataFrame, secret: shapely.Poin
             "auteur": "Ons Huis",
         },
     )
+    assert committed.status_code == 201, committed.text
     return {"id": vid, **client.get(f"/api/voorstellen/{vid}").json()}
 
 

@@ -87,6 +87,9 @@ def test_create_edit_view_and_compare_versions(client: TestClient, buurten: gpd.
     assert (v1["versie"], v1["status"], v1["naam"]) == (1, "concept", "Binnenstad-Oost")
     assert v1["weging"]["gemeente"] == "GM0153" and v1["weging"]["periode"] == "2026-najaar"
     assert v1["invoer"]["leveringen"] and v1["invoer"]["lbm_editie"] == 2024
+    scores = client.post("/api/scores", json={}).json()  # the data versions the score panel reads
+    assert v1["invoer"]["leveringen"] == scores["leveringen"] and v1["invoer"]["rasters"] == scores["rasters"]
+    assert v1["weging"]["jaar"] == scores["jaar"] and v1["weging"]["editie"] == scores["editie"]
     assert {b["buurtcode"] for b in v1["statistieken"]["buurten"] if b["methode"] == "geheel"} == set(FIRST)
     res = client.post(
         f"/api/voorstellen/{vid}/versies",
@@ -131,7 +134,10 @@ def test_versions_cannot_be_changed_or_deleted_in_sql(
     client: TestClient, engine: Engine, buurten: gpd.GeoDataFrame
 ) -> None:
     vid = _new(client, buurten)["voorstel_id"]
-    client.post(f"/api/voorstellen/{vid}/reacties", json={"auteur": "a", "organisatie": "b", "tekst": "c"})
+    said = client.post(
+        f"/api/voorstellen/{vid}/reacties", json={"auteur": "a", "organisatie": "Domijn", "tekst": "c"}
+    )
+    assert said.status_code == 201, said.text  # a row the statements below could change
     statements = [
         "UPDATE voorstel_versies SET naam = 'gewijzigd' WHERE voorstel_id = :id",
         "UPDATE voorstel_versies SET status = 'vastgesteld', bo_datum = now(), besluitreferentie = 'x' "
@@ -269,7 +275,13 @@ def test_invalid_areas_store_nothing(
     assert (_count(engine, "voorstellen"), _count(engine, "voorstel_versies")) == before
 
 
-def test_comments_are_stored_as_given(client: TestClient, buurten: gpd.GeoDataFrame) -> None:
+def test_comments_are_stored_as_given(client: TestClient, engine: Engine, buurten: gpd.GeoDataFrame) -> None:
+    from layers.organisations import add_organisation
+
+    with engine.begin() as conn:  # an organisation whose name looks like markup
+        add_organisation(
+            conn, gemeente="GM0153", naam="Huurdersorganisatie <b>Oost</b>", soort="huurdersorganisatie"
+        )
     vid = _new(client, buurten)["voorstel_id"]
     text_in = "<script>alert('x')</script>\nTweede regel & meer"
     res = client.post(

@@ -1,10 +1,16 @@
 """The BO dossier of a proposal version: a PDF (A4, Dutch), a GeoPackage and an offline HTML map.
 
-``gather`` collects what the three files show, through the same read path as the API
-(``api.dia.area_report`` with the version's stored weighting, year and period, plus Monte Carlo
-robustness and the partner profiles); ``build_dossier`` writes the files asked for. Every file
-obeys the map's confidentiality rule (partner records only through the public view of
-``layers.partner_store``; the statistics under its small-count rule); texts written by people
+``gather`` collects what the three files show, through the same read path as the API: the
+indicator table of the version's stored data choice (gemeente, buurten year, Leefbaarometer
+edition, period; ``layers.indicators.read_table``, the period's view carrying each partner's newest
+delivery forward) and ``api.dia.area_report`` with the version's stored weighting, plus Monte Carlo
+robustness and the partner profiles of the gemeente's organisations; ``build_dossier`` writes the
+files asked for. The dossier names the deliveries it used (per partner and layer: current or
+carried forward, with its period and version). "SYNTHETISCHE DATA" follows the per-criterion rule:
+only when a figure it shows counts synthetic records or a criterion it weighs is synthetic.
+
+Every file obeys the map's confidentiality rule (partner records only through the public view of
+``layers.partner_store``; the statistics under the small-count rule); texts written by people
 (names, motivations, comments) are stored as given and escaped here (Jinja2 autoescape, and
 ``html.escape`` in the maps).
 """
@@ -27,10 +33,12 @@ from sqlalchemy import Connection
 
 from api.dia import AreaReport, area_report, investment_agenda, sources
 from api.exporting import GPKG, metadata_frame, ranking_frame, write_gpkg
-from api.scoring import MonteCarloIn, ScoreRequest, build_profile
+from api.scoring import ScoreRequest, catalogue
 from layers import proposals
-from layers.areas import buurt_shapes, visible_records
+from layers.areas import visible_records
 from layers.catalogue import CBS_ATTRIBUTION, LBM_ATTRIBUTION
+from layers.indicators import read_table
+from sia.run import MonteCarlo
 
 __all__ = ["Dossier", "build_dossier", "gather"]
 
@@ -62,9 +70,25 @@ class Dossier:
 
     @property
     def synthetic(self) -> bool:
-        return bool(self.report.inputs.synthetisch) or any(
+        """Whether any figure or record the dossier shows stands on synthetic data."""
+        return bool(self.report.data["synthetisch"]) or any(
             bool(f["synthetisch"].any()) for f in self.records.values() if not f.empty
         )
+
+    @property
+    def synthetic_parts(self) -> list[str]:
+        """The parts that stand on synthetic data (Dutch words, for the banner and the metadata)."""
+        names = {
+            "corporatiebezit": "corporatiebezit",
+            "projecten": "geplande projecten",
+            "verkoop": "geplande verkoop",
+            "scores": "scores (een gewogen criterium)",
+        }
+        parts = [names.get(p, p) for p in self.report.data["synthetisch_in"]]
+        shown = [k for k, f in self.records.items() if not f.empty and bool(f["synthetisch"].any())]
+        if shown:
+            parts.append("partnerrecords op de kaart")
+        return parts
 
     @property
     def stem(self) -> str:
@@ -75,29 +99,33 @@ def gather(conn: Connection, voorstel_id: int, versie: int | None = None) -> Dos
     """Collect a version's dossier (the newest version when ``versie`` is None)."""
     version = proposals.get_version(conn, voorstel_id, versie)
     stored = ScoreRequest.model_validate(version["weging"])
+    gemeente = stored.gemeente or version["gemeente"]
+    table = read_table(
+        conn,
+        gemeente=gemeente,
+        jaar=stored.jaar,
+        editie=stored.editie,
+        periode=stored.periode,
+        bron={k: "gevraagd" for k in ("jaar", "editie", "periode") if getattr(stored, k) is not None},
+    )
     weging = stored.model_copy(
-        update={"monte_carlo": stored.monte_carlo or MonteCarloIn(), "partnerprofielen": True}
+        update={
+            "monte_carlo": stored.monte_carlo or MonteCarlo(),
+            "partnerprofielen": bool(catalogue(conn, table.gemeente).partners),
+        }
     )
     area = proposals.version_geometry(conn, voorstel_id, version["versie"])
-    report = area_report(conn, weging, gemeente=version["gemeente"], area=area, exclude=voorstel_id)
-    profile = build_profile(weging)
-    weights = report.data["scores"]["gewichten"]
-    criteria = [
-        {"id": c.id, "label": c.label, "as": c.axis, "richting": c.direction, "gewicht": weights.get(c.id)}
-        for c in profile.criteria
-    ]
-    inputs = report.inputs
-    shapes = buurt_shapes(conn, gemeente=inputs.gemeente, jaar=inputs.jaar)
-    ranked = ranking_frame(report.result)  # scores, contributions, robustness, partner ranks
-    ranked = ranked.drop(columns=[c for c in ranked.columns if c in shapes.columns])
-    frame = inputs.frame.drop(
-        columns=[c for c in inputs.frame.columns if c in shapes.columns or c in ranked.columns]
-    )
+    report = area_report(conn, weging, table, area=area, exclude=voorstel_id)
+    directions = {c.id: c.direction for c in report.profile.criteria}
+    criteria = [{**c, "richting": directions.get(c["id"])} for c in report.run.criteria]
+    ranked = ranking_frame(report.run.output)  # scores, contributions, robustness, partner ranks
+    values = table.frame.drop(columns=[c for c in table.frame.columns if c in ranked.columns])
+    frame = values.join(ranked)
+    buurten = gpd.GeoDataFrame(frame, geometry=table.geometrie.reindex(frame.index), crs=28992)
     share = {b["buurtcode"]: b for b in report.data["buurten"]}
-    buurten = gpd.GeoDataFrame(shapes.join(ranked).join(frame), geometry="geometry", crs=28992)
     buurten["aandeel"] = [share[c]["aandeel"] if c in share else 0.0 for c in buurten.index]
     buurten["aandeel_tekst"] = [f"{100 * a:.0f} %" if a else "" for a in buurten["aandeel"]]
-    records = visible_records(conn, area, inputs.periode) if inputs.periode else {}
+    records = visible_records(conn, area, table.view) if table.periode else {}
     return Dossier(
         version=version,
         history=proposals.versions(conn, voorstel_id),
@@ -106,7 +134,7 @@ def gather(conn: Connection, voorstel_id: int, versie: int | None = None) -> Dos
         report=report,
         weging=weging,
         criteria=criteria,
-        sources_now=sources(conn, report),
+        sources_now=sources(report),
         buurten=buurten,
         records=records,
     )
@@ -148,7 +176,7 @@ def render_html(d: Dossier) -> str:
     data = d.report.data
     touched = {b["buurtcode"] for b in data["buurten"]}
     svg = svg_map(d.buurten, d.report.geom, touched=touched, title=d.version["naam"])
-    contributions = [r for r in d.report.result.get("bijdragen", []) if r["buurtcode"] in touched]
+    contributions = [r for r in d.report.run.output.get("bijdragen", []) if r["buurtcode"] in touched]
     stored_inputs = dict((d.version["invoer"] or {}).items())
     changed = [
         k
@@ -237,11 +265,19 @@ def _gpkg(d: Dossier) -> bytes:
             "status": v["status"],
             "gemaakt_op": d.made,
             "synthetisch": d.synthetic,
-            "let_op": "SYNTHETISCHE DATA: de partnerdata zijn verzonnen" if d.synthetic else "",
+            "let_op": f"SYNTHETISCHE DATA in: {', '.join(d.synthetic_parts)}" if d.synthetic else "",
             "vertrouwelijkheid": CONFIDENTIALITY,
             "weging": v["weging"],
             "gegevens_van_de_versie": v["invoer"],
             "gegevens_nu": d.sources_now,
+            "leveringen": [
+                {
+                    k: getattr(r, k)
+                    for k in ("partner", "laag", "status", "periode", "leeftijd", "levering_id", "versie")
+                }
+                for r in d.report.table.completeness.rijen
+            ],
+            "waarschuwingen": d.report.table.waarschuwingen,
             "bronnen": f"{CBS_ATTRIBUTION}; {LBM_ATTRIBUTION}",
             "verdeling": data["verdeling"]["methoden"],
         }

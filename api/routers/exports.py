@@ -30,9 +30,7 @@ def ranking(
     cache: CacheDep,
     formaat: Annotated[Literal["csv", "gpkg"], Query()] = "csv",
 ) -> Response:
-    content, media, name = ranking_export(
-        conn, body, gemeente=settings.gemeente, cache=cache, formaat=formaat
-    )
+    content, media, name = ranking_export(conn, body, settings=settings, cache=cache, formaat=formaat)
     return Response(
         content, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )

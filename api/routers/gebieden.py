@@ -9,14 +9,13 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from api.deps import ConnDep, SettingsDep
-from api.dia import AreaRequest, area_report
-from api.scoring import CacheDep
+from api.dia import AreaRequest, area_report, table_for
+from api.scoring import CacheDep, DataRequest
 from api.timing import TimedRoute, Timings, add_timing
 from api.types import Buurtcode, Gemeente, Jaar
 from layers.area_geometry import dissolve_buurten
 from layers.codes import WIJKCODE_PATTERN
 from layers.errors import InvalidInput
-from layers.queries import latest_year
 
 Wijkcode = Annotated[str, StringConstraints(pattern=WIJKCODE_PATTERN)]
 
@@ -39,7 +38,8 @@ router = APIRouter(prefix="/api/gebieden", tags=["gebieden"], route_class=TimedR
 def statistics(body: AreaRequest, conn: ConnDep, settings: SettingsDep, cache: CacheDep) -> JSONResponse:
     timings = Timings()
     with timings.measure("gebied"):
-        report = area_report(conn, body, gemeente=settings.gemeente, cache=cache)
+        table = table_for(conn, body, settings, cache)
+        report = area_report(conn, body, table, memo=True)
     # plain JSON data: serialised directly (FastAPI's encoder would walk every coordinate)
     response = JSONResponse(report.data)
     add_timing(response, timings)
@@ -61,15 +61,18 @@ class BuurtenKeuze(BaseModel):
     "/uit-buurten",
     summary="An area from chosen buurten and whole wijken, dissolved into one shape (GeoJSON, EPSG:4326)",
     description="Returns `geometrie` (MultiPolygon) and `crs`, ready to send to /api/gebieden/statistieken "
-    "or POST /api/voorstellen.",
+    "or POST /api/voorstellen. The buurten are those of `jaar` (default: the year of the indicator "
+    "table, GET /api/indicators/choices).",
 )
-def from_buurten(body: BuurtenKeuze, conn: ConnDep, settings: SettingsDep) -> dict[str, Any]:
+def from_buurten(body: BuurtenKeuze, conn: ConnDep, settings: SettingsDep, cache: CacheDep) -> dict[str, Any]:
     if not body.buurtcodes and not body.wijkcodes:
         raise InvalidInput("Kies minstens één buurt of wijk.")
-    gemeente = body.gemeente or settings.gemeente
-    jaar = body.jaar or latest_year(conn, gemeente)
-    if jaar is None:
-        raise InvalidInput(f"Er zijn geen buurten van {gemeente} geladen.")
+    # the buurten year of the indicator table (given, SIA_JAAR, or the one the Leefbaarometer covers)
+    table = table_for(conn, DataRequest(gemeente=body.gemeente, jaar=body.jaar), settings, cache)
     return dissolve_buurten(
-        conn, gemeente=gemeente, jaar=jaar, buurtcodes=list(body.buurtcodes), wijkcodes=list(body.wijkcodes)
+        conn,
+        gemeente=table.gemeente,
+        jaar=table.jaar,
+        buurtcodes=list(body.buurtcodes),
+        wijkcodes=list(body.wijkcodes),
     )

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection
 
 from api.deps import ConnDep, EngineDep, SettingsDep, WriteAccess
-from api.dia import area_report, compare_versions, investment_agenda, snapshot, sources, weging_of
+from api.dia import area_report, compare_versions, investment_agenda, snapshot, sources, table_for, weging_of
 from api.scoring import CacheDep, IndicatorCache, ScoreRequest
 from api.settings import Settings
 from api.timing import TimedRoute
@@ -115,6 +115,7 @@ def _weging(conn: Connection, scenario_id: int | None, weging: ScoreRequest | No
         normalisatie=s["normalisatie"],
         gemeente=s["gemeente"],
         jaar=s["jaar"],
+        editie=s["lbm_editie"],
         periode=s["periode"],
         top_n=s["top_n"],
     )
@@ -132,26 +133,14 @@ def _assess(
     exclude: int | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
     """The version columns that follow from an area and a weighting, and the notices."""
+    table = table_for(conn, weging, settings, cache)
     report = area_report(
-        conn,
-        weging,
-        gemeente=settings.gemeente,
-        cache=cache,
-        geometry=geometry,
-        crs=crs,
-        area=area,
-        exclude=exclude,
+        conn, weging, table, geometry=geometry, crs=crs, area=area, exclude=exclude, memo=True
     )
-    resolved = {
-        **weging_of(weging),
-        "gemeente": report.inputs.gemeente,
-        "jaar": report.inputs.jaar,
-        **({"periode": report.inputs.periode} if report.inputs.periode else {}),
-    }
     values = {
         "geom": report.geom,
-        "weging": resolved,
-        "invoer": sources(conn, report),
+        "weging": weging_of(weging, table),
+        "invoer": sources(report),
         "statistieken": snapshot(report),
     }
     return values, report.data["meldingen"]
@@ -353,12 +342,13 @@ def commit(voorstel_id: int, body: ToezeggingIn, engine: EngineDep) -> dict[str,
 def dossier(
     voorstel_id: int,
     engine: EngineDep,
+    settings: SettingsDep,
     versie: Annotated[int | None, Query(ge=1)] = None,
     formaat: Annotated[Literal["pdf", "gpkg", "html", "zip"], Query()] = "pdf",
 ) -> Response:
     from api.dossier import build_dossier
 
     with engine.connect() as conn:
-        files = build_dossier(conn, voorstel_id, versie, formats=(formaat,))
+        files = build_dossier(conn, voorstel_id, versie, formats=(formaat,), webmap_dir=settings.webmap_dir)
     name, (body, media) = next(iter(files.items()))
     return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})

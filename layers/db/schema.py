@@ -40,6 +40,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.sql.elements import TextClause
 
 __all__ = [
     "bezit",
@@ -384,7 +385,7 @@ _NOT_BLANK = "length(btrim({})) > 0"
 _GEMEENTE_CHECK = "gemeente ~ '^GM[0-9]{4}$'"
 
 
-def _text_default(value: str = "") -> object:
+def _text_default(value: str = "") -> TextClause:
     return text(f"'{value}'::text")
 
 

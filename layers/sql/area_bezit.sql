@@ -1,4 +1,5 @@
--- Corporation holdings of an area (EPSG:28992), active deliveries of one period.
+-- Corporation holdings of an area (EPSG:28992) from the deliveries :ids (the period's view of the
+-- layer bezit, layers.periods: each partner's newest delivery at or before the period).
 -- bron 'punt': address points the viewer may see ({public}) inside the area, counted where they lie.
 -- bron 'buurt': everything else per touched buurt (records without a location, by their buurtcode;
 -- points the viewer may not see, in the first buurt they touch by code): the caller apportions
@@ -6,8 +7,8 @@
 WITH a AS (
     SELECT ST_GeomFromWKB(:wkb, 28992) AS g
 ),
-l AS MATERIALIZED (  -- the active deliveries (a handful): joined by hash, not looked up per record
-    SELECT id, via FROM leveringen WHERE actief AND periode = :per
+l AS MATERIALIZED (  -- the deliveries of the view (a handful): joined by hash, not looked up per record
+    SELECT id, via FROM leveringen WHERE id = ANY(CAST(:ids AS bigint[]))
 ),
 b AS (
     SELECT buurtcode, geom FROM buurten
@@ -15,21 +16,23 @@ b AS (
 ),
 hidden AS MATERIALIZED (  -- points the viewer may not see (few or none): filtered before any spatial test
     SELECT x.* FROM bezit x JOIN l ON l.id = x.levering_id
-    WHERE CAST(:met_verborgen AS boolean)  -- false when the period has none: not scanned at all
-      AND x.periode = :per AND x.geom IS NOT NULL AND NOT {public}
+    WHERE CAST(:met_verborgen AS boolean)  -- false when the view has none: not scanned at all
+      AND x.geom IS NOT NULL AND NOT {public}
 ),
 rec AS (
     SELECT 'punt' AS bron, NULL::text AS buurtcode, x.corporatie, x.aantal_woningen,
-           x.energielabel, x.conditie
+           x.energielabel, x.conditie, x.synthetisch
     FROM bezit x JOIN l ON l.id = x.levering_id CROSS JOIN a
-    WHERE x.periode = :per AND x.geom IS NOT NULL AND {public} AND ST_Intersects(a.g, x.geom)
+    WHERE x.geom IS NOT NULL AND {public} AND ST_Intersects(a.g, x.geom)
     UNION ALL
-    SELECT 'buurt', b.buurtcode, x.corporatie, x.aantal_woningen, x.energielabel, x.conditie
+    SELECT 'buurt', b.buurtcode, x.corporatie, x.aantal_woningen, x.energielabel, x.conditie,
+           x.synthetisch
     FROM bezit x JOIN l ON l.id = x.levering_id
     JOIN b ON x.buurtcode = b.buurtcode
-    WHERE x.periode = :per AND x.geom IS NULL
+    WHERE x.geom IS NULL
     UNION ALL
-    SELECT 'buurt', b.buurtcode, x.corporatie, x.aantal_woningen, x.energielabel, x.conditie
+    SELECT 'buurt', b.buurtcode, x.corporatie, x.aantal_woningen, x.energielabel, x.conditie,
+           x.synthetisch
     FROM b JOIN hidden x ON ST_Intersects(b.geom, x.geom)
     WHERE ST_Contains(b.geom, x.geom)
        OR NOT EXISTS (SELECT 1 FROM buurten y
@@ -42,7 +45,8 @@ SELECT bron, buurtcode, corporatie,
        coalesce(sum(aantal_woningen) FILTER (WHERE energielabel IS NOT NULL), 0)::float8 AS gelabeld,
        coalesce(sum(conditie * aantal_woningen) FILTER (WHERE conditie IS NOT NULL), 0)::float8
            AS conditie_som,
-       coalesce(sum(aantal_woningen) FILTER (WHERE conditie IS NOT NULL), 0)::float8 AS conditie_n
+       coalesce(sum(aantal_woningen) FILTER (WHERE conditie IS NOT NULL), 0)::float8 AS conditie_n,
+       bool_or(synthetisch) AS synthetisch
 FROM rec
 GROUP BY bron, buurtcode, corporatie
 ORDER BY bron, buurtcode, corporatie
