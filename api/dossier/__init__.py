@@ -40,7 +40,7 @@ from layers.catalogue import CBS_ATTRIBUTION, LBM_ATTRIBUTION
 from layers.indicators import read_table
 from sia.run import MonteCarlo
 
-__all__ = ["Dossier", "build_dossier", "gather"]
+__all__ = ["Dossier", "build_dossier", "dossier_map", "gather"]
 
 _REPO_WEBMAP = Path(__file__).resolve().parents[2] / "webmap"
 CONFIDENTIALITY = (
@@ -288,19 +288,24 @@ def _gpkg(d: Dossier) -> bytes:
 # -- HTML map ------------------------------------------------------------------------------------
 
 
-def _html_map(d: Dossier, webmap_dir: Path) -> bytes:
-    from api.dossier.webmap import folium_map
+def dossier_map(d: Dossier, webmap_dir: Path | None = None) -> Any:
+    """The dossier's interactive map as a folium Map (the notebook shows it as is): the area over
+    its buurten coloured by the combined score, and the partner points the viewer may see."""
+    from api.dossier.webmap import area_map
 
     v = d.version
-    title = f"{v['naam']} (voorstel {v['voorstel_id']}, versie {v['versie']}, {v['status']})"
-    html = folium_map(
-        title=title,
+    return area_map(
+        title=f"{v['naam']} (voorstel {v['voorstel_id']}, versie {v['versie']}, {v['status']})",
         area=d.report.geom,
         buurten=d.buurten,
         points=d.records,
-        webmap_dir=webmap_dir,
+        webmap_dir=webmap_dir or _REPO_WEBMAP,
         synthetic=d.synthetic,
     )
+
+
+def _html_map(d: Dossier, webmap_dir: Path) -> bytes:
+    html: str = dossier_map(d, webmap_dir).get_root().render()
     return html.encode("utf-8")
 
 

@@ -23,7 +23,7 @@ from branca.element import Figure
 from api.dossier.svgmap import NO_SCORE, PALETTE, classes
 from sia.errors import SetupError
 
-__all__ = ["folium_map", "leaflet_dir"]
+__all__ = ["area_map", "folium_map", "leaflet_dir"]
 
 
 def leaflet_dir(webmap_dir: Path) -> Path:
@@ -62,7 +62,7 @@ def _texts(frame: gpd.GeoDataFrame, columns: list[str]) -> gpd.GeoDataFrame:
     return out
 
 
-def folium_map(
+def area_map(
     *,
     title: str,
     area: shapely.Geometry,
@@ -70,9 +70,10 @@ def folium_map(
     points: dict[str, gpd.GeoDataFrame],
     webmap_dir: Path,
     synthetic: bool,
-) -> str:
-    """The HTML page. ``area``, ``buurten`` (index buurtcode; buurtnaam, gecombineerd, rang,
-    kwadrant, aandeel) and ``points`` (layer → records) in EPSG:28992."""
+) -> folium.Map:
+    """The map as a folium Map (shown as is in a notebook). ``area``, ``buurten`` (index
+    buurtcode; buurtnaam, gecombineerd, rang, kwadrant, aandeel) and ``points`` (layer → records)
+    in EPSG:28992."""
     area_4326 = gpd.GeoSeries([area], crs=28992).to_crs(4326)
     x0, y0, x1, y1 = area_4326.total_bounds
     m = folium.Map(location=[(y0 + y1) / 2, (x0 + x1) / 2], tiles=None, zoom_start=14, control_scale=True)
@@ -146,5 +147,21 @@ def folium_map(
     )
     _figure(m).html.add_child(folium.Element(banner))
     _figure(m).header.add_child(folium.Element(f"<title>{escape(title)}</title>"), name="title")
+    return m
+
+
+def folium_map(
+    *,
+    title: str,
+    area: shapely.Geometry,
+    buurten: gpd.GeoDataFrame,
+    points: dict[str, gpd.GeoDataFrame],
+    webmap_dir: Path,
+    synthetic: bool,
+) -> str:
+    """The map of ``area_map`` as one HTML page that opens offline."""
+    m = area_map(
+        title=title, area=area, buurten=buurten, points=points, webmap_dir=webmap_dir, synthetic=synthetic
+    )
     html: str = _figure(m).render()
     return html
