@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from shapely.geometry import mapping
 from sqlalchemy import Engine, text
 
+from api.dia_models import AreaStatistics
 from api.main import create_app
 from api.settings import Settings
 from layers.db.cluster import LocalCluster
@@ -66,6 +67,7 @@ def area(buurten: gpd.GeoDataFrame) -> shapely.Geometry:
 def _stats(client: TestClient, geom: Any, crs: str = "EPSG:28992", **body: Any) -> dict[str, Any]:
     res = client.post("/api/gebieden/statistieken", json={"geometrie": geom, "crs": crs, **body})
     assert res.status_code == 200, res.text
+    AreaStatistics.model_validate(res.json())  # the documented answer, no field more or less
     return res.json()
 
 

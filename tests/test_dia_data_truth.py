@@ -21,6 +21,7 @@ from pypdf import PdfReader
 from shapely.geometry import mapping
 from sqlalchemy import Engine, text
 
+from api.dia_models import AreaStatistics
 from api.main import create_app
 from api.settings import Settings
 from layers.db.cluster import LocalCluster
@@ -46,6 +47,7 @@ def _area(buurten: gpd.GeoDataFrame, codes: list[str]) -> dict[str, Any]:
 def _stats(client: TestClient, geometry: dict[str, Any], **body: Any) -> dict[str, Any]:
     res = client.post("/api/gebieden/statistieken", json={"geometrie": geometry, "crs": "EPSG:4326", **body})
     assert res.status_code == 200, res.text
+    AreaStatistics.model_validate(res.json())  # the documented answer, no field more or less
     return res.json()
 
 

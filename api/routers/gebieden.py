@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from api.deps import ConnDep, SettingsDep
 from api.dia import AreaRequest, area_report, table_for
+from api.dia_models import AreaFromBuurten, AreaStatistics
 from api.scoring import CacheDep, DataRequest
 from api.timing import TimedRoute, Timings, add_timing
 from api.types import Buurtcode, Gemeente, Jaar
@@ -24,6 +25,8 @@ router = APIRouter(prefix="/api/gebieden", tags=["gebieden"], route_class=TimedR
 
 @router.post(
     "/statistieken",
+    response_class=JSONResponse,
+    responses={200: {"model": AreaStatistics, "description": "the area's statistics and scores"}},
     summary="Statistics of an area: buurten and their share inside, inhabitants, corporation holdings, "
     "plans, sales, Leefbaarometer and the area's scores for a weighting",
     description="Body: `geometrie` (GeoJSON Polygon/MultiPolygon or a Feature with one), `crs` "
@@ -31,9 +34,14 @@ router = APIRouter(prefix="/api/gebieden", tags=["gebieden"], route_class=TimedR
     "`methode`, `periode`, robustness ...). A self-intersecting or empty shape, an unknown CRS, more "
     "than 100,000 vertices or a shape entirely outside the gemeente is refused (400, Dutch); a shape "
     "partly outside is clipped (`afgesneden`, `meldingen`). Partial buurten are apportioned by the "
-    "share of their address points inside, else by area (`buurten[].methode`). Partner records "
-    "follow the map's public view and small-count rule. `overlap` lists open proposals and adopted "
-    "DIAs that overlap. Nothing is stored. `Server-Timing` gives the server time.",
+    "share of their address points inside, else by area (`buurten[].methode`). The figures are "
+    "those of the indicator table of the chosen gemeente, `jaar`, `editie` and `periode` (defaults as "
+    "POST /api/scores): partner records of the period's view (each partner's newest delivery at or "
+    "before it, `volledigheid` says which are carried forward), the map's public view and "
+    "small-count rule. `synthetisch` is true only when a part counts synthetic records or the score "
+    "weighs a synthetic criterion (`synthetisch_in` names them). With an urgency-only profile the "
+    "potential is null and the quadrant `potentie_onbekend`. `overlap` lists open proposals and "
+    "adopted DIAs that overlap. Nothing is stored. `Server-Timing` gives the server time.",
 )
 def statistics(body: AreaRequest, conn: ConnDep, settings: SettingsDep, cache: CacheDep) -> JSONResponse:
     timings = Timings()
@@ -59,6 +67,7 @@ class BuurtenKeuze(BaseModel):
 
 @router.post(
     "/uit-buurten",
+    response_model=AreaFromBuurten,
     summary="An area from chosen buurten and whole wijken, dissolved into one shape (GeoJSON, EPSG:4326)",
     description="Returns `geometrie` (MultiPolygon) and `crs`, ready to send to /api/gebieden/statistieken "
     "or POST /api/voorstellen. The buurten are those of `jaar` (default: the year of the indicator "

@@ -16,6 +16,16 @@ from sqlalchemy import Connection
 
 from api.deps import ConnDep, EngineDep, SettingsDep, WriteAccess
 from api.dia import area_report, compare_versions, investment_agenda, snapshot, sources, table_for, weging_of
+from api.dia_models import (
+    Comment,
+    Commitment,
+    InvestmentAgenda,
+    ProposalDetail,
+    ProposalSummary,
+    ProposalVersion,
+    VersionComparison,
+    VersionSummary,
+)
 from api.scoring import CacheDep, IndicatorCache, ScoreRequest
 from api.settings import Settings
 from api.timing import TimedRoute
@@ -146,7 +156,11 @@ def _assess(
     return values, report.data["meldingen"]
 
 
-@router.get("", summary="Proposals (their newest versions), newest first; filter by status")
+@router.get(
+    "",
+    response_model=list[ProposalSummary],
+    summary="Proposals (their newest versions), newest first; filter by status",
+)
 def index(
     conn: ConnDep,
     settings: SettingsDep,
@@ -177,7 +191,13 @@ def export(
     return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-@router.post("", status_code=201, summary="Start a proposal (version 1, concept)", dependencies=[WriteAccess])
+@router.post(
+    "",
+    status_code=201,
+    response_model=ProposalVersion,
+    summary="Start a proposal (version 1, concept)",
+    dependencies=[WriteAccess],
+)
 def create(body: VoorstelIn, engine: EngineDep, settings: SettingsDep, cache: CacheDep) -> dict[str, Any]:
     with engine.begin() as conn:
         weging = _weging(conn, body.scenario_id, body.weging)
@@ -193,7 +213,11 @@ def create(body: VoorstelIn, engine: EngineDep, settings: SettingsDep, cache: Ca
         return {**proposals.get_version(conn, vid), "meldingen": notices}
 
 
-@router.get("/{voorstel_id}", summary="A proposal: its newest version, history, comments and commitments")
+@router.get(
+    "/{voorstel_id}",
+    response_model=ProposalDetail,
+    summary="A proposal: its newest version, history, comments and commitments",
+)
 def show(voorstel_id: int, conn: ConnDep) -> dict[str, Any]:
     return {
         **proposals.get_version(conn, voorstel_id),
@@ -203,12 +227,18 @@ def show(voorstel_id: int, conn: ConnDep) -> dict[str, Any]:
     }
 
 
-@router.get("/{voorstel_id}/versies", summary="The version history, oldest first")
+@router.get(
+    "/{voorstel_id}/versies", response_model=list[VersionSummary], summary="The version history, oldest first"
+)
 def history(voorstel_id: int, conn: ConnDep) -> list[dict[str, Any]]:
     return proposals.versions(conn, voorstel_id)
 
 
-@router.get("/{voorstel_id}/versies/{versie}", summary="One version as it was saved (geometry in EPSG:4326)")
+@router.get(
+    "/{voorstel_id}/versies/{versie}",
+    response_model=ProposalVersion,
+    summary="One version as it was saved (geometry in EPSG:4326)",
+)
 def version(voorstel_id: int, versie: int, conn: ConnDep) -> dict[str, Any]:
     return proposals.get_version(conn, voorstel_id, versie)
 
@@ -216,6 +246,7 @@ def version(voorstel_id: int, versie: int, conn: ConnDep) -> dict[str, Any]:
 @router.post(
     "/{voorstel_id}/versies",
     status_code=201,
+    response_model=ProposalVersion,
     summary="Edit: a new version with the fields given (409 when basisversie is not the newest or the "
     "proposal is closed)",
     dependencies=[WriteAccess],
@@ -267,6 +298,7 @@ def edit(
 @router.post(
     "/{voorstel_id}/status",
     status_code=201,
+    response_model=ProposalVersion,
     summary="Change the status (a new version): concept → voorgesteld → vastgesteld | afgewezen; "
     "ingetrokken from concept or voorgesteld; vastgesteld needs bo_datum and besluitreferentie; "
     "a change that is not allowed → 409",
@@ -291,6 +323,7 @@ def change_status(voorstel_id: int, body: StatusIn, engine: EngineDep) -> dict[s
 
 @router.get(
     "/{voorstel_id}/vergelijk",
+    response_model=VersionComparison,
     summary="Compare two versions: area added and removed (GeoJSON, EPSG:4326) and the change in statistics",
 )
 def compare(
@@ -299,13 +332,23 @@ def compare(
     return compare_versions(conn, voorstel_id, a, b)
 
 
-@router.get("/{voorstel_id}/reacties", summary="Comments, oldest first (texts as given: escape them)")
+@router.get(
+    "/{voorstel_id}/reacties",
+    response_model=list[Comment],
+    summary="Comments, oldest first (texts as given: escape them)",
+)
 def list_comments(voorstel_id: int, conn: ConnDep) -> list[dict[str, Any]]:
     proposals.versions(conn, voorstel_id)  # 404 for an unknown proposal
     return proposals.comments(conn, voorstel_id)
 
 
-@router.post("/{voorstel_id}/reacties", status_code=201, summary="Add a comment", dependencies=[WriteAccess])
+@router.post(
+    "/{voorstel_id}/reacties",
+    status_code=201,
+    response_model=Comment,
+    summary="Add a comment",
+    dependencies=[WriteAccess],
+)
 def comment(voorstel_id: int, body: ReactieIn, engine: EngineDep) -> dict[str, Any]:
     with engine.begin() as conn:
         return proposals.add_comment(conn, voorstel_id, **body.model_dump())
@@ -313,6 +356,7 @@ def comment(voorstel_id: int, body: ReactieIn, engine: EngineDep) -> dict[str, A
 
 @router.get(
     "/{voorstel_id}/investeringsagenda",
+    response_model=InvestmentAgenda,
     summary="Investment agenda: per partner and year the planned investment inside the area (from the "
     "project deliveries) and the partners' commitments",
 )
@@ -325,6 +369,7 @@ def agenda(
 @router.post(
     "/{voorstel_id}/toezeggingen",
     status_code=201,
+    response_model=Commitment,
     summary="Add a partner's commitment (amount, year, theme, toegezegd or indicatief)",
     dependencies=[WriteAccess],
 )
