@@ -35,9 +35,9 @@ from api.dia import AreaReport, area_report, investment_agenda, sources
 from api.exporting import GPKG, metadata_frame, ranking_frame, write_gpkg
 from api.scoring import ScoreRequest, catalogue
 from layers import proposals
-from layers.areas import visible_records
+from layers.areas import MIN_ADDRESS_DWELLINGS, visible_records
 from layers.catalogue import CBS_ATTRIBUTION, LBM_ATTRIBUTION
-from layers.indicators import read_table
+from layers.indicators import MIN_DWELLINGS, read_table
 from sia.run import MonteCarlo
 
 __all__ = ["Dossier", "build_dossier", "dossier_map", "gather"]
@@ -46,7 +46,7 @@ _REPO_WEBMAP = Path(__file__).resolve().parents[2] / "webmap"
 CONFIDENTIALITY = (
     "Openbare weergave: partnerrecords op adresniveau alleen als ze openbaar zijn of synthetische "
     "demonstratiedata van de beheerder; vertrouwelijke records tellen alleen mee in buurtcijfers. "
-    "Aandelen en gemiddelden van minder dan 5 corporatiewoningen zijn onderdrukt."
+    f"Aandelen en gemiddelden van minder dan {MIN_DWELLINGS} corporatiewoningen zijn onderdrukt."
 )
 
 
@@ -200,6 +200,7 @@ def render_html(d: Dossier) -> str:
             stored_inputs=stored_inputs,
             attribution={"cbs": CBS_ATTRIBUTION, "lbm": LBM_ATTRIBUTION},
             confidentiality=CONFIDENTIALITY,
+            min_address_dwellings=MIN_ADDRESS_DWELLINGS,
         )
     )
 
