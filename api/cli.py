@@ -870,6 +870,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=_positive_int, help="poort; standaard SIA_PORT")
     demo.add_argument("--no-serve", action="store_true", help="alleen laden, de kaart niet starten")
     demo.set_defaults(func=cmd_demo)
+
+    from api import cli_dia  # DIA proposals and dossiers (api/cli_dia.py)
+
+    cli_dia.register(sub)
     return parser
 
 

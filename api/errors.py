@@ -22,7 +22,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException
 
 from api.middleware import BODY_LIMIT_KEY, too_large
-from sia.errors import Forbidden, InvalidInput, InvalidUpload, NotFound, SetupError, SiaError
+from sia.errors import Conflict, Forbidden, InvalidInput, InvalidUpload, NotFound, SetupError, SiaError
 
 log = logging.getLogger("sia.api")
 
@@ -31,6 +31,7 @@ STATUS_CODES: dict[type[SiaError], int] = {
     InvalidUpload: 422,
     InvalidInput: 400,
     Forbidden: 403,
+    Conflict: 409,
     SetupError: 503,
     SiaError: 400,
 }

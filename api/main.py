@@ -23,6 +23,9 @@ from api.routers import (
     scenarios,
     scores,
 )
+from api.routers.exports import router as exports_router  # DIA (issue 9)
+from api.routers.gebieden import router as gebieden_router  # DIA (issue 9)
+from api.routers.voorstellen import router as voorstellen_router  # DIA (issue 9)
 from api.settings import Settings
 from layers.db.connect import resolve_url
 from layers.db.engine import make_engine
@@ -78,6 +81,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (health, layers, buurten, indicators, periods, organisations, partners, scores):
         app.include_router(module.router)
     app.include_router(scenarios.router)
+    app.include_router(gebieden_router)
+    app.include_router(voorstellen_router)
+    app.include_router(exports_router)
     _mount_webmap(app, settings)
     _docs(app)
     return app

@@ -66,6 +66,7 @@ __all__ = [
     "code_changes",
     "read_table",
     "score_table",
+    "suppress_small_counts",
     "usable_profiles",
 ]
 
@@ -79,6 +80,24 @@ combination to count as covering the gemeente."""
 # according to each criterion's missing-value policy and flags that). Counts stay.
 MIN_DWELLINGS = 5
 SUPPRESSED_WITH_FEW_DWELLINGS = ("aandeel_label_efg", "gem_conditie")
+
+
+def suppress_small_counts(frame: pd.DataFrame, *, count: str = "bezit_woningen") -> list[Any]:
+    """The small-count rule, in place: in the rows with some but fewer than ``MIN_DWELLINGS``
+    dwellings in ``frame[count]``, the columns of ``SUPPRESSED_WITH_FEW_DWELLINGS`` are emptied
+    (NaN). Returns those rows' index labels. The one place of the rule: the indicator table
+    (buurten) and the statistics of a drawn area (``layers.areas``, per corporation) apply it."""
+    if count not in frame.columns:
+        return []
+    held = pd.to_numeric(frame[count], errors="coerce")
+    few = (held.notna() & (held > 0) & (held < MIN_DWELLINGS)).to_numpy(dtype=bool)
+    rows = list(frame.index[few])
+    for col in SUPPRESSED_WITH_FEW_DWELLINGS:
+        if col in frame.columns and rows:
+            frame[col] = frame[col].astype(float)
+            frame.loc[few, col] = np.nan
+    return rows
+
 
 _BASE_COLUMNS = ("buurtnaam", "wijkcode", "gemeentenaam")
 _LBM_COLUMN = {f.id: f.id.removeprefix("lbm_") for f in LBM_FIELDS if f.id != "lbm_editie"}
@@ -631,12 +650,7 @@ def read_table(
                 leveringen=(int(meta["id"]),),
                 synthetisch=bool(meta["synthetisch"]),
             )
-    held = frame["bezit_woningen"] if "bezit_woningen" in frame.columns else pd.Series(dtype="Int64")
-    few = held.notna() & (held > 0) & (held < MIN_DWELLINGS)
-    suppressed = sorted(frame.index[few.reindex(frame.index, fill_value=False).to_numpy(dtype=bool)])
-    for col in SUPPRESSED_WITH_FEW_DWELLINGS:
-        if col in frame.columns:
-            frame.loc[suppressed, col] = np.nan
+    suppressed = sorted(suppress_small_counts(frame))
     frame.index.name = "buurtcode"
     warnings = list(keuzes.waarschuwingen)
     carried: dict[str, set[str]] = {}

@@ -23,7 +23,8 @@ if [ -z "${SIA_DATABASE_URL:-}" ] && [ "$pg_ok" = 0 ]; then
 fi
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
-if [ "$want_browser" = 1 ] && [ ! -x /usr/bin/chromium ]; then missing+=(chromium); fi
+# Chromium prints the DIA dossier's PDF (make demo) and drives the browser tests (make test)
+if [ ! -x /usr/bin/chromium ]; then missing+=(chromium); fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   say "Installing system packages: ${missing[*]}"

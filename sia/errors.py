@@ -30,6 +30,11 @@ class InvalidUpload(InvalidInput):
     """A file was rejected; ``details`` lists each problem (file, row, column, value, expected)."""
 
 
+class Conflict(SiaError):
+    """The request conflicts with the object's current state (a status change that is not allowed,
+    an edit of a version that is no longer the newest)."""
+
+
 class Forbidden(SiaError):
     """The user may not see or change this object."""
 

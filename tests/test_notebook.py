@@ -9,7 +9,9 @@ the planner saw.
 from __future__ import annotations
 
 import base64
+import html as html_lib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +59,9 @@ _state = {{
     "scenario_a": a["id"],
     "identiek": bool(again["identiek"]),
     "kendall_tau": float(diff["kendall_tau"]),
+    "voorstel": int(proposal["voorstel_id"]),
+    "voorstel_gebied": str(first["gebied"]),
+    "kaart_titel": str(dossier.version["naam"]),
 }}
 print({MARK!r} + _json.dumps(_state))
 """
@@ -91,6 +96,7 @@ def test_walkthrough_computes_what_the_api_and_the_reference_compute(
         areas = api.post("/api/scores/candidates", json={}).json()
         scenario = api.get(f"/api/scenarios/{state['scenario_a']}").json()
         shown = api.get("/api/scores/profiles").json()
+        proposal = api.get(f"/api/voorstellen/{state['voorstel']}").json()
     table = pd.DataFrame(data["rijen"]).set_index("buurtcode")
     profile = load_profile()
 
@@ -156,3 +162,40 @@ def test_walkthrough_computes_what_the_api_and_the_reference_compute(
     emphasis = reference(table, profile, weights={"aandeel_label_efg": 8.0})
     tau = kendalltau(ref["rank"], emphasis["rank"]).statistic
     assert state["kendall_tau"] == pytest.approx(tau, abs=1e-12)
+
+    # a DIA proposal from the first candidate area, on a folium map
+    _proposal_checks(state, proposal, areas, code_cells)
+
+
+def _proposal_checks(
+    state: dict[str, Any], proposal: dict[str, Any], areas: dict[str, Any], code_cells: list[Any]
+) -> None:
+    """The notebook's DIA proposal: stored by the API from the first candidate area, and shown on a
+    folium map that names it and loads nothing from the network."""
+    candidate = next(f for f in areas["features"] if f["properties"]["gebied"] == state["voorstel_gebied"])
+    codes = candidate["properties"]["buurtcodes"]
+    codes = set(codes if isinstance(codes, list) else re.split(r"[,; ]+", codes))
+    stats = proposal["statistieken"]
+    assert proposal["naam"] == state["kaart_titel"] == f"Kandidaatgebied {state['voorstel_gebied']}"
+    assert (proposal["versie"], proposal["status"], proposal["auteur"]) == (1, "concept", "notebook")
+    assert {b["buurtcode"] for b in stats["buurten"] if b["methode"] == "geheel"} == codes
+    printed = "".join(_stream(c) for c in code_cells)
+    assert (
+        f"voorstel {state['voorstel']} '{proposal['naam']}' (concept): {stats['oppervlakte_ha']:.0f} ha, "
+        f"{stats['inwoners']:.0f} inwoners, {len(stats['buurten'])} buurten, periode {stats['periode']} "
+        "(synthetisch)" in printed
+    )
+    maps = [
+        o["data"]["text/html"]
+        for c in code_cells
+        for o in c.get("outputs", [])
+        if "srcdoc=" in o.get("data", {}).get("text/html", "")
+    ]
+    assert len(maps) == 1
+    page = html_lib.unescape(maps[0].split('srcdoc="', 1)[1].split('"', 1)[0])
+    assert html_lib.escape(proposal["naam"]) in page and "SYNTHETISCHE DATA" in page
+    assert "L.map(" in page and "leaflet-interactive" in page  # Leaflet inlined, not fetched
+    # nothing is fetched: no script, style sheet or image from a URL (Leaflet's attribution link in
+    # its own code is text for a click, not a request)
+    assert not re.search(r"""<(script|link|img)\b[^>]*\b(src|href)=["']?(https?:)?//""", page)
+    assert "<script src=" not in page and '<link rel="stylesheet" href=' not in page

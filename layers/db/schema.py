@@ -6,6 +6,9 @@ types, nullability, indexes, unique constraints, foreign keys): any difference f
 and functions (the scenario guard of migration 0004) are outside autogenerate; CHECK constraints
 are declared here for completeness but autogenerate does not compare them.
 
+Migration 0007 (DIA proposals) adds ``voorstellen`` and its append-only versions, comments and
+commitments; their guard (no UPDATE, DELETE or TRUNCATE) is a trigger, outside autogenerate too.
+
 Geometries are stored in EPSG:28992 (RD New). Spatial indexes are declared explicitly (GiST), so
 ``spatial_index=False`` on the columns.
 
@@ -22,6 +25,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     DateTime,
     Double,
     ForeignKey,
@@ -36,6 +40,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.sql.elements import TextClause
 
 __all__ = [
     "bezit",
@@ -50,6 +55,10 @@ __all__ = [
     "raster_statistieken",
     "scenarios",
     "verkoop",
+    "voorstel_reacties",
+    "voorstel_toezeggingen",
+    "voorstel_versies",
+    "voorstellen",
     "wijken",
 ]
 
@@ -368,4 +377,90 @@ scenarios = Table(
     Column("aangemaakt", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("verwijderd_op", DateTime(timezone=True)),
     Index("scenarios_aangemaakt_idx", text("aangemaakt DESC")),
+)
+
+# -- DIA proposals (migration 0007) -----------------------------------------------------------
+
+_NOT_BLANK = "length(btrim({})) > 0"
+_GEMEENTE_CHECK = "gemeente ~ '^GM[0-9]{4}$'"
+
+
+def _text_default(value: str = "") -> TextClause:
+    return text(f"'{value}'::text")
+
+
+voorstellen = Table(
+    "voorstellen",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("gemeente", Text, CheckConstraint(_GEMEENTE_CHECK), nullable=False),
+    Column("aangemaakt", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+voorstel_versies = Table(
+    "voorstel_versies",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("voorstel_id", BigInteger, ForeignKey("voorstellen.id"), nullable=False),
+    Column("versie", Integer, CheckConstraint("versie >= 1"), nullable=False),
+    Column("naam", Text, CheckConstraint(_NOT_BLANK.format("naam")), nullable=False),
+    Column("motivering", Text, nullable=False, server_default=_text_default()),
+    Column("partners", ARRAY(Text), nullable=False, server_default=text("'{}'::text[]")),
+    Column("contact", Text, nullable=False, server_default=_text_default()),
+    Column(
+        "status",
+        Text,
+        CheckConstraint("status IN ('concept', 'voorgesteld', 'vastgesteld', 'afgewezen', 'ingetrokken')"),
+        nullable=False,
+    ),
+    Column("bo_datum", Date),
+    Column("besluitreferentie", Text),
+    Column(
+        "geom",
+        Geometry("MULTIPOLYGON", srid=28992, spatial_index=False),
+        CheckConstraint("ST_IsValid(geom) AND NOT ST_IsEmpty(geom)"),
+        nullable=False,
+    ),
+    Column("scenario_id", BigInteger, ForeignKey("scenarios.id")),
+    Column("weging", JSONB, nullable=False),
+    Column("invoer", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("statistieken", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("auteur", Text, CheckConstraint(_NOT_BLANK.format("auteur")), nullable=False),
+    Column("wijziging", Text, nullable=False, server_default=_text_default()),
+    Column("aangemaakt", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    UniqueConstraint("voorstel_id", "versie", name="voorstel_versies_voorstel_id_versie_key"),
+    CheckConstraint(
+        "status <> 'vastgesteld' OR (bo_datum IS NOT NULL "
+        "AND length(btrim(coalesce(besluitreferentie, ''))) > 0)"
+    ),
+    Index("voorstel_versies_geom_idx", "geom", postgresql_using="gist"),
+)
+
+voorstel_reacties = Table(
+    "voorstel_reacties",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("voorstel_id", BigInteger, ForeignKey("voorstellen.id"), nullable=False),
+    Column("versie", Integer, nullable=False),
+    Column("auteur", Text, CheckConstraint(_NOT_BLANK.format("auteur")), nullable=False),
+    Column("organisatie", Text, CheckConstraint(_NOT_BLANK.format("organisatie")), nullable=False),
+    Column("tekst", Text, CheckConstraint(_NOT_BLANK.format("tekst")), nullable=False),
+    Column("aangemaakt", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("voorstel_reacties_voorstel_idx", "voorstel_id", "id"),
+)
+
+voorstel_toezeggingen = Table(
+    "voorstel_toezeggingen",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("voorstel_id", BigInteger, ForeignKey("voorstellen.id"), nullable=False),
+    Column("partner", Text, CheckConstraint(_NOT_BLANK.format("partner")), nullable=False),
+    Column("jaar", Integer, CheckConstraint("jaar BETWEEN 2000 AND 2100"), nullable=False),
+    Column("bedrag_eur", Double, CheckConstraint("bedrag_eur >= 0"), nullable=False),
+    Column("thema", Text, CheckConstraint(_NOT_BLANK.format("thema")), nullable=False),
+    Column("soort", Text, CheckConstraint("soort IN ('toegezegd', 'indicatief')"), nullable=False),
+    Column("auteur", Text, CheckConstraint(_NOT_BLANK.format("auteur")), nullable=False),
+    Column("toelichting", Text, nullable=False, server_default=_text_default()),
+    Column("aangemaakt", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("voorstel_toezeggingen_voorstel_idx", "voorstel_id", "id"),
 )

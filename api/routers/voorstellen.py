@@ -1,0 +1,399 @@
+"""DIA proposals (voorstellen): create, edit (a new version each time), change status, compare
+versions, comment, investment agenda and commitments, downloads and the BO dossier.
+
+Reading is open; every write needs the installation's write key when one is set (as uploads and
+scenarios). Versions, comments and commitments are never changed or deleted (database triggers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import Connection
+
+from api.deps import ConnDep, EngineDep, SettingsDep, WriteAccess
+from api.dia import area_report, compare_versions, investment_agenda, snapshot, sources, table_for, weging_of
+from api.dia_models import (
+    Comment,
+    Commitment,
+    InvestmentAgenda,
+    ProposalDetail,
+    ProposalSummary,
+    ProposalVersion,
+    VersionComparison,
+    VersionSummary,
+)
+from api.scoring import CacheDep, IndicatorCache, ScoreRequest
+from api.settings import Settings
+from api.timing import TimedRoute
+from api.types import KorteTekst, LangeTekst, Naam
+from layers import proposals
+from layers.errors import InvalidInput
+from layers.scenarios import get_scenario
+
+router = APIRouter(prefix="/api/voorstellen", tags=["voorstellen"], route_class=TimedRoute)
+
+Status = Literal["concept", "voorgesteld", "vastgesteld", "afgewezen", "ingetrokken"]
+Bedrag = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
+
+
+class VoorstelIn(BaseModel):
+    """A new proposal (version 1, status concept)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    naam: Naam
+    motivering: LangeTekst = ""
+    partners: list[Naam] = Field(default_factory=list, max_length=50, description="partners involved")
+    contact: KorteTekst = ""
+    auteur: Naam = Field(description="who saves this version")
+    geometrie: dict[str, Any] = Field(description="GeoJSON Polygon/MultiPolygon (or a Feature with one)")
+    crs: str | int = Field(description="EPSG:4326 or EPSG:28992")
+    scenario_id: int | None = Field(None, ge=1, description="a saved scenario whose weighting it rests on")
+    weging: ScoreRequest | None = Field(
+        None,
+        description="the weighting (fields of POST /api/scores); default: the scenario's, else the standard",
+    )
+
+
+class VersieIn(BaseModel):
+    """An edit: the fields that change; ``basisversie`` is the version the editor saw."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    basisversie: int = Field(ge=1)
+    auteur: Naam
+    wijziging: KorteTekst = Field("", description="what changed and why")
+    naam: Naam | None = None
+    motivering: LangeTekst | None = None
+    partners: list[Naam] | None = Field(None, max_length=50)
+    contact: KorteTekst | None = None
+    geometrie: dict[str, Any] | None = None
+    crs: str | int | None = None
+    scenario_id: int | None = Field(None, ge=1)
+    weging: ScoreRequest | None = None
+
+
+class StatusIn(BaseModel):
+    """A status change (a new version)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    basisversie: int = Field(ge=1)
+    auteur: Naam
+    status: Status
+    bo_datum: dt.date | None = Field(None, description="date of the BO decision (for vastgesteld)")
+    besluitreferentie: KorteTekst | None = Field(None, description="reference of the BO decision")
+    toelichting: KorteTekst = ""
+
+
+class ReactieIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    auteur: Naam
+    organisatie: Naam
+    tekst: Annotated[LangeTekst, Field(min_length=1)]
+
+
+class ToezeggingIn(BaseModel):
+    """A commitment a partner adds to the investment agenda."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    partner: Naam
+    jaar: int = Field(ge=2000, le=2100)
+    bedrag_eur: Bedrag
+    thema: Naam
+    soort: Literal["toegezegd", "indicatief"]
+    auteur: Naam
+    toelichting: KorteTekst = ""
+
+
+def _weging(conn: Connection, scenario_id: int | None, weging: ScoreRequest | None) -> ScoreRequest:
+    if weging is not None:
+        return weging
+    if scenario_id is None:
+        return ScoreRequest()
+    s = get_scenario(conn, scenario_id)
+    return ScoreRequest(
+        profiel=s["profiel"],
+        methode=s["methode"],
+        gewichten=s["gewichten"],
+        normalisatie=s["normalisatie"],
+        gemeente=s["gemeente"],
+        jaar=s["jaar"],
+        editie=s["lbm_editie"],
+        periode=s["periode"],
+        top_n=s["top_n"],
+    )
+
+
+def _assess(
+    conn: Connection,
+    weging: ScoreRequest,
+    settings: Settings,
+    cache: IndicatorCache,
+    *,
+    geometry: Any = None,
+    crs: Any = None,
+    area: Any = None,
+    exclude: int | None = None,
+) -> tuple[dict[str, Any], list[str]]:
+    """The version columns that follow from an area and a weighting, and the notices."""
+    table = table_for(conn, weging, settings, cache)
+    report = area_report(
+        conn, weging, table, geometry=geometry, crs=crs, area=area, exclude=exclude, memo=True
+    )
+    values = {
+        "geom": report.geom,
+        "weging": weging_of(weging, table),
+        "invoer": sources(report),
+        "statistieken": snapshot(report),
+    }
+    return values, report.data["meldingen"]
+
+
+@router.get(
+    "",
+    response_model=list[ProposalSummary],
+    summary="Proposals (their newest versions), newest first; filter by status",
+)
+def index(
+    conn: ConnDep,
+    settings: SettingsDep,
+    status: Annotated[Status | None, Query()] = None,
+    alle_gemeenten: Annotated[bool, Query(description="also other gemeenten")] = False,
+) -> list[dict[str, Any]]:
+    return proposals.current_versions(
+        conn, status=status, gemeente=None if alle_gemeenten else settings.gemeente
+    )
+
+
+@router.get(
+    "/export",
+    summary="All proposals (newest versions) as GeoJSON (EPSG:4326) or GeoPackage (EPSG:28992)",
+    response_class=Response,
+)
+def export(
+    conn: ConnDep,
+    settings: SettingsDep,
+    formaat: Annotated[Literal["geojson", "gpkg"], Query()] = "geojson",
+    alle_gemeenten: bool = False,
+) -> Response:
+    from api.exporting import proposals_export
+
+    body, media, name = proposals_export(
+        conn, formaat, gemeente=None if alle_gemeenten else settings.gemeente
+    )
+    return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=ProposalVersion,
+    summary="Start a proposal (version 1, concept)",
+    dependencies=[WriteAccess],
+)
+def create(body: VoorstelIn, engine: EngineDep, settings: SettingsDep, cache: CacheDep) -> dict[str, Any]:
+    with engine.begin() as conn:
+        weging = _weging(conn, body.scenario_id, body.weging)
+        values, notices = _assess(conn, weging, settings, cache, geometry=body.geometrie, crs=body.crs)
+        fields = body.model_dump(
+            include={"naam", "motivering", "partners", "contact", "auteur", "scenario_id"}
+        )
+        vid = proposals.create_proposal(
+            conn,
+            gemeente=values["weging"]["gemeente"],
+            values={**fields, **values, "wijziging": "aangemaakt"},
+        )
+        return {**proposals.get_version(conn, vid), "meldingen": notices}
+
+
+@router.get(
+    "/{voorstel_id}",
+    response_model=ProposalDetail,
+    summary="A proposal: its newest version, history, comments and commitments",
+)
+def show(voorstel_id: int, conn: ConnDep) -> dict[str, Any]:
+    return {
+        **proposals.get_version(conn, voorstel_id),
+        "versies": proposals.versions(conn, voorstel_id),
+        "reacties": proposals.comments(conn, voorstel_id),
+        "toezeggingen": proposals.commitments(conn, voorstel_id),
+    }
+
+
+@router.get(
+    "/{voorstel_id}/versies", response_model=list[VersionSummary], summary="The version history, oldest first"
+)
+def history(voorstel_id: int, conn: ConnDep) -> list[dict[str, Any]]:
+    return proposals.versions(conn, voorstel_id)
+
+
+@router.get(
+    "/{voorstel_id}/versies/{versie}",
+    response_model=ProposalVersion,
+    summary="One version as it was saved (geometry in EPSG:4326)",
+)
+def version(voorstel_id: int, versie: int, conn: ConnDep) -> dict[str, Any]:
+    return proposals.get_version(conn, voorstel_id, versie)
+
+
+@router.post(
+    "/{voorstel_id}/versies",
+    status_code=201,
+    response_model=ProposalVersion,
+    summary="Edit: a new version with the fields given (409 when basisversie is not the newest or the "
+    "proposal is closed)",
+    dependencies=[WriteAccess],
+)
+def edit(
+    voorstel_id: int, body: VersieIn, engine: EngineDep, settings: SettingsDep, cache: CacheDep
+) -> dict[str, Any]:
+    changes: dict[str, Any] = body.model_dump(
+        include={"naam", "motivering", "partners", "contact", "scenario_id"}, exclude_none=True
+    )
+    notices: list[str] = []
+    with engine.begin() as conn:
+        current = proposals.get_version(conn, voorstel_id)
+        if body.geometrie is not None or body.weging is not None or body.scenario_id is not None:
+            if body.geometrie is not None and body.crs is None:
+                raise InvalidInput("Geef bij een nieuwe geometrie ook 'crs' (EPSG:4326 of EPSG:28992).")
+            weging = (
+                _weging(conn, body.scenario_id, body.weging)
+                if body.weging is not None or body.scenario_id is not None
+                else ScoreRequest.model_validate(current["weging"])
+            )
+            area = (
+                None
+                if body.geometrie is not None
+                else proposals.version_geometry(conn, voorstel_id, current["versie"])
+            )
+            values, notices = _assess(
+                conn,
+                weging,
+                settings,
+                cache,
+                geometry=body.geometrie,
+                crs=body.crs,
+                area=area,
+                exclude=voorstel_id,
+            )
+            changes.update(values)
+        versie = proposals.add_version(
+            conn,
+            voorstel_id,
+            basisversie=body.basisversie,
+            changes=changes,
+            auteur=body.auteur,
+            wijziging=body.wijziging,
+        )
+        return {**proposals.get_version(conn, voorstel_id, versie), "meldingen": notices}
+
+
+@router.post(
+    "/{voorstel_id}/status",
+    status_code=201,
+    response_model=ProposalVersion,
+    summary="Change the status (a new version): concept → voorgesteld → vastgesteld | afgewezen; "
+    "ingetrokken from concept or voorgesteld; vastgesteld needs bo_datum and besluitreferentie; "
+    "a change that is not allowed → 409",
+    dependencies=[WriteAccess],
+)
+def change_status(voorstel_id: int, body: StatusIn, engine: EngineDep) -> dict[str, Any]:
+    with engine.begin() as conn:
+        versie = proposals.add_version(
+            conn,
+            voorstel_id,
+            basisversie=body.basisversie,
+            changes={
+                "status": body.status,
+                "bo_datum": body.bo_datum,
+                "besluitreferentie": body.besluitreferentie,
+            },
+            auteur=body.auteur,
+            wijziging=body.toelichting or f"status: {body.status}",
+        )
+        return proposals.get_version(conn, voorstel_id, versie)
+
+
+@router.get(
+    "/{voorstel_id}/vergelijk",
+    response_model=VersionComparison,
+    summary="Compare two versions: area added and removed (GeoJSON, EPSG:4326) and the change in statistics",
+)
+def compare(
+    voorstel_id: int, conn: ConnDep, a: Annotated[int, Query(ge=1)], b: Annotated[int, Query(ge=1)]
+) -> dict[str, Any]:
+    return compare_versions(conn, voorstel_id, a, b)
+
+
+@router.get(
+    "/{voorstel_id}/reacties",
+    response_model=list[Comment],
+    summary="Comments, oldest first (texts as given: escape them)",
+)
+def list_comments(voorstel_id: int, conn: ConnDep) -> list[dict[str, Any]]:
+    proposals.versions(conn, voorstel_id)  # 404 for an unknown proposal
+    return proposals.comments(conn, voorstel_id)
+
+
+@router.post(
+    "/{voorstel_id}/reacties",
+    status_code=201,
+    response_model=Comment,
+    summary="Add a comment",
+    dependencies=[WriteAccess],
+)
+def comment(voorstel_id: int, body: ReactieIn, engine: EngineDep) -> dict[str, Any]:
+    with engine.begin() as conn:
+        return proposals.add_comment(conn, voorstel_id, **body.model_dump())
+
+
+@router.get(
+    "/{voorstel_id}/investeringsagenda",
+    response_model=InvestmentAgenda,
+    summary="Investment agenda: per partner and year the planned investment inside the area (from the "
+    "project deliveries) and the partners' commitments",
+)
+def agenda(
+    voorstel_id: int, conn: ConnDep, versie: Annotated[int | None, Query(ge=1)] = None
+) -> dict[str, Any]:
+    return investment_agenda(conn, voorstel_id, versie)
+
+
+@router.post(
+    "/{voorstel_id}/toezeggingen",
+    status_code=201,
+    response_model=Commitment,
+    summary="Add a partner's commitment (amount, year, theme, toegezegd or indicatief)",
+    dependencies=[WriteAccess],
+)
+def commit(voorstel_id: int, body: ToezeggingIn, engine: EngineDep) -> dict[str, Any]:
+    with engine.begin() as conn:
+        return proposals.add_commitment(conn, voorstel_id, body.model_dump())
+
+
+@router.get(
+    "/{voorstel_id}/dossier",
+    summary="The BO dossier of a version: PDF (A4), GeoPackage, offline HTML map (folium), or all "
+    "three (zip)",
+    response_class=Response,
+)
+def dossier(
+    voorstel_id: int,
+    engine: EngineDep,
+    settings: SettingsDep,
+    versie: Annotated[int | None, Query(ge=1)] = None,
+    formaat: Annotated[Literal["pdf", "gpkg", "html", "zip"], Query()] = "pdf",
+) -> Response:
+    from api.dossier import build_dossier
+
+    with engine.connect() as conn:
+        files = build_dossier(conn, voorstel_id, versie, formats=(formaat,), webmap_dir=settings.webmap_dir)
+    name, (body, media) = next(iter(files.items()))
+    return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
