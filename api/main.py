@@ -10,7 +10,7 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
-from api.routers import buurten, health, indicators, layers, partners, scenarios, scores
+from api.routers import buurten, health, indicators, layers, meta, partners, scenarios, scores
 from api.settings import Settings
 from layers.db.connect import resolve_url
 from layers.db.engine import make_engine
@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (health, layers, buurten, indicators, partners, scores):
         app.include_router(module.router)
     app.include_router(scenarios.router)
+    app.include_router(meta.router)
     _mount_webmap(app, settings)
     return app
 
