@@ -28,6 +28,15 @@ test("plurals: 1 buurt, 0 and 2 buurten, thousands separated", () => {
   assert.equal(plural(1234, "woning", "woningen"), "1.234 woningen");
 });
 
+test("a count of exactly one takes the singular unit", () => {
+  assert.equal(formatValue(1, "woningen"), "1 woning");
+  assert.equal(formatValue(2, "woningen"), "2 woningen");
+  assert.equal(formatValue(1, "inwoners per km²"), "1 inwoner per km²");
+  assert.equal(formatValue(1, "personen"), "1 persoon");
+  assert.equal(formatValue(1.5, "personen"), "1,5 personen");
+  assert.equal(formatValue(1, "°C"), "1 °C");
+});
+
 test("units: temperature and counts after the value, percentages glued, scales left off", () => {
   assert.equal(formatValue(34.118, "°C"), "34,12 °C");
   assert.equal(formatValue(3410, "personen"), "3.410 personen");

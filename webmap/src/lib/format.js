@@ -21,12 +21,13 @@ function clean(v) { // no "-0"
   return Object.is(v, -0) ? 0 : v;
 }
 
-/** Digits after the comma that suit the size of the number (2 for small, none from 1.000). */
+/** Digits after the comma that suit the size of the number (3 below 1, none from 1.000). */
 export function autoDigits(v) {
   const a = Math.abs(v);
   if (a >= 1000) return 0;
   if (a >= 100) return 1;
-  return 2;
+  if (a >= 1) return 2;
+  return 3;
 }
 
 export function formatNumber(v, digits = null) {
@@ -72,6 +73,18 @@ export function plural(n, one, many) {
   return `${formatInteger(n)} ${Math.abs(n) === 1 ? one : many}`;
 }
 
+// count units in the singular, for a value of exactly 1 ("1 woning", "1 persoon per km²")
+const SINGULAR = {
+  woningen: "woning", personen: "persoon", huishoudens: "huishouden", corporaties: "corporatie", partners: "partner",
+  plaatsen: "plaats", buurten: "buurt", inwoners: "inwoner", adressen: "adres", projecten: "project",
+};
+
+export function unitFor(v, unit) {
+  if (Math.abs(v) !== 1) return unit;
+  const [first, ...rest] = unit.split(" ");
+  return SINGULAR[first] ? [SINGULAR[first], ...rest].join(" ") : unit;
+}
+
 // units that describe a scale rather than a quantity: shown in the legend, not after each value
 const SCALE_UNITS = [/^klasse/, /^afwijking/, /^score/, /^conditiescore/];
 
@@ -95,7 +108,7 @@ export function formatValue(v, unit = null) {
   }
   if (u === "%") return formatPercent(v);
   if (!u || SCALE_UNITS.some((re) => re.test(u))) return formatNumber(v);
-  return `${formatNumber(v)} ${u}`;
+  return `${formatNumber(v)} ${unitFor(v, u)}`;
 }
 
 /** A value for a legend row: money and percentages keep their sign, other units are in the title. */

@@ -38,10 +38,9 @@ async function scenario(id) {
   return scenarios.get(id);
 }
 
-// oldest first; within a year the spring (voorjaar) before the autumn (najaar)
-const periodKey = (p) => `${p.slice(0, 4)}${p.endsWith("najaar") ? "2" : "1"}`;
+// oldest first (the API lists the periods newest first; the order rule lives in layers/codes.py)
 function orderedPeriods() {
-  return [...(store.get("table")?.perioden || [])].sort((a, b) => periodKey(a).localeCompare(periodKey(b)));
+  return [...(store.get("table")?.perioden || [])].reverse();
 }
 
 function defaults(mode, c) {

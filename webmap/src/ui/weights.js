@@ -8,7 +8,7 @@ import { getJSON } from "./api.js";
 import { rescore } from "./scores.js";
 import { findIndicator } from "./indicators.js";
 import { sliderMax, axisShares, parseWeight } from "../lib/weights.js";
-import { formatPercent } from "../lib/format.js";
+import { formatPercent, formatWeight } from "../lib/format.js";
 
 const AXES = { urgentie: "Urgentie (opgaven)", potentie: "Potentie (kansen)" };
 
@@ -25,7 +25,7 @@ function setWeight(id, value, from) {
   store.update("weights", (w) => ({ ...w, [id]: value }));
   const range = byId(`w-${id}`); const number = byId(`n-${id}`);
   if (from !== range) range.value = String(value);
-  if (from !== number) number.value = String(value);
+  if (from !== number) number.value = formatWeight(value);
   number.removeAttribute("aria-invalid");
   updateShares();
   rescore();
@@ -44,9 +44,10 @@ function renderSliders() {
         type: "range", id: `w-${c.id}`, min: "0", max: String(max), step: "any", value: String(weights[c.id]),
         "aria-describedby": `s-${c.id}`,
       });
+      // a text field, so a Dutch comma works and the weight shows every digit it has
       const number = h("input", {
-        type: "number", id: `n-${c.id}`, min: "0", max: "1000000", step: "any", value: String(weights[c.id]),
-        class: "weight-number", "aria-label": `Gewicht ${label} (exact)`, inputmode: "decimal",
+        type: "text", id: `n-${c.id}`, value: formatWeight(weights[c.id]), class: "weight-number",
+        "aria-label": `Gewicht ${label} (exact)`, inputmode: "decimal", autocomplete: "off", spellcheck: "false",
       });
       range.addEventListener("input", () => setWeight(c.id, Number(range.value), range));
       number.addEventListener("input", () => {
