@@ -18,7 +18,9 @@ def test_score_panel_ranks_and_reranks_live(page: tuple[Page, list[str]]) -> Non
     pg, problems = page
     n = scored(pg)
     rows = pg.locator("#ranking tbody tr")
-    ranked = pg.evaluate("window.siaMap.store.get('scores').result.buurten.filter(b => b.rang !== null).length")
+    ranked = pg.evaluate(
+        "window.siaMap.store.get('scores').result.buurten.filter(b => b.rang !== null).length"
+    )
     assert rows.count() == 70 and 50 < ranked <= 70
     assert pg.locator("#chart circle").count() == ranked
     assert pg.locator("#ranking tbody tr").first.locator("td").first.inner_text() == "1"
@@ -83,9 +85,7 @@ def test_consensus_weights_shown_and_set_exactly(page: tuple[Page, list[str]]) -
     n = scored(pg)
     pg.select_option("#profiel", "consensus")
     n = scored(pg, n)
-    profile = pg.evaluate(
-        "window.siaMap.store.get('profiles').find(p => p.naam === 'consensus').gewichten"
-    )
+    profile = pg.evaluate("window.siaMap.store.get('profiles').find(p => p.naam === 'consensus').gewichten")
     assert any(0 < w < 1 and w != round(w, 2) for w in profile.values())  # real fractions
     for crit, weight in profile.items():
         shown = pg.input_value(f"#n-{crit}")
@@ -109,8 +109,10 @@ def test_consensus_weights_shown_and_set_exactly(page: tuple[Page, list[str]]) -
     assert pg.evaluate("window.siaMap.store.get('weights')") == profile
     assert _shown_scores(pg) == _profile_scores(pg, "consensus")
     # the shares per axis add up to 100 %
-    shares = pg.evaluate("[...document.querySelectorAll('#weights fieldset')].map(f => "
-                         "[...f.querySelectorAll('.share')].reduce((s, e) => s + parseInt(e.textContent), 0))")
+    shares = pg.evaluate(
+        "[...document.querySelectorAll('#weights fieldset')].map(f => "
+        "[...f.querySelectorAll('.share')].reduce((s, e) => s + parseInt(e.textContent), 0))"
+    )
     assert all(97 <= s <= 103 for s in shares), shares
     assert not problems
 
@@ -207,7 +209,8 @@ def test_candidate_areas_with_score_and_buurt_names(page: tuple[Page, list[str]]
     first = features[0]
     assert "Gemiddelde score" in tip and f"{first['gem_score']:.2f}".replace(".", ",") in tip
     names = pg.evaluate(
-        "(codes) => codes.split(',').map(c => window.siaMap.store.get('names').get(c.trim()))", first["buurtcodes"]
+        "(codes) => codes.split(',').map(c => window.siaMap.store.get('names').get(c.trim()))",
+        first["buurtcodes"],
     )
     assert names and all(name in tip for name in names)
     assert not problems
@@ -262,7 +265,9 @@ def test_scenarios_saved_compared_and_mapped_with_a_diverging_ramp(page: tuple[P
     legend = pg.locator("#legend").inner_text()
     assert "plaatsen gestegen" in pg.locator("#legend .title").inner_text()
     assert "0 (gelijk)" in legend and "gecentreerd op 0" in legend
-    labels = [t.rsplit(" (", 1)[0] for t in pg.locator("#legend .row").all_inner_texts() if "gegevens" not in t]
+    labels = [
+        t.rsplit(" (", 1)[0] for t in pg.locator("#legend .row").all_inner_texts() if "gegevens" not in t
+    ]
     mid = labels.index("0 (gelijk)")
     assert len(labels) % 2 == 1 and mid == len(labels) // 2
     assert labels[0].startswith("−") and labels[-1].startswith("+")
@@ -300,7 +305,9 @@ def test_dutch_plurals_money_units_and_one_label_per_indicator(page: tuple[Page,
         option = pg.locator(f"#indicator option[value={crit}]")
         if option.count():
             label = option.inner_text().replace(" — synthetisch", "")
-            assert pg.locator(f"label[for=w-{crit}]").inner_text().replace(" synthetisch", "").strip() == label
+            assert (
+                pg.locator(f"label[for=w-{crit}]").inner_text().replace(" synthetisch", "").strip() == label
+            )
     assert "Geplande investering per huishouden" in pg.locator("#weights").inner_text()
     assert "per woning" not in pg.locator("#weights").inner_text()
     # plurals
@@ -327,9 +334,12 @@ def test_no_nan_anywhere_in_the_panels(page: tuple[Page, list[str]]) -> None:
         pg.select_option("#indicator", ind)
         legend = pg.locator("#legend").inner_text()
         assert not bad.search(legend), (ind, legend)
-        tip = pg.evaluate("""(code) => { const l = window.siaMap.layer.getLayers()
+        tip = pg.evaluate(
+            """(code) => { const l = window.siaMap.layer.getLayers()
             .find(x => x.feature.properties.buurtcode === code); l.fire('mouseover', { latlng: l.getCenter() });
-            const t = document.querySelector('.buurt-tip').innerText; l.fire('mouseout'); return t; }""", "BU01530105")
+            const t = document.querySelector('.buurt-tip').innerText; l.fire('mouseout'); return t; }""",
+            "BU01530105",
+        )
         assert not bad.search(tip), (ind, tip)
     pg.select_option("#indicator", "sia_kwadrant")
     for code in pg.evaluate("[...window.siaMap.store.get('names').keys()]"):

@@ -151,8 +151,7 @@ export function mountPartners() {
       layer.eachLayer?.((l) => { if (l.setStyle && l.feature) l.setStyle(l.feature.geometry.type === "Point" ? pointStyle(kind, l.feature.properties) : { opacity: store.get("opacity").partners, fillOpacity: 0.25 * store.get("opacity").partners }); });
     }
   });
-  store.subscribe(["table"], (s) => {
-    const has = (s.get("table")?.perioden || []).length > 0;
-    byId("partner-box").hidden = !has;
-  });
+  const showBox = (s) => { byId("partner-box").hidden = (s.get("table")?.perioden || []).length === 0; };
+  store.subscribe(["table"], showBox);
+  showBox(store);
 }

@@ -28,9 +28,11 @@ export async function loadPeriod(periode) {
 export function mountPeriods() {
   const select = byId("periode");
   select.addEventListener("change", () => loadPeriod(select.value));
-  store.subscribe(["table"], (s) => {
+  const show = (s) => {
     const t = s.get("table");
     fillSelect(select, t.perioden.map((p) => ({ value: p, label: p })), t.periode);
     byId("periode-box").hidden = t.perioden.length === 0;
-  });
+  };
+  store.subscribe(["table"], show);
+  show(store);
 }
