@@ -192,3 +192,45 @@ def run_axe(pg: Page) -> list[dict[str, object]]:
                            .map(n => n.target.join(' ') + ': ' + n.failureSummary) }))"""
     )
     return [v for v in result if v["impact"] in ("serious", "critical")]
+
+
+_CONTRAST = """async () => {
+  // the text nodes axe-core could not decide (text over the map, SVG text): computed here from
+  // the text colour and the first opaque background behind it (WCAG 2 relative luminance)
+  const r = await axe.run(document, { runOnly: ['color-contrast'] });
+  const nodes = r.incomplete.flatMap(v => v.nodes).map(n => document.querySelector(n.target.join(' ')))
+    .filter(e => e && e.textContent.trim().length > 1 && /[\\p{L}\\p{N}]/u.test(e.textContent));
+  const rgba = (s) => { const m = s.match(/[\\d.]+/g).map(Number); return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1]; };
+  const lum = ([r, g, b]) => [r, g, b].map(v => v / 255).map(v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)
+    .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const background = (el) => { // composite the translucent backgrounds up to the first opaque one
+    const layers = [];
+    for (let e = el; e; e = e.parentElement) {
+      const c = rgba(getComputedStyle(e).backgroundColor);
+      if (e instanceof SVGElement && e.tagName === 'text') {
+        const plot = e.ownerSVGElement.querySelector('.plot');
+        if (plot) { layers.push(rgba(getComputedStyle(plot).fill)); break; }
+      }
+      if (c[3] > 0) layers.push(c);
+      if (c[3] >= 1) break;
+    }
+    let out = [255, 255, 255];
+    for (const [r, g, b, a] of layers.reverse()) out = [r * a + out[0] * (1 - a), g * a + out[1] * (1 - a), b * a + out[2] * (1 - a)];
+    return out;
+  };
+  return nodes.map(e => {
+    const cs = getComputedStyle(e);
+    const fg = rgba(e instanceof SVGElement ? cs.fill : cs.color);
+    const bg = background(e);
+    const [hi, lo] = [lum(fg), lum(bg)].sort((a, b) => b - a);
+    const ratio = (hi + 0.05) / (lo + 0.05);
+    const large = parseFloat(cs.fontSize) >= 24 || (parseFloat(cs.fontSize) >= 18.66 && Number(cs.fontWeight) >= 700);
+    return { text: e.textContent.trim().slice(0, 30), ratio: Math.round(ratio * 100) / 100, needed: large ? 3 : 4.5 };
+  });
+}"""
+
+
+def undecided_contrast(pg: Page) -> list[dict[str, object]]:
+    """Contrast of the texts axe-core left undecided; call after run_axe (axe is injected)."""
+    checked: list[dict[str, object]] = pg.evaluate(_CONTRAST)
+    return checked

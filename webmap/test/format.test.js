@@ -57,6 +57,11 @@ test("never NaN, never -0: missing values say so", () => {
   assert.ok(!formatPercent(NaN).includes("NaN"));
 });
 
+test("negative numbers have a real minus sign", () => {
+  assert.equal(formatNumber(-0.2734), "−0,273");
+  assert.equal(formatFixed(-0.5, 2), "−0,50");
+});
+
 test("text values (categories) are returned as text, booleans in Dutch", () => {
   assert.equal(formatValue("kandidaat"), "kandidaat");
   assert.equal(formatValue(true), "ja");

@@ -21,6 +21,8 @@ function clean(v) { // no "-0"
   return Object.is(v, -0) ? 0 : v;
 }
 
+const minus = (s) => s.replace(/^-/, "−"); // a real minus sign, as in "−0,27"
+
 /** Digits after the comma that suit the size of the number (3 below 1, none from 1.000). */
 export function autoDigits(v) {
   const a = Math.abs(v);
@@ -34,13 +36,13 @@ export function formatNumber(v, digits = null) {
   if (!isNumber(v)) return MISSING;
   const d = digits ?? autoDigits(v);
   const s = nf(d).format(clean(v));
-  return s === "-0" ? "0" : s;
+  return s === "-0" ? "0" : minus(s);
 }
 
 export function formatFixed(v, digits = 2) {
   if (!isNumber(v)) return MISSING;
   const s = nf(digits, digits).format(clean(v));
-  return /^-0(,0+)?$/.test(s) ? s.slice(1) : s;
+  return /^-0(,0+)?$/.test(s) ? s.slice(1) : minus(s);
 }
 
 export function formatInteger(v) {

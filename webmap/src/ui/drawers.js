@@ -29,7 +29,19 @@ function apply(s) {
   } else if (narrow && opener) { opener.focus(); opener = null; }
 }
 
+/** Skip links move the focus themselves: the address keeps the view (#indicator=…), not an anchor. */
+function mountSkipLinks() {
+  document.querySelectorAll("a.skip-link").forEach((a) => a.addEventListener("click", (e) => {
+    e.preventDefault();
+    const target = byId(a.getAttribute("href").slice(1));
+    const drawer = Object.entries(DRAWERS).find(([, id]) => byId(id).contains(target));
+    if (drawer && store.get("layout") === "smal") store.set({ drawer: drawer[0] });
+    target.focus();
+  }));
+}
+
 export function mountDrawers() {
+  mountSkipLinks();
   const layout = () => {
     store.set({ layout: NARROW.matches ? "smal" : "breed" });
     byId("legend-box").open = !PHONE.matches; // on a phone the legend starts folded: the map comes first

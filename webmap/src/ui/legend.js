@@ -45,8 +45,8 @@ function legendFor(side, title) {
   }
   const stale = indicator.id?.startsWith("sia_") && store.get("scoreStatus") === "verouderd";
   return h("div", { class: "legend-side" },
-    indicator.synthetic ? h("div", { class: "synthetic synthetic-badge" }, SYNTHETIC) : null,
     title ? h("div", { class: "side" }, title) : null,
+    indicator.synthetic ? h("div", { class: "synthetic synthetic-badge" }, SYNTHETIC) : null,
     h("div", { class: "title", dataset: { indicator: indicator.id || "" } }, side.label),
     side.sub ? h("div", { class: "hint sub" }, side.sub) : null,
     h("div", { class: "hint" }, hint(side)),
