@@ -59,6 +59,7 @@ export function renderLegend() {
   const el = byId("legend");
   if (view.sides.length === 0) { fill(el); return; }
   const titles = view.sides.length === 2 ? ["Links", "Rechts"] : [null];
+  byId("legend-box").classList.toggle("two", view.sides.length === 2);
   fill(el, view.sides.map((side, i) => legendFor(side, titles[i])));
   // the first badge keeps the id the tests and screen readers know
   const badge = el.querySelector(".synthetic-badge");

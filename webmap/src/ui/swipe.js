@@ -33,7 +33,10 @@ function update() {
   const on = view.sides.length === 2;
   box.hidden = !on;
   if (on) {
-    view.sides.forEach((side, i) => fill(labels[i], side.sub ? `${side.label} · ${side.sub}` : side.label));
+    // the same indicator on both sides (two periods): the periods say what differs
+    const same = view.sides[0].label === view.sides[1].label && view.sides[0].sub;
+    view.sides.forEach((side, i) => fill(labels[i], i === 0 ? "◀ " : "",
+      same ? side.sub : side.sub ? `${side.label} · ${side.sub}` : side.label, i === 1 ? " ▶" : ""));
   }
   clip();
 }
