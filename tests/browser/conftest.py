@@ -200,8 +200,12 @@ _CONTRAST = """async () => {
   const r = await axe.run(document, { runOnly: ['color-contrast'] });
   const nodes = r.incomplete.flatMap(v => v.nodes).map(n => document.querySelector(n.target.join(' ')))
     .filter(e => e && e.textContent.trim().length > 1 && /[\\p{L}\\p{N}]/u.test(e.textContent));
-  const rgba = (s) => { const m = s.match(/[\\d.]+/g).map(Number); return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1]; };
-  const lum = ([r, g, b]) => [r, g, b].map(v => v / 255).map(v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)
+  const rgba = (s) => {
+    const m = s.match(/[\\d.]+/g).map(Number);
+    return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1];
+  };
+  const lum = ([r, g, b]) => [r, g, b].map(v => v / 255)
+    .map(v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)
     .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
   const background = (el) => { // composite the translucent backgrounds up to the first opaque one
     const layers = [];
@@ -215,7 +219,9 @@ _CONTRAST = """async () => {
       if (c[3] >= 1) break;
     }
     let out = [255, 255, 255];
-    for (const [r, g, b, a] of layers.reverse()) out = [r * a + out[0] * (1 - a), g * a + out[1] * (1 - a), b * a + out[2] * (1 - a)];
+    for (const [r, g, b, a] of layers.reverse()) {
+      out = [r * a + out[0] * (1 - a), g * a + out[1] * (1 - a), b * a + out[2] * (1 - a)];
+    }
     return out;
   };
   return nodes.map(e => {
@@ -224,8 +230,10 @@ _CONTRAST = """async () => {
     const bg = background(e);
     const [hi, lo] = [lum(fg), lum(bg)].sort((a, b) => b - a);
     const ratio = (hi + 0.05) / (lo + 0.05);
-    const large = parseFloat(cs.fontSize) >= 24 || (parseFloat(cs.fontSize) >= 18.66 && Number(cs.fontWeight) >= 700);
-    return { text: e.textContent.trim().slice(0, 30), ratio: Math.round(ratio * 100) / 100, needed: large ? 3 : 4.5 };
+    const size = parseFloat(cs.fontSize);
+    const large = size >= 24 || (size >= 18.66 && Number(cs.fontWeight) >= 700);
+    const text = e.textContent.trim().slice(0, 30);
+    return { text, ratio: Math.round(ratio * 100) / 100, needed: large ? 3 : 4.5 };
   });
 }"""
 

@@ -149,9 +149,11 @@ def test_tab_skips_the_buurt_shapes(page: tuple[Page, list[str]]) -> None:
         pg.keyboard.press("Tab")
         stops.append(
             pg.evaluate(
-                "(() => { const e = document.activeElement; return [e.tagName, e.id, e.className && e.className.baseVal"
-                " !== undefined ? e.className.baseVal : e.className, !!e.closest('.leaflet-overlay-pane, "
-                ".leaflet-buurten-pane, .leaflet-buurten-rechts-pane, .leaflet-wijken-pane')]; })()"
+                "(() => { const e = document.activeElement;"
+                " const cls = e.className && e.className.baseVal !== undefined"
+                " ? e.className.baseVal : e.className;"
+                " return [e.tagName, e.id, cls, !!e.closest('.leaflet-overlay-pane, .leaflet-buurten-pane,"
+                " .leaflet-buurten-rechts-pane, .leaflet-wijken-pane')]; })()"
             )
         )
     assert not [s for s in stops if s[3]], "a buurt or wijk shape took the focus"

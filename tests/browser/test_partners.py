@@ -59,7 +59,8 @@ def test_partner_points_stay_clickable_over_the_buurten(page: tuple[Page, list[s
     for leaflet_id in ids:
         # where the point is now (an opened popup may have panned the map)
         x, y, corporatie = pg.evaluate(
-            """(id) => { const m = window.siaMap.map; const r = document.getElementById('map').getBoundingClientRect();
+            """(id) => { const m = window.siaMap.map;
+                const r = document.getElementById('map').getBoundingClientRect();
                 const l = window.siaMap.partner.layers.bezit.getLayers().find(x => L.stamp(x) === id);
                 const p = m.latLngToContainerPoint(l.getLatLng());
                 return [r.left + p.x, r.top + p.y, l.feature.properties.corporatie]; }""",

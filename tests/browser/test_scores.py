@@ -127,7 +127,7 @@ def test_failed_rescore_marks_the_result_stale(page: tuple[Page, list[str]]) -> 
           .filter(c => c.as === 'urgentie').map(c => c.id); }""")
     for crit in crits[:-1]:
         set_weight(pg, crit, 0)
-    pg.wait_for_function("window.siaMap.store.get('weights')['%s'] === 0" % crits[-2])
+    pg.wait_for_function(f"window.siaMap.store.get('weights')['{crits[-2]}'] === 0")
     n = scored(pg, n)
     pg.wait_for_function("window.siaMap.store.get('scoreStatus') === 'ok'")
     before = _shown_scores(pg)
@@ -157,8 +157,9 @@ def test_loading_indicator_while_scoring(page: tuple[Page, list[str]]) -> None:
     n = scored(pg)
     assert not pg.locator("#loading").is_visible()
     pg.evaluate("""() => { window.__loadingSeen = 0;
-        new MutationObserver(() => { if (!document.getElementById('loading').hidden) window.__loadingSeen += 1; })
-          .observe(document.getElementById('loading'), { attributes: true, attributeFilter: ['hidden'] }); }""")
+        const el = document.getElementById('loading');
+        new MutationObserver(() => { if (!el.hidden) window.__loadingSeen += 1; })
+          .observe(el, { attributes: true, attributeFilter: ['hidden'] }); }""")
     set_weight(pg, "lbm_score", 4.5)
     scored(pg, n)
     assert pg.evaluate("window.__loadingSeen") >= 1
@@ -182,9 +183,10 @@ def test_probability_of_a_top_place_has_classes_that_fit_a_probability(page: tup
     wrong = pg.evaluate("""() => {
         const s = window.siaMap.store; const sc = s.get('scores');
         const classOf = (p) => p === 0 ? 0 : p === 100 ? 5 : p < 25 ? 1 : p <= 50 ? 2 : p <= 75 ? 3 : 4;
-        const swatches = [...document.querySelectorAll('#legend .row .swatch')].map(e => getComputedStyle(e).backgroundColor);
-        const toRgb = (hex) => { const d = document.createElement('div'); d.style.background = hex; document.body.append(d);
-          const c = getComputedStyle(d).backgroundColor; d.remove(); return c; };
+        const swatches = [...document.querySelectorAll('#legend .row .swatch')]
+          .map(e => getComputedStyle(e).backgroundColor);
+        const toRgb = (hex) => { const d = document.createElement('div'); d.style.background = hex;
+          document.body.append(d); const c = getComputedStyle(d).backgroundColor; d.remove(); return c; };
         return window.siaMap.layer.getLayers().filter(l => {
           const r = sc.robust.get(l.feature.properties.buurtcode);
           return r && toRgb(l.options.fillColor) !== swatches[classOf(100 * r.p_top)];
@@ -272,7 +274,8 @@ def test_scenarios_saved_compared_and_mapped_with_a_diverging_ramp(page: tuple[P
     assert len(labels) % 2 == 1 and mid == len(labels) // 2
     assert labels[0].startswith("−") and labels[-1].startswith("+")
     fills = pg.evaluate("""() => {
-        const cmp = new Map(window.siaMap.store.get('comparison').buurten.map(r => [r.buurtcode, r.rang_verschil]));
+        const cmp = new Map(window.siaMap.store.get('comparison').buurten
+          .map(r => [r.buurtcode, r.rang_verschil]));
         const out = { up: new Set(), down: new Set(), same: new Set() };
         window.siaMap.layer.getLayers().forEach(l => { const d = cmp.get(l.feature.properties.buurtcode);
           if (d === null || d === undefined) return;
@@ -336,7 +339,8 @@ def test_no_nan_anywhere_in_the_panels(page: tuple[Page, list[str]]) -> None:
         assert not bad.search(legend), (ind, legend)
         tip = pg.evaluate(
             """(code) => { const l = window.siaMap.layer.getLayers()
-            .find(x => x.feature.properties.buurtcode === code); l.fire('mouseover', { latlng: l.getCenter() });
+            .find(x => x.feature.properties.buurtcode === code);
+            l.fire('mouseover', { latlng: l.getCenter() });
             const t = document.querySelector('.buurt-tip').innerText; l.fire('mouseout'); return t; }""",
             "BU01530105",
         )

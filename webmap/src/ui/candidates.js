@@ -29,7 +29,7 @@ function draw(fc) {
   const names = store.get("names");
   layer = L.geoJSON(fc, {
     pane: "kandidaten",
-    style: { color: "#7a0177", weight: 4, fill: true, fillOpacity: 0, dashArray: "8 4" },
+    style: { color: "#7a0177", weight: 4, fill: false, dashArray: "8 4" }, // only the outline: buurten stay clickable
     onEachFeature: (f, lyr) => lyr.bindTooltip(() => candidateTooltip(f.properties, names), { sticky: true, className: "candidate-tooltip" }),
   }).addTo(map);
   layer.eachLayer((l) => l.getElement()?.setAttribute("tabindex", "-1"));
