@@ -23,6 +23,10 @@ def test_score_panel_ranks_and_reranks_live(page: tuple[Page, list[str]]) -> Non
     )
     assert rows.count() == 70 and 50 < ranked <= 70
     assert pg.locator("#chart circle").count() == ranked
+    # the chart's axes carry values
+    ticks = pg.locator("#chart .tick text").all_text_contents()
+    assert ticks.count("0") == 2 and ticks.count("0,5") == 2 and ticks.count("1") == 2, ticks
+    assert "drempel" in (pg.locator("#chart").text_content() or "")
     assert pg.locator("#ranking tbody tr").first.locator("td").first.inner_text() == "1"
     assert f"{ranked} buurten gerangschikt" in pg.locator("#score-status").inner_text()
     # the quadrant map: categories add up to the ranked buurten

@@ -11,11 +11,13 @@ import { LABEL_COLORS, PROJECT_COLORS } from "../lib/colors.js";
 import { formatInteger, formatMoney, plural } from "../lib/format.js";
 
 const L = window.L;
+// layer: the id of the layer in the catalogue (GET /api/layers), which gives its title
 const KINDS = {
-  bezit: { title: "Corporatiebezit", url: (p) => `/api/partners/features?laag=bezit&periode=${p}`, cluster: true },
-  projecten: { title: "Geplande projecten", url: (p) => `/api/partners/features?laag=projecten&periode=${p}`, cluster: false },
-  verkoop: { title: "Geplande verkoop", url: (p) => `/api/partners/sales-check?periode=${p}`, cluster: true },
+  bezit: { layer: "corporatiebezit", url: (p) => `/api/partners/features?laag=bezit&periode=${p}`, cluster: true },
+  projecten: { layer: "geplande_projecten", url: (p) => `/api/partners/features?laag=projecten&periode=${p}`, cluster: false },
+  verkoop: { layer: "geplande_verkoop", url: (p) => `/api/partners/sales-check?periode=${p}`, cluster: true },
 };
+const titleOf = (kind) => store.get("layerInfo").find((l) => l.id === KINDS[kind].layer)?.title || kind;
 const layers = {}; // kind → Leaflet layer on the map
 const data = {}; //   kind → the GeoJSON shown
 const seqs = {};
@@ -111,7 +113,7 @@ function renderLegend() {
     const extra = [d.verborgen ? `${formatInteger(d.verborgen)} vertrouwelijk (alleen per buurt getoond)` : "",
       d.zonder_locatie ? `${formatInteger(d.zonder_locatie)} zonder adres (alleen per buurt)` : "",
       d.overtredingen ? `${formatInteger(d.overtredingen)} strijdig met 4.1` : ""].filter(Boolean).join(", ");
-    return `${KINDS[k].title}: ${formatInteger(d.features.length)} op de kaart${extra ? `; ${extra}` : ""}.`;
+    return `${titleOf(k)}: ${formatInteger(d.features.length)} op de kaart${extra ? `; ${extra}` : ""}.`;
   }).join(" ");
 }
 
@@ -128,7 +130,7 @@ async function toggle(kind, on) {
     data[kind] = d;
     layers[kind] = featureLayer(kind, d).addTo(map);
   } catch (err) {
-    if (seq === seqs[kind]) showMessage(`${KINDS[kind].title} kon niet worden geladen: ${err.message}`, true);
+    if (seq === seqs[kind]) showMessage(`${titleOf(kind)} kon niet worden geladen: ${err.message}`, true);
   }
   renderLegend();
 }
