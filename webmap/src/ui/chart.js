@@ -97,7 +97,11 @@ export function mountChart() {
     active = next.dataset.code;
     next.focus();
   });
+  let stale = false;
   store.subscribe(["scores", "selected", "scoreStatus", "meta"], (s, changed) => {
+    const nowStale = s.get("scoreStatus") === "verouderd";
+    if (changed.length === 1 && changed[0] === "scoreStatus" && nowStale === stale) return; // only "bezig"
+    stale = nowStale;
     if (changed.includes("selected") && s.get("selected")) active = s.get("selected");
     renderChart();
   });

@@ -102,5 +102,11 @@ async function show(s) {
 
 export function mountDetail() {
   byId("detail-close").addEventListener("click", () => store.set({ selected: null }));
-  store.subscribe(["selected", "scores", "scoreStatus", "table", "catalogue"], show);
+  let stale = false;
+  store.subscribe(["selected", "scores", "scoreStatus", "table", "catalogue"], (s, changed) => {
+    const nowStale = s.get("scoreStatus") === "verouderd";
+    if (changed.length === 1 && changed[0] === "scoreStatus" && nowStale === stale) return; // only "bezig"
+    stale = nowStale;
+    show(s);
+  });
 }

@@ -67,6 +67,11 @@ export function renderLegend() {
 }
 
 export function mountLegend() {
-  store.subscribe(["indicator", "classification", "classes", "table", "scores", "comparison", "compare", "compareData", "catalogue", "scoreStatus"], renderLegend);
+  let stale = false;
+  store.subscribe(["indicator", "classification", "classes", "table", "scores", "comparison", "compare", "compareData", "catalogue"], renderLegend);
+  store.subscribe(["scoreStatus"], (s) => { // only a change of staleness is drawn
+    const now = s.get("scoreStatus") === "verouderd";
+    if (now !== stale) { stale = now; renderLegend(); }
+  });
   renderLegend();
 }
