@@ -250,3 +250,16 @@ def test_compare_on_a_phone(open_map: Opener) -> None:
     pg.keyboard.press("Home")
     assert _clip_x(pg, "buurten") <= 2
     assert not mp.problems
+
+
+def test_a_shared_view_with_score_indicators_opens_as_shared(open_map: Opener) -> None:
+    """Score indicators exist only once scored: an address naming them still opens that view."""
+    mp = open_map(hash="#vergelijk=indicatoren&links=lbm_score&rechts=sia_gecombineerd")
+    pg = mp.page
+    pg.wait_for_function("window.siaMap.rightLayer !== null && window.siaMap.store.get('compareData')")
+    assert pg.input_value("#compare-rechts") == "sia_gecombineerd"
+    assert "SIA: gecombineerde score" in pg.locator(".swipe-label.right").inner_text()
+    mp2 = open_map(hash="#indicator=sia_kwadrant")
+    assert mp2.page.input_value("#indicator") == "sia_kwadrant"
+    assert "DIA-kandidaat" in mp2.page.locator("#legend").inner_text()
+    assert not mp.problems and not mp2.problems

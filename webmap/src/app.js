@@ -103,9 +103,15 @@ async function init() {
   } catch (err) {
     showMessage(`De wegingsprofielen konden niet worden geladen: ${err.message}`, true);
   }
+  const firstScores = new Promise((resolve) => {
+    const off = store.subscribe(["scores", "scoreStatus"], (s) => {
+      if (s.get("scores") || s.get("scoreError")) { off(); resolve(); }
+    });
+  });
   rescore();
   if (view.buurt && names.has(view.buurt)) selectBuurt(view.buurt);
   if (view.vergelijk && view.vergelijk !== "uit") {
+    if ([view.links, view.rechts].some((id) => id && id.startsWith("sia_"))) await firstScores; // score indicators exist once scored
     store.set({ compare: { ...store.get("compare"), links: view.links ?? null, rechts: view.rechts ?? null, indicator: view.vi ?? null,
       periodeA: view.pa ?? null, periodeB: view.pb ?? null, scenarioA: view.sa ?? null, scenarioB: view.sb ?? null } });
     setCompareMode(view.vergelijk);

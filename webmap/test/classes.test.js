@@ -4,7 +4,7 @@ import {
   classBreaks, classOf, sequentialScheme, divergingScheme, probabilityScheme, categoricalScheme,
   schemeFor, colorOf, classCounts, PROBABILITY_CLASSES, CLASSIFICATIONS,
 } from "../src/lib/classes.js";
-import { NO_DATA, NEUTRAL, contrastRatio } from "../src/lib/colors.js";
+import { NO_DATA, NEUTRAL, QUADRANT_COLORS, contrastRatio } from "../src/lib/colors.js";
 
 const values = [1, 2, 2, 3, 4, 5, 6, 8, 9, 10, 20, 40];
 
@@ -117,4 +117,9 @@ test("class counts add up to all values", () => {
 test("contrast ratio follows WCAG (black on white is 21)", () => {
   assert.equal(Math.round(contrastRatio("#000000", "#ffffff")), 21);
   assert.equal(contrastRatio("#777777", "#777777"), 1);
+});
+
+test("the quadrant colours differ from each other and from 'no data'", () => {
+  const colors = [...Object.values(QUADRANT_COLORS), NO_DATA];
+  assert.equal(new Set(colors).size, colors.length);
 });

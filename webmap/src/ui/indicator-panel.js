@@ -66,7 +66,8 @@ function update() {
   const select = byId("indicator");
   fillSelect(select, groups(s), s.get("indicator"));
   let id = s.get("indicator");
-  if (!findIndicator(id, s)) { // gone (e.g. the robustness was switched off): back to the score or the first
+  const scoresComing = !s.get("scores") && s.get("scoreStatus") !== "verouderd";
+  if (!findIndicator(id, s) && !(id?.startsWith("sia_") && scoresComing)) { // gone (e.g. the robustness was switched off): back to the score or the first
     id = findIndicator("sia_gecombineerd", s) ? "sia_gecombineerd" : allIndicators(s)[0]?.id;
     if (id) { select.value = id; s.set({ indicator: id }); return; }
   }
