@@ -17,6 +17,7 @@ from api.routers import (
     health,
     indicators,
     layers,
+    meta,
     organisations,
     partners,
     periods,
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(gebieden_router)
     app.include_router(voorstellen_router)
     app.include_router(exports_router)
+    app.include_router(meta.router)
     _mount_webmap(app, settings)
     _docs(app)
     return app

@@ -9,6 +9,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _REPO_ROOT = Path(__file__).resolve().parents[1]
 
+#: The default background map: PDOK BRT-Achtergrondkaart, grey variant (free XYZ tiles, EPSG:3857).
+PDOK_BRT_GRIJS = "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/grijs/EPSG:3857/{z}/{x}/{y}.png"
+PDOK_BRT_ATTRIBUTION = "Achtergrondkaart: BRT-Achtergrondkaart, © Kadaster (PDOK), CC BY 4.0"
+
 
 def _default_data_dir() -> Path | None:
     """``../shared/data`` beside the checkout, where the project's real input data live."""
@@ -37,8 +41,10 @@ class Settings(BaseSettings):
     lbm_editie: int | None = Field(
         None, ge=2000, le=2100, description="Leefbaarometer edition (SIA_LBM_EDITIE); unset: the newest"
     )
-    basemap_url: str = Field("", description="Tile URL template; empty means no basemap")
-    basemap_attribution: str = ""
+    basemap_url: str = Field(
+        PDOK_BRT_GRIJS, description="Tile URL template of the background map; empty: outlines only"
+    )
+    basemap_attribution: str = PDOK_BRT_ATTRIBUTION
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     webmap_dir: Path = _REPO_ROOT / "webmap"

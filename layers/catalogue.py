@@ -367,3 +367,134 @@ LAYERS: dict[str, Layer] = {
 def indicator_fields() -> list[tuple[Layer, Field]]:
     """Every field offered as an indicator, with the layer it comes from."""
     return [(layer, f) for layer in LAYERS.values() for f in layer.fields if f.indicator]
+
+
+# -- labels of the CBS kerncijfers -------------------------------------------------------------
+# The buurten loader keeps every numeric column it does not map to a canonical field in
+# ``kerncijfers`` (lower-case names as in the file). Dutch label and unit of each such field, for
+# the names CBS and PDOK use: PDOK long names, CBS shapefile short names, the 10-character
+# truncations of PDOK names written to shapefiles, and the Leefbaarometer columns of files that
+# combine both (e.g. the national Leefbaarometer file loaded as buurten).
+_PCT = "%"
+_AGE = {
+    "0_tot_15_jaar": "0 tot 15 jaar",
+    "15_tot_25_jaar": "15 tot 25 jaar",
+    "25_tot_45_jaar": "25 tot 45 jaar",
+    "45_tot_65_jaar": "45 tot 65 jaar",
+    "65_jaar_en_ouder": "65 jaar en ouder",
+}
+_KERNCIJFERS_PDOK: dict[str, tuple[str, str | None]] = {
+    "mannen": ("Mannen", "personen"),
+    "vrouwen": ("Vrouwen", "personen"),
+    **{f"percentage_personen_{k}": (f"Inwoners {v}", _PCT) for k, v in _AGE.items()},
+    "percentage_ongehuwd": ("Ongehuwd", _PCT),
+    "percentage_gehuwd": ("Gehuwd", _PCT),
+    "percentage_gescheid": ("Gescheiden", _PCT),
+    "percentage_gescheiden": ("Gescheiden", _PCT),
+    "percentage_verweduwd": ("Verweduwd", _PCT),
+    "percentage_eenpersoonshuishoudens": ("Eenpersoonshuishoudens", _PCT),
+    "percentage_huishoudens_zonder_kinderen": ("Huishoudens zonder kinderen", _PCT),
+    "percentage_huishoudens_met_kinderen": ("Huishoudens met kinderen", _PCT),
+    "gemiddelde_huishoudsgrootte": ("Gemiddelde huishoudensgrootte", "personen"),
+    "gemiddelde_huishoudensgrootte": ("Gemiddelde huishoudensgrootte", "personen"),
+    "percentage_westerse_migratieachtergrond": ("Westerse migratieachtergrond", _PCT),
+    "percentage_niet_westerse_migratieachtergrond": ("Niet-westerse migratieachtergrond", _PCT),
+    "percentage_uit_marokko": ("Migratieachtergrond Marokko", _PCT),
+    "percentage_uit_nederlandse_antillen_en_aruba": ("Migratieachtergrond Antillen en Aruba", _PCT),
+    "percentage_uit_suriname": ("Migratieachtergrond Suriname", _PCT),
+    "percentage_uit_turkije": ("Migratieachtergrond Turkije", _PCT),
+    "percentage_overige_nietwestersemigratieachtergrond": ("Overige niet-westerse migratieachtergrond", _PCT),
+    "percentage_overige_niet_westerse_migratieachtergrond": (
+        "Overige niet-westerse migratieachtergrond",
+        _PCT,
+    ),
+    "oppervlakte_totaal_in_ha": ("Oppervlakte totaal", "ha"),
+    "oppervlakte_water_in_ha": ("Oppervlakte water", "ha"),
+    "dekkingspercentage": ("Dekking meest voorkomende postcode", "klasse 1–6 (1 = meer dan 90 %)"),
+    "omgevingsadressendichtheid": ("Omgevingsadressendichtheid", "adressen per km²"),
+    "stedelijkheid_adressen_per_km2": ("Stedelijkheid", "klasse 1–5 (1 = zeer sterk stedelijk)"),
+}
+# CBS shapefile short names (wijk- en buurtkaart as Shapefile), lower-cased as the loader keeps them
+_KERNCIJFERS_SHAPEFILE: dict[str, str] = {
+    "aant_man": "mannen",
+    "aant_vrouw": "vrouwen",
+    "p_00_14_jr": "percentage_personen_0_tot_15_jaar",
+    "p_15_24_jr": "percentage_personen_15_tot_25_jaar",
+    "p_25_44_jr": "percentage_personen_25_tot_45_jaar",
+    "p_45_64_jr": "percentage_personen_45_tot_65_jaar",
+    "p_65_eo_jr": "percentage_personen_65_jaar_en_ouder",
+    "p_ongehuwd": "percentage_ongehuwd",
+    "p_gehuwd": "percentage_gehuwd",
+    "p_gescheid": "percentage_gescheid",
+    "p_verweduw": "percentage_verweduwd",
+    "p_eenp_hh": "percentage_eenpersoonshuishoudens",
+    "p_hh_z_k": "percentage_huishoudens_zonder_kinderen",
+    "p_hh_m_k": "percentage_huishoudens_met_kinderen",
+    "gem_hh_gr": "gemiddelde_huishoudsgrootte",
+    "p_west_al": "percentage_westerse_migratieachtergrond",
+    "p_n_w_al": "percentage_niet_westerse_migratieachtergrond",
+    "p_marokko": "percentage_uit_marokko",
+    "p_ant_aru": "percentage_uit_nederlandse_antillen_en_aruba",
+    "p_surinam": "percentage_uit_suriname",
+    "p_turkije": "percentage_uit_turkije",
+    "p_over_nw": "percentage_overige_nietwestersemigratieachtergrond",
+    "opp_tot": "oppervlakte_totaal_in_ha",
+    "opp_water": "oppervlakte_water_in_ha",
+    "dek_perc": "dekkingspercentage",
+    "oad": "omgevingsadressendichtheid",
+    "sted": "stedelijkheid_adressen_per_km2",
+    # 10-character truncations of the PDOK names, in the order PDOK writes them
+    "percentage": "percentage_personen_0_tot_15_jaar",
+    "percenta_1": "percentage_personen_15_tot_25_jaar",
+    "percenta_2": "percentage_personen_25_tot_45_jaar",
+    "percenta_3": "percentage_personen_45_tot_65_jaar",
+    "percenta_4": "percentage_personen_65_jaar_en_ouder",
+    "percenta_5": "percentage_ongehuwd",
+    "percenta_6": "percentage_gehuwd",
+    "percenta_7": "percentage_gescheid",
+    "percenta_8": "percentage_verweduwd",
+    "percenta_9": "percentage_eenpersoonshuishoudens",
+    "percenta10": "percentage_huishoudens_zonder_kinderen",
+    "percenta11": "percentage_huishoudens_met_kinderen",
+    "percenta12": "percentage_westerse_migratieachtergrond",
+    "percenta13": "percentage_niet_westerse_migratieachtergrond",
+    "percenta14": "percentage_uit_marokko",
+    "percenta15": "percentage_uit_nederlandse_antillen_en_aruba",
+    "percenta16": "percentage_uit_suriname",
+    "percenta17": "percentage_uit_turkije",
+    "percenta18": "percentage_overige_nietwestersemigratieachtergrond",
+    "gemiddelde": "gemiddelde_huishoudsgrootte",
+    "oppervlakt": "oppervlakte_totaal_in_ha",
+    "oppervla_2": "oppervlakte_water_in_ha",
+    "dekkingspe": "dekkingspercentage",
+    "omgevingsa": "omgevingsadressendichtheid",
+    "stedelijkh": "stedelijkheid_adressen_per_km2",
+}
+_LBM_DIMS = {
+    "won": "woningvoorraad",
+    "fys": "fysieke omgeving",
+    "vrz": "voorzieningen",
+    "soc": "sociale samenhang",
+    "onv": "overlast en onveiligheid",
+}
+_KERNCIJFERS_LBM: dict[str, tuple[str, str | None]] = {
+    "klasse": ("Leefbaarometer klasse (uit het buurtenbestand)", "klasse 1–9"),
+    "afw": ("Leefbaarometer afwijking (uit het buurtenbestand)", "afwijking t.o.v. NL-gemiddelde"),
+    "top_pct_nl": ("Leefbaarometer: buurten in NL met een lagere score", _PCT),
+    "pct_below_nl": ("Leefbaarometer: buurten in NL met een hogere score", _PCT),
+    "lbm_kscore": ("Leefbaarometer klasse totaalscore", "klasse 1–9"),
+    "lbm_kafw": ("Leefbaarometer klasse afwijking", "klasse"),
+    "lbm_afw": ("Leefbaarometer afwijking totaalscore", "afwijking t.o.v. NL-gemiddelde"),
+    "lbm_year": ("Leefbaarometer editie (uit het buurtenbestand)", None),
+    "has_lbm2024": ("Leefbaarometer 2024 beschikbaar", None),
+    "provincie_code": ("Provinciecode", None),
+    **{f"lbm_k{k}": (f"Leefbaarometer klasse {v}", "klasse 1–9") for k, v in _LBM_DIMS.items()},
+    **{f"lbm_{k}": (f"Leefbaarometer: {v}", "score") for k, v in _LBM_DIMS.items()},
+}
+
+KERNCIJFERS: dict[str, tuple[str, str | None]] = {
+    **_KERNCIJFERS_PDOK,
+    **{short: _KERNCIJFERS_PDOK[long] for short, long in _KERNCIJFERS_SHAPEFILE.items()},
+    **_KERNCIJFERS_LBM,
+}
+"""Kerncijfer field (as stored in ``buurten.kerncijfers``) → (Dutch label, unit or None)."""

@@ -362,7 +362,8 @@ def raster_fields(
                 (
                     Field(
                         r["indicator"] + SHARE_SUFFIX,
-                        f"{r['label']}: aandeel boven {r['drempel']:g}",
+                        f"{r['label']}: aandeel boven {r['drempel']:g}"
+                        f"{' ' + r['eenheid'] if r['eenheid'] else ''}",  # the unit: "32 °C"
                         "%",
                         indicator=True,
                         description=f"Aandeel van de rastercellen in de buurt boven "

@@ -1,0 +1,53 @@
+// Requests to the API. Every request counts in store "loading" (the loading indicator) and a
+// refusal becomes an Error with the server's Dutch message (`melding`).
+
+import { store } from "./state.js";
+
+export class ApiError extends Error {
+  constructor(message, status, body) {
+    super(message);
+    this.status = status;
+    this.body = body;
+  }
+}
+
+let inFlight = 0;
+function track(delta) {
+  inFlight += delta;
+  store.set({ loading: inFlight });
+}
+
+export async function request(url, options = {}) {
+  track(1);
+  try {
+    let res;
+    try {
+      res = await fetch(url, options);
+    } catch (err) {
+      throw new ApiError(`de server is niet bereikbaar (${err.message})`, 0, null);
+    }
+    let body = null;
+    try { body = await res.json(); } catch (_) { /* not JSON */ }
+    if (!res.ok) {
+      const message = (body && body.melding) || `${res.status} ${res.statusText}`;
+      throw new ApiError(message, res.status, body);
+    }
+    return body;
+  } finally {
+    track(-1);
+  }
+}
+
+export const getJSON = (url) => request(url);
+
+export const postJSON = (url, body, headers = {}) => request(url, {
+  method: "POST", headers: { "Content-Type": "application/json", ...headers }, body: JSON.stringify(body),
+});
+
+/** A query string from an object, leaving out empty values: qs({ a: 1, b: null }) → "?a=1". */
+export function qs(params) {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== null && v !== undefined && v !== "") p.set(k, String(v));
+  const s = p.toString();
+  return s ? `?${s}` : "";
+}

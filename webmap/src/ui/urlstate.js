@@ -1,0 +1,55 @@
+// The view in the address bar (#indicator=…&buurt=…): read once at start, kept up to date.
+
+import { store } from "./state.js";
+import { parseView, formatView, ID, BUURTCODE, PERIODE, SCENARIO_ID } from "../lib/url.js";
+
+const MODES = ["uit", "indicatoren", "perioden", "scenarios", "verschil"];
+export const VIEW = {
+  indicator: { pattern: ID, default: null },
+  indeling: { values: ["quantile", "jenks", "equal"], default: "quantile" },
+  klassen: { integer: [3, 7], default: 5 },
+  periode: { pattern: PERIODE, default: null },
+  profiel: { pattern: ID, default: "default" },
+  methode: { pattern: ID, default: null },
+  buurt: { pattern: BUURTCODE, default: null },
+  vergelijk: { values: MODES, default: "uit" },
+  links: { pattern: ID, default: null },
+  rechts: { pattern: ID, default: null },
+  vi: { pattern: ID, default: null },
+  pa: { pattern: PERIODE, default: null },
+  pb: { pattern: PERIODE, default: null },
+  sa: { pattern: SCENARIO_ID, default: null },
+  sb: { pattern: SCENARIO_ID, default: null },
+};
+
+export function readView() {
+  return parseView(window.location.hash, VIEW);
+}
+
+let defaultPeriode = null; // the period the map opens with: not written to the address
+
+function current(s) {
+  const c = s.get("compare");
+  const profile = s.get("profiles").find((p) => p.naam === s.get("profile"));
+  return {
+    indicator: s.get("indicator"), indeling: s.get("classification"), klassen: s.get("classes"),
+    periode: s.get("periode") === defaultPeriode ? null : s.get("periode"),
+    profiel: s.get("profile"), methode: profile && s.get("method") === profile.methode ? null : s.get("method"),
+    buurt: s.get("selected"), vergelijk: c.mode,
+    links: c.mode === "indicatoren" ? c.links : null, rechts: c.mode === "indicatoren" ? c.rechts : null,
+    vi: ["perioden", "verschil"].includes(c.mode) ? c.indicator : null,
+    pa: ["perioden", "verschil"].includes(c.mode) ? c.periodeA : null,
+    pb: ["perioden", "verschil"].includes(c.mode) ? c.periodeB : null,
+    sa: c.mode === "scenarios" ? c.scenarioA : null, sb: c.mode === "scenarios" ? c.scenarioB : null,
+  };
+}
+
+export function mountUrlState(openingPeriode) {
+  defaultPeriode = openingPeriode;
+  store.subscribe(["indicator", "classification", "classes", "periode", "profile", "method", "selected", "compare"], (s) => {
+    const hash = formatView(current(s), VIEW);
+    if (hash !== window.location.hash && !(hash === "" && window.location.hash === "")) {
+      window.history.replaceState(null, "", `${window.location.pathname}${window.location.search}${hash}`);
+    }
+  });
+}
