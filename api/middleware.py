@@ -126,6 +126,9 @@ def _json_response(status: int, fout: str, melding: str) -> tuple[Message, Messa
 
 
 BODY_LIMIT_KEY = "starlette.max_body_size"
+GEOMETRY_BODY_LIMIT = 8 * 1024 * 1024
+"""Body limit of routes that take a drawn area: room for the 100,000 vertices the area check allows,
+so a larger shape gets that check's Dutch message rather than a bare 413."""
 """Where Starlette's RequestBodyLimitMiddleware keeps the limit of the current route."""
 
 

@@ -26,6 +26,9 @@ from layers.leefbaarometer import prepare_leefbaarometer, store_leefbaarometer
 
 REPO = Path(__file__).resolve().parents[1]
 
+# Tests never reach outside the machine: no background map unless a test sets one itself.
+os.environ["SIA_BASEMAP_URL"] = ""
+
 
 def free_port() -> int:
     with socket.socket() as s:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from api.deps import ConnDep, SettingsDep
 from api.dia import AreaRequest, area_report, table_for
 from api.dia_models import AreaFromBuurten, AreaStatistics
+from api.middleware import GEOMETRY_BODY_LIMIT
 from api.scoring import CacheDep, DataRequest
 from api.timing import TimedRoute, Timings, add_timing
 from api.types import Buurtcode, Gemeente, Jaar
@@ -25,6 +26,7 @@ router = APIRouter(prefix="/api/gebieden", tags=["gebieden"], route_class=TimedR
 
 @router.post(
     "/statistieken",
+    max_body_size=GEOMETRY_BODY_LIMIT,
     response_class=JSONResponse,
     responses={200: {"model": AreaStatistics, "description": "the area's statistics and scores"}},
     summary="Statistics of an area: buurten and their share inside, inhabitants, corporation holdings, "

@@ -26,6 +26,7 @@ from api.dia_models import (
     VersionComparison,
     VersionSummary,
 )
+from api.middleware import GEOMETRY_BODY_LIMIT
 from api.scoring import CacheDep, IndicatorCache, ScoreRequest
 from api.settings import Settings
 from api.timing import TimedRoute
@@ -193,6 +194,7 @@ def export(
 
 @router.post(
     "",
+    max_body_size=GEOMETRY_BODY_LIMIT,
     status_code=201,
     response_model=ProposalVersion,
     summary="Start a proposal (version 1, concept)",
@@ -245,6 +247,7 @@ def version(voorstel_id: int, versie: int, conn: ConnDep) -> dict[str, Any]:
 
 @router.post(
     "/{voorstel_id}/versies",
+    max_body_size=GEOMETRY_BODY_LIMIT,
     status_code=201,
     response_model=ProposalVersion,
     summary="Edit: a new version with the fields given (409 when basisversie is not the newest or the "
