@@ -11,9 +11,9 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from api.settings import Settings
 from layers.db.cluster import LocalCluster
-from tests.conftest import _create_db
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.browser.conftest import serve as _serve
+from tests.conftest import _create_db
 
 pytestmark = pytest.mark.browser
 
