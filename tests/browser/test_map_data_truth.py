@@ -265,7 +265,9 @@ def test_the_new_period_shows_the_others_carried_forward_with_their_age(open_map
     _wait_scored_on(pg, NEW)
     note = _text(pg, "#periode-note")
     assert "Onvolledige periode." in note and f"Voor {NEW} leverde alleen Domijn" in note
-    carried = f"Doorgeschoven uit {OLD}, 1 periode oud (een half jaar): {', '.join(OTHERS[:-1])} en {OTHERS[-1]}."
+    carried = (
+        f"Doorgeschoven uit {OLD}, 1 periode oud (een half jaar): {', '.join(OTHERS[:-1])} en {OTHERS[-1]}."
+    )
     assert carried in note
     rows = _completeness(pg)
     assert rows[("Domijn", "bezit")] == {
