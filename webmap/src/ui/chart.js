@@ -100,7 +100,7 @@ function renderRanked(result, axis) {
   const selected = s.get("selected");
   if (!active || !pts.some((b) => b.buurtcode === active)) active = pts.some((b) => b.buurtcode === selected) ? selected : pts[0]?.buurtcode;
   const focused = document.activeElement?.closest?.("#chart") ? document.activeElement.dataset.code : null;
-  const xTicks = niceTicks(1, Math.max(2, n), 4).filter((v) => v >= 1 && Number.isInteger(v));
+  const xTicks = [1, ...niceTicks(1, Math.max(2, n), 4).filter((v) => v > 1 && v <= n && Number.isInteger(v))];
   const yTicks = niceTicks(yd[0], yd[1], 4);
   const grid = [
     ...xTicks.map((v) => svg("g", { class: "tick" },

@@ -15,6 +15,15 @@ function layerLabel(row) {
   return row.soort === "raster" ? `raster: ${findIndicator(row.laag)?.label || row.laag}` : row.laag;
 }
 
+/** The cells of a row: [class, content], in the order of HEAD (the class also lays out phones). */
+function cells(r) {
+  return [
+    ["partner", r.partner], ["laag", layerLabel(r)], ["state", r.status], ["periode", r.periode ?? "–"], ["age", completenessAge(r)],
+    ["v", r.aantal === null ? "–" : formatInteger(r.aantal)],
+    ["synth", r.synthetisch ? h("span", { class: "tag" }, "synthetisch") : r.synthetisch === false ? "nee" : "–"],
+  ];
+}
+
 function summary(t, c) {
   const isDefault = c.standaard;
   return [
@@ -36,10 +45,7 @@ function render(s) {
     h("table", { class: "completeness" },
       h("thead", {}, h("tr", {}, HEAD.map((x) => h("th", { scope: "col" }, x)))),
       h("tbody", {}, c.rijen.map((r) => h("tr", { class: `status-${r.status}`, dataset: { partner: r.partner, laag: r.laag, status: r.status } },
-        h("td", {}, r.partner), h("td", {}, layerLabel(r)), h("td", { class: "status" }, r.status), h("td", { class: "nowrap" }, r.periode ?? "–"),
-        h("td", { class: "age" }, completenessAge(r)),
-        h("td", { class: "v" }, r.aantal === null ? "–" : formatInteger(r.aantal)),
-        h("td", {}, r.synthetisch ? h("span", { class: "tag" }, "synthetisch") : r.synthetisch === false ? "nee" : "–"))))),
+        cells(r).map(([cls, value], i) => h("td", { class: cls, dataset: { label: HEAD[i] } }, value)))))),
     t.leveringen.length ? [h("h3", {}, "Leveringen die de kaart nu leest"),
       h("ul", { class: "used" }, t.leveringen.map((d) => h("li", {}, `${d.partner}: ${d.periode}, versie ${d.versie}`)))] : null);
 }
