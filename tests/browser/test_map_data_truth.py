@@ -214,8 +214,11 @@ def test_utrecht_ranks_by_urgency_and_potential_is_unknown(open_map: Opener, utr
 
 
 def test_utrecht_on_a_phone_says_onbekend(open_map: Opener, utrecht: str) -> None:
-    mp = open_map(base=utrecht, viewport=PHONE)
+    mp = open_map(base=utrecht, viewport=PHONE, intro_seen=False)
     pg = mp.page
+    intro = _text(pg, "#intro")  # a first visit: the introduction names no synthetic data here
+    assert "Urgentie" in intro and "synthetisch" not in intro.lower()
+    pg.click("#intro-start")
     pg.click("#open-resultaten")
     pg.wait_for_selector("#results #chart circle")
     results = _text(pg, "#results")
@@ -351,4 +354,43 @@ def test_a_second_buurten_year_is_chosen_not_switched_to(open_map: Opener, two_y
     pg.wait_for_selector("body[data-scored]", state="attached", timeout=20_000)
     assert pg.input_value("#jaar") == "2021" and "jaar=" not in pg.evaluate("location.hash")
     assert not any(c[8] == "A" for c in pg.evaluate(codes))
+    assert not mp.problems, mp.problems
+
+
+def test_candidate_areas_on_urgency_say_when_gi_star_finds_nothing(open_map: Opener) -> None:
+    """Candidate areas on the score the user picks, with method and parameters; in Enschede Gi*
+    finds no significant urgency hot spot: the map says so and labels what it shows as the
+    fallback. Before: the map had no choice of score and named no method or parameters."""
+    mp = open_map()
+    pg = mp.page
+    pg.check("#toggle-kandidaten")
+    pg.wait_for_function("window.siaMap.store.get('candidates') !== null")
+    assert pg.locator("#kandidaten-as option").all_inner_texts() == [
+        "Gecombineerde score",
+        "Urgentie",
+        "Potentie",
+    ]
+    combined = pg.evaluate("window.siaMap.store.get('candidates')")
+    assert combined["as"] == "gecombineerd" and combined["terugval"] is False
+    info = _text(pg, "#kandidaten-info")
+    assert info.startswith("Op gecombineerde score · hotspot (Getis-Ord Gi*")
+    assert "significantie 0,05 (FDR-gecorrigeerd)" in info and "999 permutaties" in info
+    assert "minimaal 1.000 inwoners" in info and "terugval" not in info.lower()
+
+    pg.select_option("#kandidaten-as", "urgentie")
+    pg.wait_for_function("window.siaMap.store.get('candidates').as === 'urgentie'")
+    urgency = pg.evaluate("window.siaMap.store.get('candidates')")
+    assert urgency["terugval"] is True and urgency["gebruikt"] == "top_groep" and urgency["features"]
+    info = _text(pg, "#kandidaten-info")
+    assert info.startswith("Op urgentie · terugval: aaneengesloten groep hoogst scorende buurten")
+    assert "Geen significante hotspot." in info and urgency["melding"] in info
+    parameters = _text(pg, "#kandidaten-info .kandidaten-parameters")
+    assert "bovenste 25% van de buurten" in parameters and "permutaties" not in parameters
+    note = _text(pg, "#kandidaten-note")
+    assert re.match(r"^\d+ kandidaatgebied(en)? \(terugval, geen hotspots\) met de huidige weging", note), (
+        note
+    )
+    # the tooltip of a fallback area names its method
+    pg.evaluate("window.siaMap.candidates.getLayers()[0].openTooltip()")
+    assert "aaneengesloten groep hoogst scorende buurten" in _text(pg, ".candidate-tooltip")
     assert not mp.problems, mp.problems

@@ -54,9 +54,9 @@ function describe(fc) {
   const params = candidateParameters(fc.parameters, fc.gebruikt);
   return [
     h("div", { class: "kandidaten-methode" }, `Op ${axisLabel(fc.as)} · ${fc.terugval ? "terugval: " : ""}${methodLabel(fc.gebruikt)}`),
-    fc.terugval ? h("div", { class: "warn kandidaten-terugval" }, h("strong", {}, "Geen significante hotspot. "),
-      `Getis-Ord Gi* vond geen significant gebied; getoond wordt de terugval (${methodLabel(fc.gebruikt)}), geen hotspot.`) : null,
-    fc.melding ? h("div", { class: "kandidaten-melding" }, fc.melding) : null,
+    // the API says in Dutch what Gi* found and what is shown instead
+    fc.melding ? h("div", { class: fc.terugval ? "warn kandidaten-melding" : "kandidaten-melding" },
+      fc.terugval ? h("strong", {}, "Geen significante hotspot. ") : null, fc.melding) : null,
     params.length ? h("div", { class: "kandidaten-parameters" }, `Parameters: ${params.join(" · ")}`) : null,
   ];
 }

@@ -53,6 +53,7 @@ function render(s) {
   const warnings = t.waarschuwingen.filter((w) => !isCarriedForwardWarning(w, t.periode));
   fill("data-warnings", warnings.map((w) => h("p", { class: "hint warn" }, w)));
   codeChanges(k.codewijzigingen || []);
+  byId("intro-synthetisch").hidden = !t.synthetisch; // the introduction names synthetic data only where there are
 }
 
 export function mountChoices() {
