@@ -33,7 +33,7 @@ from layers.db.engine import make_engine
 from layers.leefbaarometer import prepare_leefbaarometer, store_leefbaarometer
 from layers.partners.synthetic import generate, load_buurten
 from layers.partners.template import write_filled
-from tests.browser.conftest import DESKTOP, PHONE, Opener, serve
+from tests.browser.conftest import DESKTOP, PHONE, Opener, run_axe, serve
 from tests.conftest import _create_db
 
 pytestmark = pytest.mark.browser
@@ -244,7 +244,7 @@ def test_enschede_opens_on_the_complete_period_and_names_who_is_missing(open_map
         )
     )
     assert labels[OLD] == f"{OLD} (volledig, standaard)"
-    assert labels[NEW] == f"{NEW} (onvolledig: 1 van 6 partners)"
+    assert labels[NEW] == f"{NEW} (onvolledig: 1 van 6)"
     warning = _text(pg, "#data-warnings")
     assert f"Periode {NEW} is nog onvolledig" in warning and "Domijn" in warning
     assert all(name in warning for name in OTHERS), warning
@@ -291,6 +291,7 @@ def test_the_new_period_shows_the_others_carried_forward_with_their_age(open_map
         )
     raster = [r for (partner, laag), r in rows.items() if laag.startswith("raster: ")]
     assert raster and all(r["Status"] == "doorgeschoven" and r["Levering van"] == OLD for r in raster)
+    assert run_axe(pg) == []  # the completeness dialog open
     dialog = _text(pg, "#volledigheid-dialog")
     assert f"Wie leverde wat voor {NEW}" in dialog and "niet de standaardperiode" in dialog
     assert "Niet geleverd voor deze periode: " + ", ".join(OTHERS[:-1]) + " en SJHT" in dialog

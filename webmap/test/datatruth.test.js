@@ -40,7 +40,7 @@ test("the age of a carried-forward delivery counts half years", () => {
 test("period options say which period is complete and which is the default", () => {
   const options = periodOptions(PERIODS);
   assert.deepEqual(options.map((o) => o.value), ["2027-voorjaar", "2026-najaar"]);
-  assert.equal(options[0].label, "2027-voorjaar (onvolledig: 1 van 4 partners)");
+  assert.equal(options[0].label, "2027-voorjaar (onvolledig: 1 van 4)");
   assert.equal(options[1].label, "2026-najaar (volledig, standaard)");
   assert.deepEqual(periodOptions(null), []);
 });

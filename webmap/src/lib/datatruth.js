@@ -30,7 +30,7 @@ export function periodOptions(periods) {
   if (!periods) return [];
   return periods.perioden.map((p) => {
     const total = p.actueel.length + p.ontbrekend.length;
-    const state = p.volledig ? "volledig" : `onvolledig: ${p.actueel.length} van ${plural(total, "partner", "partners")}`;
+    const state = p.volledig ? "volledig" : `onvolledig: ${p.actueel.length} van ${formatInteger(total)}`;
     const standard = p.periode === periods.standaard ? ", standaard" : "";
     return { value: p.periode, label: `${p.periode} (${state}${standard})` };
   });
