@@ -28,7 +28,7 @@ export function readView() {
   return parseView(window.location.hash, VIEW);
 }
 
-let defaultPeriode = null; // the period the map opens with: not written to the address
+let defaultPeriode = null; // the default period (GET /api/periods standaard): not written to the address
 
 function current(s) {
   const c = s.get("compare");
