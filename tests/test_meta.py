@@ -14,6 +14,7 @@ from api.settings import PDOK_BRT_GRIJS, Settings
 from layers.catalogue import KERNCIJFERS
 from layers.cbs import prepare_buurten
 from sia.aggregate import METHODS, QUADRANT_LABELS
+from sia.candidates import AXIS_LABELS, METHOD_LABELS
 from sia.normalise import NORMALISERS
 
 REPO = Path(__file__).resolve().parents[1]
@@ -40,6 +41,9 @@ def test_meta_lists_the_engine_registries(client: TestClient) -> None:
     assert body["indicator_richting"]["lbm_score"] == "lager_is_urgenter"
     assert body["indicator_richting"]["aandeel_label_efg"] == "hoger_is_urgenter"
     assert set(body["indicator_richting"].values()) <= set(body["richtingen"])
+    # candidate areas: the scores they can be formed on and the methods, labelled by the engine
+    assert {a["id"]: a["label"] for a in body["kandidaat_assen"]} == AXIS_LABELS
+    assert {m["id"]: m["label"] for m in body["kandidaat_methoden"]} == METHOD_LABELS
 
 
 @pytest.mark.postgis

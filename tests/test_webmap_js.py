@@ -19,7 +19,7 @@ def test_javascript_unit_tests_pass_and_none_is_skipped() -> None:
     if node is None:
         pytest.fail("node is not installed; scripts/setup.sh installs it (Node 20)")
     proc = subprocess.run(
-        [node, "--test", "--test-reporter=tap", "test/"],
+        [node, "--import", "./test/vendor.js", "--test", "--test-reporter=tap", "test/"],
         cwd=WEBMAP,
         capture_output=True,
         text=True,

@@ -7,10 +7,11 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from layers.catalogue import KERNCIJFERS
 from sia.aggregate import METHODS, QUADRANT_LABELS
+from sia.candidates import AXIS_LABELS, METHOD_LABELS
 from sia.normalise import NORMALISERS
 from sia.profile import list_profiles, load_packaged_profile
 
@@ -114,6 +115,8 @@ class Meta(BaseModel):
     indicator_richting: dict[str, str]
     score_indicatoren: list[ScoreIndicator]
     kerncijfers: dict[str, Veld]
+    kandidaat_assen: list[Keuze] = Field(description="scores candidate areas can be formed on (`as`)")
+    kandidaat_methoden: list[Keuze] = Field(description="methods that form candidate areas (`gebruikt`)")
 
 
 def _directions() -> dict[str, str]:
@@ -131,7 +134,8 @@ def _directions() -> dict[str, str]:
     summary="Names and Dutch labels for the web map",
     description="Aggregation methods and normalisations (from the engine's registries), quadrants, "
     "directions and the direction of each criterion, the score indicators the map offers, and "
-    "the Dutch label and unit of each CBS kerncijfer field.",
+    "the Dutch label and unit of each CBS kerncijfer field, and the scores and methods of "
+    "candidate areas.",
 )
 def meta() -> Meta:
     return Meta(
@@ -142,4 +146,6 @@ def meta() -> Meta:
         indicator_richting=_directions(),
         score_indicatoren=list(SCORE_INDICATOREN),
         kerncijfers={k: Veld(label=label, eenheid=unit) for k, (label, unit) in KERNCIJFERS.items()},
+        kandidaat_assen=[Keuze(id=k, label=v) for k, v in AXIS_LABELS.items()],
+        kandidaat_methoden=[Keuze(id=k, label=v) for k, v in METHOD_LABELS.items()],
     )

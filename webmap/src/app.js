@@ -10,7 +10,9 @@ import { createMap, mountBuurten, getMap, getBuurtLayer } from "./ui/map.js";
 import { mountSwipe } from "./ui/swipe.js";
 import { mountLegend } from "./ui/legend.js";
 import { mountIndicatorPanel } from "./ui/indicator-panel.js";
-import { asTable, loadPeriod, mountPeriods } from "./ui/periods.js";
+import { asTable, dataQuery, firstTable, loadPeriods, mountPeriods, refreshPeriods } from "./ui/periods.js";
+import { mountChoices } from "./ui/choices.js";
+import { mountCompleteness } from "./ui/completeness.js";
 import { mountWeights } from "./ui/weights.js";
 import { rescore } from "./ui/scores.js";
 import { mountScoreStatus } from "./ui/score-status.js";
@@ -49,13 +51,15 @@ async function init() {
   setupKeyFields(config.schrijven_met_sleutel);
   createMap(config);
   const gm = config.gemeente;
-  const [catalogue, table, buurten, wijken, layerInfo] = await Promise.all([
-    getJSON("/api/indicators"),
-    getJSON(`/api/indicators/table${qs({ gemeente: gm, periode: view.periode })}`)
-      .catch(() => getJSON(`/api/indicators/table${qs({ gemeente: gm })}`)),
-    getJSON(`/api/layers/buurten/features${qs({ gemeente: gm, properties: "buurtcode,buurtnaam,wijkcode,gemeentenaam" })}`),
-    getJSON(`/api/layers/wijken/features${qs({ gemeente: gm })}`),
+  // the year, edition and period of the address (or the API's defaults) decide everything below
+  const table = await firstTable(view);
+  const year = { jaar: table.jaar, editie: table.editie };
+  const [catalogue, buurten, wijken, layerInfo] = await Promise.all([
+    getJSON(`/api/indicators${qs(dataQuery(view.periode ? table.periode : null))}`),
+    getJSON(`/api/layers/buurten/features${qs({ gemeente: gm, ...year, properties: "buurtcode,buurtnaam,wijkcode,gemeentenaam" })}`),
+    getJSON(`/api/layers/wijken/features${qs({ gemeente: gm, jaar: table.jaar })}`),
     getJSON("/api/layers"),
+    loadPeriods(),
   ]);
   if (buurten.features.length === 0) {
     showMessage(`Geen buurten geladen voor ${gm}. Laad ze met 'sia load buurten'.`, true);
@@ -78,6 +82,8 @@ async function init() {
   mountLegend();
   mountIndicatorPanel();
   mountPeriods();
+  mountChoices();
+  mountCompleteness();
   mountLayersPanel();
   mountPartners();
   mountScoreStatus();
@@ -90,10 +96,9 @@ async function init() {
   mountUpload({
     onLoaded: async (periode) => { // new data: new periods, values, scores and partner layers
       forgetTables();
-      const catalogueNow = await getJSON("/api/indicators");
+      const catalogueNow = await getJSON(`/api/indicators${qs(dataQuery())}`);
       store.set({ catalogue: catalogueNow });
-      const perioden = await getJSON("/api/partners/periods");
-      await loadPeriod(perioden.includes(store.get("periode")) ? store.get("periode") : periode);
+      await refreshPeriods(periode);
     },
   });
   document.body.dataset.ready = "true";
@@ -116,7 +121,7 @@ async function init() {
       periodeA: view.pa ?? null, periodeB: view.pb ?? null, scenarioA: view.sa ?? null, scenarioB: view.sb ?? null } });
     setCompareMode(view.vergelijk);
   }
-  mountUrlState(table.periode);
+  mountUrlState(table.keuzes?.standaard?.periode ?? table.periode);
 }
 
 init().catch((err) => showMessage(`De kaart kon niet worden geladen: ${err.message}`, true));

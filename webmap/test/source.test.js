@@ -49,3 +49,22 @@ test("the state store is declared in one place", () => {
   const makers = js.filter((f) => /createStore\(/.test(readFileSync(f, "utf8")) && !f.endsWith(join("lib", "store.js")));
   assert.deepEqual(makers.map((f) => f.slice(SRC.length + 1)), [join("ui", "state.js")]);
 });
+
+test("no inline script in index.html: the Content-Security-Policy allows scripts from 'self' only", () => {
+  const html = readFileSync(join(SRC, "index.html"), "utf8");
+  const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+  assert.ok(scripts.length >= 3);
+  for (const [tag, attrs, body] of scripts) {
+    assert.match(attrs, /\bsrc="\/(static|vendor)\//, tag); // an import map is an inline script too
+    assert.equal(body.trim(), "", tag);
+  }
+});
+
+test("modules import npm packages by the URL the server gives them (/vendor/…), never by a bare name", () => {
+  for (const f of js) {
+    const text = readFileSync(f, "utf8");
+    for (const [, spec] of text.matchAll(/^\s*import\s[^"']*["']([^"']+)["']/gm)) {
+      assert.match(spec, /^(\.{1,2}\/|\/vendor\/)/, `${f}: ${spec}`);
+    }
+  }
+});

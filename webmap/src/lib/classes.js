@@ -5,7 +5,7 @@
 //   probability fixed classes for 0–100 % (never, rarely, …, always), whatever the data
 //   categorical one colour per category (the quadrants)
 
-import { quantile, ckmeans, equalIntervalBreaks } from "simple-statistics";
+import { quantile, ckmeans, equalIntervalBreaks } from "/vendor/simple-statistics/simple-statistics.mjs";
 import { NO_DATA, divergingRamp, sequentialRamp, PROBABILITY } from "./colors.js";
 
 export const CLASSIFICATIONS = [

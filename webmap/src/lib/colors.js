@@ -35,7 +35,10 @@ export function divergingRamp(n) {
 export const PROBABILITY = ["#f2f0f7", "#dadaeb", "#bcbddc", "#9e9ac8", "#756bb1", "#54278f"];
 
 // the quadrants of urgency × potential (labels come from the API, GET /api/meta)
-export const QUADRANT_COLORS = { kandidaat: "#7a0177", urgent: "#e6550d", kansrijk: "#3182bd", laag: "#fff7bc" }; // laag is not the grey of "no data"
+export const QUADRANT_COLORS = {
+  kandidaat: "#7a0177", urgent: "#e6550d", kansrijk: "#3182bd", laag: "#fff7bc", // laag is not the grey of "no data"
+  potentie_onbekend: "#a63603", urgentie_onbekend: "#08519c", // one axis without data: ranked on the other
+};
 
 // partner layers
 export const LABEL_COLORS = { A: "#1a9850", B: "#66bd63", C: "#a6d96a", D: "#fee08b", E: "#fdae61", F: "#f46d43", G: "#d73027" };

@@ -8,6 +8,7 @@ import { h, fill, fillSelect, byId } from "./dom.js";
 import { getJSON, qs } from "./api.js";
 import { allIndicators, findIndicator, isPeriodic, valuesFor } from "./indicators.js";
 import { scenarioLabel } from "./scenarios.js";
+import { dataQuery } from "./periods.js";
 
 export const MODES = [
   { id: "uit", label: "Niet vergelijken (één kaart)" },
@@ -24,7 +25,7 @@ let seq = 0;
 export async function tableFor(periode) {
   if (store.get("table")?.periode === periode) return store.get("table");
   if (!tables.has(periode)) {
-    const t = await getJSON(`/api/indicators/table${qs({ gemeente: store.get("config").gemeente, periode })}`);
+    const t = await getJSON(`/api/indicators/table${qs(dataQuery(periode))}`); // the year and edition of the map
     tables.set(periode, { ...t, rows: new Map(t.rijen.map((r) => [r.buurtcode, r])) });
   }
   return tables.get(periode);

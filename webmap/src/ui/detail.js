@@ -3,10 +3,11 @@
 
 import { store } from "./state.js";
 import { h, fill, byId } from "./dom.js";
-import { getJSON } from "./api.js";
+import { getJSON, qs } from "./api.js";
 import { criterionLabel } from "./weights.js";
 import { formatFixed, formatPercent, formatValue, humanise, humaniseUnit, plural } from "../lib/format.js";
 import { QUADRANT_COLORS } from "../lib/colors.js";
+import { formatAxis, isSynthetic, knownAxes, leftOutText, scoreBasis, syntheticById } from "../lib/datatruth.js";
 
 const cache = new Map(); // buurtcode → GET /api/buurten/{code}
 let shown = null;
@@ -22,21 +23,30 @@ function scoreBlock(code, s) {
   const profile = s.get("profiles").find((p) => p.naam === s.get("profile"));
   const crit = (profile?.criteria || []).filter((k) => k.id in c);
   const max = Math.max(1e-9, ...crit.map((k) => Math.abs(c[k.id] || 0)));
-  const quadrant = s.get("meta").kwadranten.find((q) => q.id === b.kwadrant);
+  const result = scores.result;
+  const quadrant = result.kwadranten?.[b.kwadrant] || s.get("meta").kwadranten.find((q) => q.id === b.kwadrant)?.label;
+  const known = knownAxes(result);
+  const synthetic = syntheticById(result);
+  const tag = (on) => (on ? [" ", h("span", { class: "tag" }, "synthetisch")] : null);
   const rows = ["urgentie", "potentie"].map((axis) => [
-    h("tr", {}, h("th", { colspan: "2", scope: "colgroup" }, `${axis === "urgentie" ? "Urgentie" : "Potentie"} ${formatFixed(b[axis])}`)),
-    crit.filter((k) => k.as === axis).map((k) => h("tr", {}, h("td", {}, criterionLabel(k)),
-      h("td", { class: "v" }, h("span", { class: "bar", style: { width: `${Math.round((48 * Math.abs(c[k.id] || 0)) / max)}px` } }), formatFixed(c[k.id] || 0)))),
+    h("tr", { dataset: { as: axis } }, h("th", { colspan: "2", scope: "colgroup" },
+      `${axis === "urgentie" ? "Urgentie" : "Potentie"} ${formatAxis(b[axis], known[axis])}`, known[axis] ? tag(isSynthetic(result, axis)) : null)),
+    known[axis] ? crit.filter((k) => k.as === axis).map((k) => h("tr", {}, h("td", {}, criterionLabel(k), tag(synthetic.get(k.id))),
+      h("td", { class: "v" }, h("span", { class: "bar", style: { width: `${Math.round((48 * Math.abs(c[k.id] || 0)) / max)}px` } }), formatFixed(c[k.id] || 0))))
+      : h("tr", {}, h("td", { colspan: "2", class: "hint" }, `Geen ${axis}-criteria met gegevens: ${axis} is onbekend.`)),
   ]);
+  const leftOut = leftOutText(result);
   const robust = scores.robust.get(code);
   const pr = scores.partnerRanks.get(code);
   const labels = scores.result.partnerprofielen?.partners || {};
   return h("div", { id: "detail-score" },
-    h("h4", {}, `SIA-score: #${b.rang} · ${formatFixed(b.gecombineerd)}`), stale,
-    h("div", { class: "hint" }, h("span", { class: "qdot", style: { background: QUADRANT_COLORS[b.kwadrant] } }), quadrant?.label || b.kwadrant),
+    h("h4", {}, `SIA-score: #${b.rang} · ${formatFixed(b.gecombineerd)}`, tag(isSynthetic(result))), stale,
+    h("div", { class: "hint" }, h("span", { class: "qdot", style: { background: QUADRANT_COLORS[b.kwadrant] } }), quadrant || b.kwadrant),
     robust ? h("div", { class: "hint" }, `Kans op een plaats in de top ${scores.result.top_n}: ${formatPercent(100 * robust.p_top, 0)}`) : null,
     h("table", { class: "contrib" }, h("tbody", {}, rows)),
     h("div", { class: "hint" }, "Bijdragen tellen per as precies op tot de score."),
+    leftOut.length ? h("div", { class: "hint weggelaten" }, `Weggelaten: ${leftOut.join("; ")}.`) : null,
+    h("div", { class: "hint basis" }, `Gebaseerd op: ${scoreBasis(result).join(" · ")}.`),
     pr ? [h("h4", {}, `Rang per partnerprofiel (${pr.rang_min}–${pr.rang_max})`),
       h("table", { class: "contrib" }, h("tbody", {}, Object.entries(pr.rangen).sort((a, z) => a[1] - z[1])
         .map(([name, rank]) => h("tr", {}, h("td", {}, labels[name] || name), h("td", { class: "v" }, `#${rank}`)))))] : null);
@@ -51,7 +61,9 @@ function indicatorRows(code, b, s) {
     const value = hidden && hidden.velden.includes(i.id)
       ? h("span", { title: hidden.reden }, `onderdrukt (< ${plural(hidden.drempel, "woning", "woningen")})`)
       : formatValue(v ?? null, i.unit);
-    return h("tr", {}, h("td", {}, i.label, i.synthetic ? [" ", h("span", { class: "tag" }, "synthetisch")] : null), h("td", { class: "v" }, value));
+    const column = s.get("table")?.kolommen?.get(i.id); // synthetic per column of the shown period
+    const synthetic = column ? column.synthetisch : i.synthetic;
+    return h("tr", {}, h("td", {}, i.label, synthetic ? [" ", h("span", { class: "tag" }, "synthetisch")] : null), h("td", { class: "v" }, value));
   });
 }
 
@@ -77,7 +89,15 @@ function render(code, b, s) {
     h("h4", {}, "Indicatoren"),
     h("table", { class: "values" }, h("tbody", {}, indicatorRows(code, b, s))),
     kerncijfers(b, s),
-    h("div", { class: "source" }, `Bron: ${b.bronnen.buurten}${lbm}.`, b.bron_bestand ? ` Geladen uit ${b.bron_bestand}.` : ""));
+    h("div", { class: "source" }, `Bron: ${b.bronnen.buurten}${lbm}.`, b.bron_bestand ? ` Geladen uit ${b.bron_bestand}.` : "", partnerSource(s)));
+}
+
+/** The partner deliveries behind the partner figures of the shown period (carried forward too). */
+function partnerSource(s) {
+  const t = s.get("table");
+  if (!t?.periode || !t.leveringen?.length) return "";
+  const used = t.leveringen.map((d) => (d.periode === t.periode ? d.partner : `${d.partner} (${d.periode})`));
+  return ` Partnerdata: periode ${t.periode}, leveringen van ${used.join(", ")}.`;
 }
 
 async function show(s) {
@@ -88,7 +108,8 @@ async function show(s) {
   if (!cache.has(code)) {
     if (shown !== code) fill("detail-body", h("p", {}, "Laden…"));
     try {
-      cache.set(code, await getJSON(`/api/buurten/${encodeURIComponent(code)}`));
+      const t = s.get("table"); // the buurten year and Leefbaarometer edition the map shows
+      cache.set(code, await getJSON(`/api/buurten/${encodeURIComponent(code)}${qs({ jaar: t?.jaar, editie: t?.editie })}`));
     } catch (err) {
       if (s.get("selected") === code) fill("detail-body", h("p", { class: "hint error" }, `Buurt ${code} kon niet worden geladen: ${err.message}`));
       return;

@@ -5,6 +5,7 @@
 import { store } from "./state.js";
 import { schemeFor } from "../lib/classes.js";
 import { QUADRANT_COLORS } from "../lib/colors.js";
+import { isSynthetic, knownAxes, scoreBasis, singleAxis } from "../lib/datatruth.js";
 
 const PERIODIC_LAYERS = new Set(["partnerdata", "raster"]);
 
@@ -18,17 +19,47 @@ function scoreIndicators(s) {
     "partners-vergelijken": Boolean(scores.result.partnerprofielen),
     scenariovergelijking: Boolean(s.get("comparison")),
   };
+  // an axis without data has no map (it would be all "onbekend"), nor has the quadrant
+  const known = knownAxes(scores.result);
+  const absent = new Set([!known.urgentie && "sia_urgentie", !known.potentie && "sia_potentie", singleAxis(scores.result) && "sia_kwadrant"]);
+  // synthetic only where a weighed criterion of that score is synthetic
+  const axisOf = { sia_urgentie: "urgentie", sia_potentie: "potentie" };
   return meta.score_indicatoren
-    .filter((i) => !i.nodig || have[i.nodig])
-    .map((i) => ({ ...i, layer: "sia", synthetic: Boolean(scores.result.synthetisch) }));
+    .filter((i) => (!i.nodig || have[i.nodig]) && !absent.has(i.id))
+    .map((i) => ({ ...i, layer: "sia", synthetic: isSynthetic(scores.result, axisOf[i.id] || null) }));
 }
 
+let memoCatalogue = { catalogue: null, columns: null, out: null };
+
+/** The catalogue, synthetic per column of the shown table (a period can differ from the default). */
+function catalogueOfTable(s) {
+  const catalogue = s.get("catalogue");
+  const columns = s.get("table")?.kolommen;
+  if (!columns || columns.size === 0) return catalogue;
+  if (memoCatalogue.catalogue === catalogue && memoCatalogue.columns === columns) return memoCatalogue.out;
+  const out = catalogue.map((i) => (columns.has(i.id) && columns.get(i.id).synthetisch !== i.synthetic ? { ...i, synthetic: columns.get(i.id).synthetisch } : i));
+  memoCatalogue = { catalogue, columns, out };
+  return out;
+}
 export function allIndicators(s = store) {
-  return [...s.get("catalogue"), ...scoreIndicators(s)];
+  return [...catalogueOfTable(s), ...scoreIndicators(s)];
 }
 
 export function findIndicator(id, s = store) {
   return allIndicators(s).find((i) => i.id === id) || null;
+}
+
+/** What an indicator's values stand on, in one line: its source and year, edition or period. */
+export function indicatorBasis(ind, s = store) {
+  if (!ind) return "";
+  if (ind.layer === "sia") {
+    const result = s.get("scores")?.result;
+    return result ? `Gebaseerd op: ${scoreBasis(result).join(" · ")}` : "";
+  }
+  const col = s.get("table")?.kolommen?.get(ind.id);
+  if (!col) return ind.source ? `Bron: ${ind.source}` : "";
+  const periods = col.laag === "raster" && col.perioden.length ? `, ${col.perioden.join(", ")}` : "";
+  return `Bron: ${col.bron}${periods}`;
 }
 
 export function isPeriodic(ind) {
@@ -37,7 +68,8 @@ export function isPeriodic(ind) {
 
 export function categoriesFor(ind, s = store) {
   if (!ind || ind.schaal !== "categorie") return [];
-  return (s.get("meta")?.kwadranten || []).map((q) => ({ ...q, color: QUADRANT_COLORS[q.id] || "#999999" }));
+  const labels = s.get("scores")?.result.kwadranten || {}; // the result's own labels (incl. one-axis quadrants)
+  return (s.get("meta")?.kwadranten || []).map((q) => ({ ...q, label: labels[q.id] || q.label, color: QUADRANT_COLORS[q.id] || "#999999" }));
 }
 
 /** Values of a score indicator per buurt, from the shown result. */

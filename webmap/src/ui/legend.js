@@ -2,7 +2,7 @@
 
 import { store } from "./state.js";
 import { h, fill, byId } from "./dom.js";
-import { currentView } from "./indicators.js";
+import { currentView, indicatorBasis } from "./indicators.js";
 import { classCounts, CLASSIFICATIONS } from "../lib/classes.js";
 import { formatLegendValue, formatNumber, formatSigned, plural } from "../lib/format.js";
 
@@ -50,6 +50,7 @@ function legendFor(side, title) {
     h("div", { class: "title", dataset: { indicator: indicator.id || "" } }, side.label),
     side.sub ? h("div", { class: "hint sub" }, side.sub) : null,
     h("div", { class: "hint" }, hint(side)),
+    indicatorBasis(indicator) ? h("div", { class: "hint basis" }, indicatorBasis(indicator)) : null, // what it stands on (issue 8)
     stale ? h("div", { class: "hint error" }, "Verouderd: de laatste herberekening is mislukt.") : null,
     rows);
 }

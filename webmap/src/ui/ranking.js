@@ -6,10 +6,11 @@ import { h, fill, byId } from "./dom.js";
 import { selectBuurt } from "./selection.js";
 import { formatFixed, formatPercent } from "../lib/format.js";
 import { QUADRANT_COLORS } from "../lib/colors.js";
+import { formatAxis, knownAxes } from "../lib/datatruth.js";
 
 let active = null; // buurtcode of the row that holds the tab stop
 
-function row(b, s, cols) {
+function row(b, s, cols, known) {
   const selected = b.buurtcode === s.get("selected");
   const button = h("button", {
     type: "button", class: "rowbutton", tabindex: b.buurtcode === active ? "0" : "-1",
@@ -19,10 +20,10 @@ function row(b, s, cols) {
     return h("tr", { dataset: { code: b.buurtcode } }, h("td", {}, "–"), h("td", {}, button),
       h("td", { colspan: String(3 + cols.length), class: "reden" }, b.reden));
   }
-  const quadrant = s.get("meta").kwadranten.find((q) => q.id === b.kwadrant);
+  const quadrant = { label: s.get("scores").result.kwadranten?.[b.kwadrant] || s.get("meta").kwadranten.find((q) => q.id === b.kwadrant)?.label };
   return h("tr", { dataset: { code: b.buurtcode }, class: selected ? "selected" : null },
     h("td", {}, String(b.rang)), h("td", {}, button),
-    h("td", { class: "v" }, formatFixed(b.urgentie)), h("td", { class: "v" }, formatFixed(b.potentie)),
+    h("td", { class: "v" }, formatAxis(b.urgentie, known.urgentie)), h("td", { class: "v" }, formatAxis(b.potentie, known.potentie)),
     h("td", { class: "v" }, h("span", { class: "qdot", style: { background: QUADRANT_COLORS[b.kwadrant] }, title: quadrant?.label, "aria-label": quadrant?.label, role: "img" }), formatFixed(b.gecombineerd)),
     cols.map((c) => h("td", { class: "v" }, c.cell(b))));
 }
@@ -48,7 +49,7 @@ export function renderRanking() {
     h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "#"), h("th", { scope: "col" }, "Buurt"),
       h("th", { scope: "col", title: "urgentie" }, "Urg."), h("th", { scope: "col", title: "potentie" }, "Pot."),
       h("th", { scope: "col" }, "Score"), cols.map((c) => c.head))),
-    h("tbody", {}, result.buurten.map((b) => row(b, s, cols))));
+    h("tbody", {}, result.buurten.map((b) => row(b, s, cols, knownAxes(result))))); // an axis without data: "onbekend"
   fill("ranking", table);
   if (focused) byId("ranking").querySelector(`button[data-code="${focused}"]`)?.focus();
 }

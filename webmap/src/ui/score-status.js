@@ -4,6 +4,7 @@
 import { store } from "./state.js";
 import { h, fill, byId } from "./dom.js";
 import { plural } from "../lib/format.js";
+import { leftOutText, scoreBasis } from "../lib/datatruth.js";
 
 function render(s) {
   const scores = s.get("scores");
@@ -29,10 +30,13 @@ function render(s) {
   const parts = [
     `${plural(ranked, "buurt", "buurten")} gerangschikt${excluded ? `, ${plural(excluded, "buurt", "buurten")} uitgesloten (zie de ranglijst)` : ""}`,
     method,
-    r.synthetisch ? "met synthetische partnerdata" : null,
-    r.weggelaten?.length ? `weggelaten (geen gegevens): ${r.weggelaten.map((w) => w.label).join(", ")}` : null,
   ];
-  line.textContent = parts.filter(Boolean).join(" · ");
+  const leftOut = leftOutText(r);
+  // what the ranking stands on; synthetic only where a weighed criterion is (lib/datatruth.js)
+  fill(line, parts.join(" · "),
+    r.melding ? [h("br"), h("span", { class: "melding" }, r.melding)] : null,
+    h("br"), h("span", { class: "basis" }, `Gebaseerd op: ${scoreBasis(r).join(" · ")}`),
+    leftOut.length ? [h("br"), h("span", { class: "weggelaten" }, `Weggelaten: ${leftOut.join("; ")}`)] : null);
 }
 
 export function mountScoreStatus() {

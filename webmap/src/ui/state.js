@@ -15,7 +15,8 @@ export const store = createStore({
   names: new Map(), //    buurtcode → buurtnaam
 
   // --- the indicator table of the chosen period (GET /api/indicators/table)
-  table: null, //         { jaar, periode, perioden, onderdrukt, synthetisch, rows: Map(buurtcode → row) }
+  table: null, //         { jaar, editie, periode, perioden, onderdrukt, synthetisch, kolommen: Map(id → column),
+  //                      volledigheid, keuzes, waarschuwingen, leveringen, rows: Map(buurtcode → row) }
   periode: null, //       the chosen period of the partner data
 
   // --- what the map shows
@@ -47,6 +48,11 @@ export const store = createStore({
 
   // --- partner layers (address points, project areas)
   partnerOn: { bezit: false, projecten: false, verkoop: false },
+
+  // --- data choices (issue 8: ui/periods.js, ui/choices.js, ui/completeness.js)
+  dataChoice: { jaar: null, editie: null }, // buurten year and Leefbaarometer edition asked for in the address (null: the API's standaard)
+  periods: null, //       GET /api/periods: standaard, perioden [{ periode, volledig, actueel, ontbrekend }], waarschuwingen
+  candidateAxis: "gecombineerd", // the score candidate areas are formed on: gecombineerd | urgentie | potentie
 
   // --- the page
   loading: 0, //          requests in flight (the loading indicator)

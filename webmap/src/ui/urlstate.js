@@ -9,7 +9,7 @@ export const VIEW = {
   indeling: { values: ["quantile", "jenks", "equal"], default: "quantile" },
   klassen: { integer: [3, 7], default: 5 },
   periode: { pattern: PERIODE, default: null },
-  profiel: { pattern: ID, default: "default" },
+  profiel: { pattern: ID, default: null }, // the gemeente's recommended profile is not written
   methode: { pattern: ID, default: null },
   buurt: { pattern: BUURTCODE, default: null },
   vergelijk: { values: MODES, default: "uit" },
@@ -20,13 +20,15 @@ export const VIEW = {
   pb: { pattern: PERIODE, default: null },
   sa: { pattern: SCENARIO_ID, default: null },
   sb: { pattern: SCENARIO_ID, default: null },
+  jaar: { integer: [1900, 2200], default: null }, //   buurten year asked for (ui/choices.js)
+  editie: { integer: [1900, 2200], default: null }, // Leefbaarometer edition asked for
 };
 
 export function readView() {
   return parseView(window.location.hash, VIEW);
 }
 
-let defaultPeriode = null; // the period the map opens with: not written to the address
+let defaultPeriode = null; // the default period (GET /api/periods standaard): not written to the address
 
 function current(s) {
   const c = s.get("compare");
@@ -34,19 +36,20 @@ function current(s) {
   return {
     indicator: s.get("indicator"), indeling: s.get("classification"), klassen: s.get("classes"),
     periode: s.get("periode") === defaultPeriode ? null : s.get("periode"),
-    profiel: s.get("profile"), methode: profile && s.get("method") === profile.methode ? null : s.get("method"),
+    profiel: profile?.aanbevolen ? null : s.get("profile"), methode: profile && s.get("method") === profile.methode ? null : s.get("method"),
     buurt: s.get("selected"), vergelijk: c.mode,
     links: c.mode === "indicatoren" ? c.links : null, rechts: c.mode === "indicatoren" ? c.rechts : null,
     vi: ["perioden", "verschil"].includes(c.mode) ? c.indicator : null,
     pa: ["perioden", "verschil"].includes(c.mode) ? c.periodeA : null,
     pb: ["perioden", "verschil"].includes(c.mode) ? c.periodeB : null,
     sa: c.mode === "scenarios" ? c.scenarioA : null, sb: c.mode === "scenarios" ? c.scenarioB : null,
+    jaar: s.get("dataChoice").jaar, editie: s.get("dataChoice").editie,
   };
 }
 
 export function mountUrlState(openingPeriode) {
   defaultPeriode = openingPeriode;
-  store.subscribe(["indicator", "classification", "classes", "periode", "profile", "method", "selected", "compare"], (s) => {
+  store.subscribe(["indicator", "classification", "classes", "periode", "profile", "method", "selected", "compare", "dataChoice"], (s) => {
     const hash = formatView(current(s), VIEW);
     if (hash !== window.location.hash && !(hash === "" && window.location.hash === "")) {
       window.history.replaceState(null, "", `${window.location.pathname}${window.location.search}${hash}`);

@@ -9,6 +9,7 @@ import { rescore } from "./scores.js";
 import { findIndicator } from "./indicators.js";
 import { sliderMax, axisShares, parseWeight } from "../lib/weights.js";
 import { formatPercent, formatWeight } from "../lib/format.js";
+import { syntheticById } from "../lib/datatruth.js";
 
 const AXES = { urgentie: "Urgentie (opgaven)", potentie: "Potentie (kansen)" };
 
@@ -36,8 +37,10 @@ function renderSliders() {
   if (!profile) return;
   const weights = store.get("weights");
   const max = sliderMax(profile.gewichten);
-  const axes = Object.entries(AXES).map(([axis, title]) => h("fieldset", { class: "axis" },
+  const axes = Object.entries(AXES).map(([axis, title]) => h("fieldset", { class: "axis", dataset: { as: axis } },
     h("legend", { class: "axis-title" }, title),
+    profile.criteria.some((c) => c.as === axis) ? null
+      : h("p", { class: "hint" }, `Dit profiel heeft geen ${axis}-criteria: ${axis} is onbekend.`),
     profile.criteria.filter((c) => c.as === axis).map((c) => {
       const label = criterionLabel(c);
       const range = h("input", {
@@ -56,11 +59,33 @@ function renderSliders() {
         setWeight(c.id, w, number);
       });
       return h("div", { class: "weight", dataset: { criterion: c.id } },
-        h("label", { for: `w-${c.id}`, title: c.richting_label || "" }, label, c.synthetisch ? [" ", h("span", { class: "tag" }, "synthetisch")] : null),
-        h("div", { class: "slider" }, range, number, h("span", { class: "share", id: `s-${c.id}` })));
+        h("label", { for: `w-${c.id}`, title: c.richting_label || "" }, label, " ", h("span", { class: "tag", hidden: !c.synthetisch }, "synthetisch")),
+        h("div", { class: "slider" }, range, number, h("span", { class: "share", id: `s-${c.id}` })),
+        h("p", { class: "hint reden", hidden: true }));
     })));
   fill("weights", axes);
   updateShares();
+  markCriteria(store);
+}
+
+/**
+ * What each criterion stands on in the shown result: synthetic (a tag, only where its data are
+ * synthetic) and left out with the reason (struck through). Before the first result: the profile's.
+ */
+function markCriteria(s) {
+  const result = s.get("scores")?.result;
+  const synthetic = result ? syntheticById(result) : new Map();
+  const leftOut = new Map((result?.weggelaten || []).map((w) => [w.id, w.reden]));
+  const profile = profileOf(s);
+  for (const row of document.querySelectorAll("#weights .weight")) {
+    const id = row.dataset.criterion;
+    const fromProfile = profile?.criteria.find((c) => c.id === id)?.synthetisch;
+    row.querySelector(".tag").hidden = !(synthetic.has(id) ? synthetic.get(id) : Boolean(fromProfile) && !leftOut.has(id));
+    row.classList.toggle("empty", leftOut.has(id));
+    const reason = row.querySelector(".reden");
+    reason.hidden = !leftOut.has(id);
+    reason.textContent = leftOut.has(id) ? `Weggelaten: ${leftOut.get(id)}` : "";
+  }
 }
 
 function updateShares() {
@@ -89,8 +114,9 @@ export async function mountWeights(initial = {}) {
   const profiles = await getJSON("/api/scores/profiles");
   store.set({ profiles });
   fillSelect(byId("profiel"), profiles.map((p) => ({ value: p.naam, label: p.label || p.naam })));
+  // the profile of the address, else the one the API recommends for this gemeente (aanbevolen)
   const start = profiles.some((p) => p.naam === initial.profiel) ? initial.profiel
-    : profiles.some((p) => p.naam === "default") ? "default" : profiles[0].naam;
+    : (profiles.find((p) => p.aanbevolen) || profiles[0]).naam;
   selectProfile(start, meta.methoden.some((m) => m.id === initial.methode) ? initial.methode : null);
   byId("profiel").addEventListener("change", (e) => { selectProfile(e.target.value); rescore(); });
   byId("methode").addEventListener("change", (e) => { store.set({ method: e.target.value }); rescore(); });
@@ -98,11 +124,8 @@ export async function mountWeights(initial = {}) {
   for (const [id, key] of [["robuust", "robuust"], ["partners-vergelijken", "partners"]]) {
     byId(id).addEventListener("change", (e) => { store.update("options", (o) => ({ ...o, [key]: e.target.checked })); rescore(); });
   }
-  // criteria without data in the shown result: struck through
-  store.subscribe(["scores"], (s) => {
-    const empty = new Set((s.get("scores").result.weggelaten || []).map((w) => w.id));
-    document.querySelectorAll("#weights .weight").forEach((w) => w.classList.toggle("empty", empty.has(w.dataset.criterion)));
-  });
+  // synthetic and left-out criteria of the shown result
+  store.subscribe(["scores"], markCriteria);
   // the catalogue gives the labels: re-label when it changes (a new raster, a new period)
   store.subscribe(["catalogue"], renderSliders);
 }
