@@ -10,6 +10,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from layers.catalogue import KERNCIJFERS
+from layers.proposals import ADOPTED, OPEN, STATUS_LABELS, TRANSITIONS
 from sia.aggregate import METHODS, QUADRANT_LABELS
 from sia.normalise import NORMALISERS
 from sia.profile import list_profiles, load_packaged_profile
@@ -106,6 +107,16 @@ SCORE_INDICATOREN: tuple[ScoreIndicator, ...] = (
 )
 
 
+class ProposalStatus(BaseModel):
+    """A status of a DIA proposal and where it may go next (the rule lives in layers/proposals.py)."""
+
+    id: str
+    label: str
+    open: bool
+    naar: list[str]
+    vraagt_besluit: bool  # this status needs the BO date and the decision reference
+
+
 class Meta(BaseModel):
     methoden: list[Keuze]
     normalisaties: list[Keuze]
@@ -114,6 +125,7 @@ class Meta(BaseModel):
     indicator_richting: dict[str, str]
     score_indicatoren: list[ScoreIndicator]
     kerncijfers: dict[str, Veld]
+    voorstelstatussen: list[ProposalStatus]
 
 
 def _directions() -> dict[str, str]:
@@ -142,4 +154,14 @@ def meta() -> Meta:
         indicator_richting=_directions(),
         score_indicatoren=list(SCORE_INDICATOREN),
         kerncijfers={k: Veld(label=label, eenheid=unit) for k, (label, unit) in KERNCIJFERS.items()},
+        voorstelstatussen=[
+            ProposalStatus(
+                id=k,
+                label=label,
+                open=k in OPEN,
+                naar=list(TRANSITIONS[k]),
+                vraagt_besluit=k == ADOPTED,
+            )
+            for k, label in STATUS_LABELS.items()
+        ],
     )
