@@ -72,7 +72,9 @@ class AreaRequest(ScoreRequest):
     geometrie: dict[str, Any] = Field(description="GeoJSON Polygon/MultiPolygon (or a Feature with one)")
     crs: str | int = Field(description="EPSG:4326 (lon/lat, as the map) or EPSG:28992 (RD New)")
     voorstel_id: int | None = Field(
-        None, ge=1, description="the proposal whose boundary this is (being edited): not reported as overlapping"
+        None,
+        ge=1,
+        description="the proposal whose boundary this is (being edited): not reported as overlapping",
     )
 
 

@@ -1,6 +1,7 @@
-"""Names and Dutch labels the web map shows: methods, quadrants, directions, score indicators and
-the labels of the CBS kerncijfers. One place, read from the engine's registries and the layer
-catalogue, so the front end repeats none of them."""
+"""Names and Dutch labels the web map shows: methods, quadrants, directions, score indicators, the
+labels of the CBS kerncijfers and the statuses of DIA proposals with their allowed transitions.
+One place, read from the engine's registries, the layer catalogue and layers/proposals.py, so the
+front end repeats none of them."""
 
 from __future__ import annotations
 
@@ -143,7 +144,8 @@ def _directions() -> dict[str, str]:
     summary="Names and Dutch labels for the web map",
     description="Aggregation methods and normalisations (from the engine's registries), quadrants, "
     "directions and the direction of each criterion, the score indicators the map offers, and "
-    "the Dutch label and unit of each CBS kerncijfer field.",
+    "the Dutch label and unit of each CBS kerncijfer field, and the statuses of DIA proposals with "
+    "where each may go next (`voorstelstatussen`, the rule of layers/proposals.py).",
 )
 def meta() -> Meta:
     return Meta(

@@ -55,6 +55,12 @@ def nl(x: float, digits: int, *, fixed: bool = False) -> str:
     return sign + grouped + ("," + frac if frac else "")
 
 
+def nl_auto(x: float) -> str:
+    """Digits that suit the size (lib/format.js autoDigits): 3 below 1, 2 below 100, 1 below 1.000."""
+    a = abs(x)
+    return nl(x, 0 if a >= 1000 else 1 if a >= 100 else 2 if a >= 1 else 3)
+
+
 def nl_percent(fraction: float) -> str:
     v = 100 * fraction
     return nl(v, 0 if abs(v) >= 10 else 1) + "%"
@@ -79,7 +85,8 @@ def api(base: str, path: str, body: Any | None = None) -> tuple[int, Any]:
 def zoom_to(pg: Page, codes: list[str], padding: int = 140) -> None:
     pg.evaluate(
         """([codes, pad]) => { const m = window.siaMap.map;
-            const ls = window.siaMap.layer.getLayers().filter(l => codes.includes(l.feature.properties.buurtcode));
+            const ls = window.siaMap.layer.getLayers()
+              .filter(l => codes.includes(l.feature.properties.buurtcode));
             m.fitBounds(L.featureGroup(ls).getBounds(), { animate: false, padding: [pad, pad] }); }""",
         [codes, padding],
     )
@@ -104,6 +111,38 @@ def wait_stats(pg: Page, after: int) -> None:
     )
 
 
+def outside_points(pg: Page) -> tuple[float, float, float, tuple[float, float]]:
+    """Zoomed out so that the map shows land west of the gemeente: the page x of the gemeente's
+    western edge, two page y's within its height, and a page point inside the gemeente."""
+    pg.evaluate(
+        """() => { const m = window.siaMap.map; const b = window.siaMap.layer.getBounds();
+            m.setView(b.getCenter(), m.getBoundsZoom(b) - 1.5, { animate: false }); }"""
+    )
+    west, north, south, x, y = pg.evaluate(
+        """() => { const m = window.siaMap.map; const b = window.siaMap.layer.getBounds();
+            const r = document.getElementById('map').getBoundingClientRect();
+            const nw = m.latLngToContainerPoint(b.getNorthWest());
+            const se = m.latLngToContainerPoint(b.getSouthEast());
+            const lyr = window.siaMap.layer.getLayers()
+              .find(l => l.feature.properties.buurtcode === 'BU01530000');
+            const c = m.latLngToContainerPoint(lyr.getCenter());
+            return [r.left + nw.x, r.top + nw.y + (se.y - nw.y) * 0.3, r.top + nw.y + (se.y - nw.y) * 0.7,
+                    r.left + c.x, r.top + c.y]; }"""
+    )
+    assert west > 120, "no room west of the gemeente"
+    return float(west), float(north), float(south), (float(x), float(y))
+
+
+def first_vertex_marker(pg: Page) -> tuple[float, float]:
+    """The centre of the first corner's marker while drawing (where a click closes the shape: it may
+    have snapped to a buurt edge, away from where it was clicked)."""
+    x, y = pg.evaluate(
+        """() => { const r = document.querySelector('.marker-icon.leaflet-interactive:not(.cursor-marker)')
+            .getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; }"""
+    )
+    return float(x), float(y)
+
+
 def draw(pg: Page, points: list[tuple[float, float]]) -> None:
     """Draw a polygon with the map's drawing tool: click every corner, then the first again."""
     pg.click("button.dia-tool[data-tool=tekenen]")
@@ -111,7 +150,7 @@ def draw(pg: Page, points: list[tuple[float, float]]) -> None:
     for x, y in points:
         pg.mouse.click(x, y)
         pg.wait_for_timeout(120)
-    pg.mouse.click(*points[0])
+    pg.mouse.click(*first_vertex_marker(pg))
     pg.wait_for_function("window.siaMap.store.get('diaTool') === null")
 
 
@@ -122,7 +161,8 @@ def lone_vertex(pg: Page) -> tuple[float, float]:
             while (Array.isArray(a[0])) a = a[0];
             const p = a.map(ll => m.latLngToContainerPoint(ll)); const n = p.length;
             let best = 0, far = -1;
-            p.forEach((q, i) => { const d = Math.min(q.distanceTo(p[(i + n - 1) % n]), q.distanceTo(p[(i + 1) % n]));
+            p.forEach((q, i) => {
+              const d = Math.min(q.distanceTo(p[(i + n - 1) % n]), q.distanceTo(p[(i + 1) % n]));
               if (d > far) { far = d; best = i; } });
             const r = document.getElementById('map').getBoundingClientRect();
             return [r.left + p[best].x, r.top + p[best].y]; }"""
@@ -139,8 +179,12 @@ def voorstel_state(pg: Page) -> list[str]:
 
 
 def wait_voorstel(pg: Page, condition: str) -> None:
-    """Wait until the proposal panel shows a state: body[data-voorstel] is id:shown:newest:status:comments:commitments."""
-    pg.wait_for_function(f"(() => {{ const v = (document.body.dataset.voorstel || '').split(':'); return {condition}; }})()", timeout=60_000)
+    """Wait until the proposal panel shows a state; body[data-voorstel] is
+    id:shown:newest:status:comments:commitments."""
+    pg.wait_for_function(
+        f"(() => {{ const v = (document.body.dataset.voorstel || '').split(':'); return {condition}; }})()",
+        timeout=60_000,
+    )
 
 
 def create_proposal(base: str, codes: list[str], naam: str) -> dict[str, Any]:
@@ -149,7 +193,13 @@ def create_proposal(base: str, codes: list[str], naam: str) -> dict[str, Any]:
     status, saved = api(
         base,
         "/api/voorstellen",
-        {"naam": naam, "auteur": "Test", "geometrie": area["geometrie"], "crs": "EPSG:4326", "partners": ["Domijn"]},
+        {
+            "naam": naam,
+            "auteur": "Test",
+            "geometrie": area["geometrie"],
+            "crs": "EPSG:4326",
+            "partners": ["Domijn"],
+        },
     )
     assert status == 201, saved
     return saved
@@ -207,6 +257,70 @@ def test_draw_a_polygon_and_see_the_statistics_of_the_api(open_map: Opener, serv
     assert f"{nl_percent(expected['aandeel_gemeente']['inwoners'])} van de gemeente" in panel
     assert "synthetisch" in panel.lower() and "NaN" not in panel and "undefined" not in panel
     assert pg.locator("#dia-area .synthetic").count() >= 1
+    # the toolbar and the figures pass axe-core
+    assert run_axe(pg) == []
+    # another weighting: the area's scores follow (the same geometry, the new weights)
+    n = stats_count(pg)
+    with pg.expect_request(lambda r: r.url.endswith("/api/gebieden/statistieken")) as resent:
+        set_weight(pg, "aandeel_label_efg", 9)
+    wait_stats(pg, n)
+    again = resent.value.post_data_json
+    assert again["gewichten"]["aandeel_label_efg"] == 9 and again["geometrie"] == geometry
+    status, rescored = api(server, "/api/gebieden/statistieken", again)
+    assert figure(pg, "urgentie") == nl(rescored["scores"]["urgentie"], 3, fixed=True)
+    assert not mp.problems, mp.problems
+
+
+def test_cut_a_hole_drag_the_area_and_escape(open_map: Opener) -> None:
+    mp = open_map()
+    pg = mp.page
+    zoom_to(pg, THREE)
+    corners = around(pg, THREE, scale=1.6)
+    before = stats_count(pg)
+    draw(pg, corners)
+    wait_stats(pg, before)
+    whole = pg.evaluate("window.siaMap.store.get('diaStats').data.oppervlakte_ha")
+    # cut a small triangle out of the middle: the area gets a hole and its figures shrink
+    cx, cy = sum(p[0] for p in corners) / 3, sum(p[1] for p in corners) / 3
+    hole = [(cx - 25, cy + 20), (cx + 25, cy + 20), (cx, cy - 25)]
+    n = stats_count(pg)
+    pg.click("button.dia-tool[data-tool=knippen]")
+    for x, y in hole:
+        pg.mouse.click(x, y)
+        pg.wait_for_timeout(120)
+    pg.mouse.click(*first_vertex_marker(pg))
+    pg.wait_for_function("window.siaMap.store.get('diaTool') === null")
+    wait_stats(pg, n)
+    geometry = pg.evaluate("window.siaMap.store.get('diaArea').geometry")
+    rings = geometry["coordinates"] if geometry["type"] == "Polygon" else geometry["coordinates"][0]
+    assert len(rings) == 2  # the outline and the hole
+    cut = pg.evaluate("window.siaMap.store.get('diaStats').data.oppervlakte_ha")
+    assert 0 < cut < whole
+    assert pg.locator("#dia-area-title").inner_text() == "Getekend gebied"
+    # drag the whole area to the east
+    first = rings[0][0]
+    n = stats_count(pg)
+    pg.click("button.dia-tool[data-tool=verslepen]")
+    gx, gy = corners[0][0] + (cx - corners[0][0]) * 0.3, corners[0][1] + (cy - corners[0][1]) * 0.3
+    pg.mouse.move(gx, gy)
+    pg.mouse.down()
+    pg.mouse.move(gx + 60, gy, steps=8)
+    pg.mouse.up()
+    wait_stats(pg, n)
+    moved = pg.evaluate("window.siaMap.store.get('diaArea').geometry")
+    ring = moved["coordinates"][0] if moved["type"] == "Polygon" else moved["coordinates"][0][0]
+    assert ring[0][0] > first[0] and abs(ring[0][1] - first[1]) < 1e-3
+    assert pg.evaluate("window.siaMap.store.get('diaStats').data.oppervlakte_ha") == pytest.approx(
+        cut, rel=0.02
+    )
+    pg.click("button.dia-tool[data-tool=verslepen]")  # off again
+    assert pg.evaluate("window.siaMap.store.get('diaTool')") is None
+    # Escape ends a drawing that has not been finished; the area stays
+    pg.click("button.dia-tool[data-tool=tekenen]")
+    pg.mouse.click(cx + 200, cy + 150)
+    pg.keyboard.press("Escape")
+    pg.wait_for_function("window.siaMap.store.get('diaTool') === null")
+    assert pg.evaluate("window.siaMap.store.get('diaArea').geometry") == moved
     assert not mp.problems, mp.problems
 
 
@@ -214,7 +328,7 @@ def test_a_self_intersecting_shape_is_refused_in_dutch(open_map: Opener, server:
     mp = open_map()
     pg = mp.page
     zoom_to(pg, THREE)
-    a, b, c = around(pg, THREE)
+    a, b, _ = around(pg, THREE)
     # a bow tie: the edges a→c and b→(a+c)/2 shifted cross each other
     bow = [a, b, (a[0], b[1]), (b[0], a[1])]
     draw(pg, bow)
@@ -231,6 +345,26 @@ def test_a_self_intersecting_shape_is_refused_in_dutch(open_map: Opener, server:
     pg.click("button.dia-tool[data-tool=wissen]")
     assert pg.evaluate("window.siaMap.store.get('diaArea')") is None
     assert pg.locator("#dia-area").is_hidden()
+    # entirely outside the gemeente: refused; partly outside: clipped, with the notice
+    west, north, south, mid = outside_points(pg)
+    draw(pg, [(west - 60, north), (west - 20, north), (west - 40, south)])
+    pg.wait_for_function("window.siaMap.store.get('diaStats')?.state === 'fout'", timeout=30_000)
+    assert "helemaal buiten de gemeente GM0153" in pg.locator("#dia-area-status").inner_text()
+    pg.click("button.dia-tool[data-tool=wissen]")
+    before = stats_count(pg)
+    draw(pg, [(west - 60, north), mid, (west - 60, south)])
+    wait_stats(pg, before)
+    notice = pg.locator("#dia-area-stats .dia-notice").inner_text()
+    assert "deels buiten de gemeente GM0153" in notice and "weggeknipt" in notice
+    drawn = pg.evaluate("window.siaMap.store.get('diaStats').data.oppervlakte_ha")
+    before = stats_count(pg)
+    pg.click("#dia-afgesneden")  # take the part inside as the area
+    wait_stats(pg, before)
+    assert pg.evaluate("window.siaMap.store.get('diaStats').data.afgesneden") is False
+    assert pg.evaluate("window.siaMap.store.get('diaStats').data.oppervlakte_ha") == pytest.approx(
+        drawn, rel=1e-3
+    )
+    assert pg.locator("#dia-afgesneden").count() == 0
     assert [p for p in mp.problems if "400 (Bad Request)" not in p] == []
 
 
@@ -241,8 +375,9 @@ def test_build_an_area_by_clicking_buurten_and_a_wijk(open_map: Opener, server: 
     pg.click("button.dia-tool[data-tool=buurten]")
     for code in THREE[:2]:
         pg.mouse.click(*screen_point(pg, code))
+    picked = json.dumps(sorted(THREE[:2]), separators=(",", ":"))
     pg.wait_for_function(
-        f"JSON.stringify([...(window.siaMap.store.get('diaArea')?.buurtcodes || [])].sort()) === '{json.dumps(sorted(THREE[:2]), separators=(',', ':'))}'",
+        f"JSON.stringify([...(window.siaMap.store.get('diaArea')?.buurtcodes || [])].sort()) === '{picked}'",
         timeout=20_000,
     )
     assert pg.evaluate("window.siaMap.store.get('selected')") is None  # picking is not selecting
@@ -250,14 +385,20 @@ def test_build_an_area_by_clicking_buurten_and_a_wijk(open_map: Opener, server: 
     status, dissolved = api(server, "/api/gebieden/uit-buurten", {"buurtcodes": THREE[:2]})
     assert status == 200
     assert pg.evaluate("window.siaMap.store.get('diaArea').geometry") == dissolved["geometrie"]
-    status, expected = api(server, "/api/gebieden/statistieken", {"geometrie": dissolved["geometrie"], "crs": "EPSG:4326"})
+    status, expected = api(
+        server, "/api/gebieden/statistieken", {"geometrie": dissolved["geometrie"], "crs": "EPSG:4326"}
+    )
     shares = {b["buurtcode"]: b["aandeel"] for b in expected["buurten"]}
     assert shares[THREE[0]] == shares[THREE[1]] == 1.0
     # other buurten the API counts are slivers along the edge (the round trip through EPSG:4326)
     assert all(v < 0.001 for c, v in shares.items() if c not in THREE[:2])
     rows = pg.locator("#dia-area-stats table.buurten tbody tr")
-    assert rows.evaluate_all("rs => rs.map(r => r.dataset.code)") == sorted(shares, key=lambda c: (-shares[c], c))
-    assert rows.locator("td:nth-child(2)").all_inner_texts() == [nl_percent(shares[c]) for c in sorted(shares, key=lambda c: (-shares[c], c))]
+    assert rows.evaluate_all("rs => rs.map(r => r.dataset.code)") == sorted(
+        shares, key=lambda c: (-shares[c], c)
+    )
+    assert rows.locator("td:nth-child(2)").all_inner_texts() == [
+        nl_percent(shares[c]) for c in sorted(shares, key=lambda c: (-shares[c], c))
+    ]
     # a second click takes a buurt out again
     before = stats_count(pg)
     pg.mouse.click(*screen_point(pg, THREE[1]))
@@ -267,9 +408,12 @@ def test_build_an_area_by_clicking_buurten_and_a_wijk(open_map: Opener, server: 
     wijk = "WK015303"
     pg.select_option("#dia-wijk", wijk)
     pg.click("#dia-wijk-toevoegen")
-    status, with_wijk = api(server, "/api/gebieden/uit-buurten", {"buurtcodes": [THREE[0]], "wijkcodes": [wijk]})
+    status, with_wijk = api(
+        server, "/api/gebieden/uit-buurten", {"buurtcodes": [THREE[0]], "wijkcodes": [wijk]}
+    )
     pg.wait_for_function(
-        f"window.siaMap.store.get('diaArea')?.buurtcodes?.length === {len(with_wijk['buurtcodes'])}", timeout=20_000
+        f"window.siaMap.store.get('diaArea')?.buurtcodes?.length === {len(with_wijk['buurtcodes'])}",
+        timeout=20_000,
     )
     assert len(with_wijk["buurtcodes"]) > 2
     assert pg.locator(".dia-picked li").count() == 2
@@ -300,7 +444,9 @@ def test_candidate_area_to_proposal_versions_status_comments_and_dossier(
     wait_stats(pg, before)
     assert pg.locator("#dia-area-title").inner_text() == f"Kandidaatgebied {candidate['gebied']}"
     assert pg.input_value("#voorstel-naam") == f"Kandidaatgebied {candidate['gebied']}"
-    shown = sorted(pg.locator("#dia-area-stats table.buurten tbody tr").evaluate_all("rs => rs.map(r => r.dataset.code)"))
+    shown = sorted(
+        pg.locator("#dia-area-stats table.buurten tbody tr").evaluate_all("rs => rs.map(r => r.dataset.code)")
+    )
     assert set(candidate["buurtcodes"].split(",")) <= set(shown)
     # save it as a proposal
     naam = "Binnenstad <Oost> & Laares"
@@ -324,13 +470,17 @@ def test_candidate_area_to_proposal_versions_status_comments_and_dossier(
     assert naam in pg.locator("#voorstel-lijst").inner_text()
     # a new boundary: move a vertex with the mouse → version 2
     pg.click("#voorstel-grens")
-    pg.wait_for_function("window.siaMap.store.get('diaTool') === 'bewerken' && window.siaMap.diaArea !== null")
+    pg.wait_for_function(
+        "window.siaMap.store.get('diaTool') === 'bewerken' && window.siaMap.diaArea !== null"
+    )
     wait_stats(pg, 0)
     pg.wait_for_timeout(400)  # the map has moved to the area
     x, y = lone_vertex(pg)
     cx, cy = pg.evaluate(
-        """() => { const m = window.siaMap.map; const p = m.latLngToContainerPoint(window.siaMap.diaArea.getBounds().getCenter());
-            const r = document.getElementById('map').getBoundingClientRect(); return [r.left + p.x, r.top + p.y]; }"""
+        """() => { const m = window.siaMap.map;
+            const p = m.latLngToContainerPoint(window.siaMap.diaArea.getBounds().getCenter());
+            const r = document.getElementById('map').getBoundingClientRect();
+            return [r.left + p.x, r.top + p.y]; }"""
     )
     n = stats_count(pg)
     area_before = pg.evaluate("JSON.stringify(window.siaMap.store.get('diaArea').geometry)")
@@ -352,6 +502,7 @@ def test_candidate_area_to_proposal_versions_status_comments_and_dossier(
     wait_voorstel(pg, "v[1] === '2' && v[2] === '2'")
     assert pg.locator("#dia-area").is_hidden()
     assert pg.locator("#voorstel-versies tbody tr").count() == 2
+    assert "hoekpunt verlegd naar de straat" in pg.locator("#voorstel-versies tbody tr").nth(1).inner_text()
     # compare version 1 and 2 on the map
     pg.select_option("#vergelijk-a", "1")
     pg.select_option("#vergelijk-b", "2")
@@ -362,7 +513,10 @@ def test_candidate_area_to_proposal_versions_status_comments_and_dossier(
     for kind in ("toegevoegd", "verwijderd"):  # a layer for each part the API found
         assert (pg.locator(f"path.dia-diff-{kind}").count() > 0) == (cmp[kind] is not None), kind
     text = pg.locator("#vergelijking").inner_text()
-    assert f"+{nl(cmp['toegevoegd_ha'], 1)} ha erbij" in text and f"−{nl(cmp['verwijderd_ha'], 1)} ha eraf" in text
+    assert (
+        f"+{nl_auto(cmp['toegevoegd_ha'])} ha erbij" in text
+        and f"−{nl_auto(cmp['verwijderd_ha'])} ha eraf" in text
+    )
     area_row = pg.locator("#vergelijking-cijfers tr[data-grootheid=oppervlakte_ha] td")
     figures = {f["grootheid"]: f for f in cmp["statistieken"]}
     assert area_row.nth(0).inner_text() == nl(figures["oppervlakte_ha"]["a"], 1)
@@ -378,7 +532,11 @@ def test_candidate_area_to_proposal_versions_status_comments_and_dossier(
     pg.click("#voorstel-oud button")
     wait_voorstel(pg, "v[1] === '2'")
     # someone else moves it to voorgesteld first: the panel's change is refused (409) in Dutch
-    status, _ = api(server, f"/api/voorstellen/{pid}/status", {"basisversie": 2, "auteur": "Ander", "status": "voorgesteld"})
+    status, _ = api(
+        server,
+        f"/api/voorstellen/{pid}/status",
+        {"basisversie": 2, "auteur": "Ander", "status": "voorgesteld"},
+    )
     assert status == 201
     pg.fill("#voorstel-ik", "Planner Gemeente")
     pg.select_option("#voorstel-organisatie", "Gemeente Enschede")
@@ -426,7 +584,10 @@ def test_candidate_area_to_proposal_versions_status_comments_and_dossier(
     wait_voorstel(pg, "v[5] === '1'")
     total = pg.locator("#voorstel-agenda [data-figuur=agenda_totaal]").inner_text()
     assert total == "€\u00a0" + nl(agenda_before["totaal_eur"] + 250000, 0)
-    assert "Domijn, 2028: €\u00a0250.000 verduurzaming (toegezegd)" in pg.locator("#voorstel-agenda").inner_text()
+    assert (
+        "Domijn, 2028: €\u00a0250.000 verduurzaming (toegezegd)"
+        in pg.locator("#voorstel-agenda").inner_text()
+    )
     shot(pg, "voorstel-vastgesteld")
     # the dossier of the shown version: PDF and GeoPackage, read back
     status, newest = api(server, f"/api/voorstellen/{pid}")
@@ -489,6 +650,7 @@ def test_overlap_with_an_open_proposal_is_flagged(open_map: Opener, server: str)
     # flagged on the map: red and dashed
     outline = pg.locator(f"path[data-voorstel='{saved['id']}']")
     assert outline.get_attribute("stroke") == "#b2182b" and outline.get_attribute("stroke-dasharray")
+    pg.locator("#dia-box").scroll_into_view_if_needed()
     shot(pg, "voorstellenlaag-overlap")
     assert not mp.problems, mp.problems
 
@@ -544,7 +706,7 @@ def test_a_shared_link_restores_the_view(open_map: Opener, server: str) -> None:
     ranks = pg.evaluate("window.siaMap.store.get('scores').result.buurten.map(b => [b.buurtcode, b.rang])")
     assert "gewichten=" in link and f"voorstel={saved['id']}" in link and f"buurt={buurt}" in link
     # another browser opens the link
-    other = open_map(hash=link[link.index("#"):])
+    other = open_map(hash=link[link.index("#") :])
     op = other.page
     wait_voorstel(op, f"v[0] === '{saved['id']}'")
     op.wait_for_function(
@@ -557,7 +719,10 @@ def test_a_shared_link_restores_the_view(open_map: Opener, server: str) -> None:
     assert op.evaluate("window.siaMap.store.get('selected')") == buurt
     assert op.locator("#voorstel-titel").inner_text() == "Gedeelde link"
     # the shown ranking is the one of the shared weights
-    assert op.evaluate("window.siaMap.store.get('scores').result.buurten.map(b => [b.buurtcode, b.rang])") == ranks
+    assert (
+        op.evaluate("window.siaMap.store.get('scores').result.buurten.map(b => [b.buurtcode, b.rang])")
+        == ranks
+    )
     assert not mp.problems and not other.problems, (mp.problems, other.problems)
 
 
@@ -572,7 +737,9 @@ def test_drawing_and_proposal_panel_on_phone_and_desktop(open_map: Opener, viewp
     if phone:
         assert pg.locator(".dia-toolbar").is_visible()
         pg.click("#open-resultaten")
-        pg.click("button.dia-tool[data-tool=tekenen]")  # a drawing tool closes the drawer: the map comes first
+        pg.click(
+            "button.dia-tool[data-tool=tekenen]"
+        )  # a drawing tool closes the drawer: the map comes first
         assert pg.evaluate("window.siaMap.store.get('drawer')") is None
     zoom_to(pg, THREE, padding=40 if phone else 140)
     before = stats_count(pg)
@@ -581,7 +748,7 @@ def test_drawing_and_proposal_panel_on_phone_and_desktop(open_map: Opener, viewp
         for x, y in pts:
             pg.mouse.click(x, y)
             pg.wait_for_timeout(120)
-        pg.mouse.click(*pts[0])
+        pg.mouse.click(*first_vertex_marker(pg))
     else:
         draw(pg, around(pg, THREE))
     wait_stats(pg, before)

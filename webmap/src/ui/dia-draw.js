@@ -73,7 +73,6 @@ function redraw(area) {
   if (areaLayer) { areaLayer.remove(); areaLayer = null; }
   if (!area?.geometry) return;
   areaLayer = makeLayer(area.geometry).addTo(map);
-  areaLayer.getElement()?.setAttribute("tabindex", "-1"); // no tab stop per map shape
   passThrough(store.get("diaTool") === "buurten");
   if (area.fit) map.fitBounds(areaLayer.getBounds(), fitOptions());
 }

@@ -16,8 +16,8 @@ const tag = (on) => (on ? [" ", h("span", { class: "tag" }, "synthetisch")] : nu
 const score = (v) => formatFixed(v, 3);
 const unknownScore = (v) => (v === null || v === undefined ? "onbekend" : score(v));
 
-function row(label, value, figure = null, note = null) {
-  return h("tr", {}, h("th", { scope: "row" }, label), h("td", { class: "v", dataset: figure ? { figuur: figure } : undefined }, value),
+function row(label, value, figure = null, note = null, cls = "v") {
+  return h("tr", {}, h("th", { scope: "row" }, label), h("td", { class: cls, dataset: figure ? { figuur: figure } : undefined }, value),
     note ? h("td", { class: "note" }, note) : null);
 }
 
@@ -71,7 +71,7 @@ function buurten(d, quadrantLabel) {
       h("td", {}, b.buurtnaam || b.buurtcode, h("span", { class: "unit" }, ` ${b.methode}`)),
       h("td", { class: "v" }, share(b.aandeel)),
       h("td", { class: "v" }, b.rang === null ? "–" : `#${b.rang}`),
-      h("td", { class: "v" }, b.kwadrant ? h("span", { title: quadrantLabel(b.kwadrant) }, h("span", { class: "qdot", style: { background: QUADRANT_COLORS[b.kwadrant] || "#fff" } }), quadrantLabel(b.kwadrant).split(":")[0]) : (b.reden || "–")))),
+      h("td", { class: "v wrap" }, b.kwadrant ? h("span", { title: quadrantLabel(b.kwadrant) }, h("span", { class: "qdot", style: { background: QUADRANT_COLORS[b.kwadrant] || "#fff" } }), quadrantLabel(b.kwadrant).split(":")[0]) : (b.reden || "–")))),
     "buurten"));
 }
 
@@ -86,7 +86,7 @@ function scores(d) {
       row("Urgentie", unknownScore(s.urgentie), "urgentie"),
       row("Potentie", unknownScore(s.potentie), "potentie"),
       row("Gecombineerd", unknownScore(s.gecombineerd), "gecombineerd"),
-      row("Kwadrant", quadrant, "kwadrant"),
+      row("Kwadrant", quadrant, "kwadrant", null, "v wrap"),
     ]),
     s.melding ? h("p", { class: "hint" }, s.melding) : null);
 }

@@ -238,11 +238,19 @@ function renderArea(s) {
   const data = st?.state === "fout" || !area?.geometry ? null : st?.data ?? shownData;
   if (data !== shownData) {
     shownData = data;
-    fill("dia-area-stats", data ? statsView(data, { quadrantLabel: (q) => s.get("meta").kwadranten.find((k) => k.id === q)?.label || data.scores?.kwadranten?.[q] || q }) : null);
+    fill("dia-area-stats",
+      data?.afgesneden ? h("button", { type: "button", id: "dia-afgesneden", onclick: () => useClipped(data) }, "Neem alleen het deel binnen de gemeente over") : null,
+      data ? statsView(data, { quadrantLabel: (q) => s.get("meta").kwadranten.find((k) => k.id === q)?.label || data.scores?.kwadranten?.[q] || q }) : null);
     if (data) { statsRendered += 1; document.body.dataset.diaStats = String(statsRendered); }
   }
   if (st?.state === "fout") document.body.dataset.diaStatsError = st.error;
   renderSaveForm(area);
+}
+
+/** A shape partly outside the gemeente: take the part inside, as the API used it, as the area. */
+function useClipped(data) {
+  const area = store.get("diaArea");
+  if (area) store.set({ diaArea: { ...area, geometry: data.geometrie } });
 }
 
 // --- saving ---------------------------------------------------------------------------------------

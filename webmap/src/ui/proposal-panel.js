@@ -163,8 +163,8 @@ function versions(d, v) {
     h("table", { class: "dia-table versions" }, h("caption", { class: "visually-hidden" }, "Versies van het voorstel"),
       h("thead", {}, h("tr", {}, ["Versie", "Wijziging", ""].map((t) => h("th", { scope: "col" }, t)))),
       h("tbody", {}, d.versies.map((x) => h("tr", { class: x.versie === v.versie ? "selected" : null, dataset: { versie: String(x.versie) } },
-        h("td", {}, h("strong", {}, String(x.versie)), h("div", { class: "unit" }, statusLabel(x.status))),
-        h("td", {}, x.wijziging || "–", h("div", { class: "unit" }, `${formatDateTime(x.aangemaakt)}, ${x.auteur} · ${formatNumber(x.oppervlakte_ha, 1)} ha`)),
+        h("td", {}, h("strong", {}, String(x.versie))),
+        h("td", {}, x.wijziging || "–", h("div", { class: "unit" }, `${statusLabel(x.status)} · ${formatDateTime(x.aangemaakt)}, ${x.auteur} · ${formatNumber(x.oppervlakte_ha, 1)} ha`)),
         h("td", { class: "v" }, x.versie === v.versie ? h("span", { class: "unit" }, "getoond")
           : h("button", { type: "button", class: "linkbutton", "aria-label": `Bekijk versie ${x.versie}`, onclick: () => showVersion(x.versie) }, "bekijk")))))),
     d.versies.length > 1 ? h("form", { class: "dia-form compare-versions", onsubmit: (e) => { e.preventDefault(); compare(d.id, Number(a.value), Number(b.value)); } },
@@ -184,8 +184,8 @@ function comparisonView(c) {
     : formatSigned(f.verschil, ["urgentie", "potentie", "gecombineerd", "leefbaarometer"].includes(f.grootheid) ? 3 : f.eenheid === "ha" ? 1 : 0));
   return h("div", { class: "dia-comparison" },
     h("p", {}, `Versie ${c.a.versie} → versie ${c.b.versie}: `,
-      h("span", { class: "diff-chip added" }, `+${formatNumber(c.toegevoegd_ha, 1)} ha erbij`), " ",
-      h("span", { class: "diff-chip removed" }, `−${formatNumber(c.verwijderd_ha, 1)} ha eraf`)),
+      h("span", { class: "diff-chip added" }, `+${formatNumber(c.toegevoegd_ha)} ha erbij`), " ",
+      h("span", { class: "diff-chip removed" }, `−${formatNumber(c.verwijderd_ha)} ha eraf`)),
     erbij.length ? h("p", { class: "hint" }, `Buurten erbij: ${erbij.join(", ")}`) : null,
     eraf.length ? h("p", { class: "hint" }, `Buurten eraf: ${eraf.join(", ")}`) : null,
     h("table", { class: "dia-table", id: "vergelijking-cijfers" }, h("caption", { class: "visually-hidden" }, "Verandering in de cijfers"),

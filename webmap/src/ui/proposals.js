@@ -57,7 +57,7 @@ function drawLayer(s) {
       lyr.on("click", () => { if (!store.get("diaTool")) store.set({ proposal: p.id, proposalVersion: null, proposalComparison: null }); });
     },
   }).addTo(map);
-  outlines.eachLayer((l) => { l.getElement()?.setAttribute("tabindex", "-1"); l.getElement()?.setAttribute("data-voorstel", String(l.feature.properties.id)); });
+  outlines.eachLayer((l) => l.getElement()?.setAttribute("data-voorstel", String(l.feature.properties.id)));
   addSnapLayer(outlines);
 }
 
