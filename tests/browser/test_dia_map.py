@@ -61,6 +61,13 @@ def nl_auto(x: float) -> str:
     return nl(x, 0 if a >= 1000 else 1 if a >= 100 else 2 if a >= 1 else 3)
 
 
+def area_text(ha: float) -> str:
+    """An area as the map writes it: in ha, a sliver below 0,01 ha in m²."""
+    if 0 < ha < 0.01:
+        return f"{max(1, round(ha * 10_000))} m²"
+    return nl_auto(ha) + " ha"
+
+
 def nl_percent(fraction: float) -> str:
     v = 100 * fraction
     return nl(v, 0 if abs(v) >= 10 else 1) + "%"
@@ -514,8 +521,8 @@ def test_candidate_area_to_proposal_versions_status_comments_and_dossier(
         assert (pg.locator(f"path.dia-diff-{kind}").count() > 0) == (cmp[kind] is not None), kind
     text = pg.locator("#vergelijking").inner_text()
     assert (
-        f"+{nl_auto(cmp['toegevoegd_ha'])} ha erbij" in text
-        and f"−{nl_auto(cmp['verwijderd_ha'])} ha eraf" in text
+        f"+{area_text(cmp['toegevoegd_ha'])} erbij" in text
+        and f"−{area_text(cmp['verwijderd_ha'])} eraf" in text
     )
     area_row = pg.locator("#vergelijking-cijfers tr[data-grootheid=oppervlakte_ha] td")
     figures = {f["grootheid"]: f for f in cmp["statistieken"]}

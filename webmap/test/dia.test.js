@@ -2,8 +2,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   STATUS_COLORS, proposalStyle, statusInfo, nextStatuses, filterProposals, partnerList, agendaTable,
-  areaBuurten, toggled, debounce, newest, fileName, isoDate,
+  areaBuurten, toggled, debounce, newest, fileName, isoDate, areaText,
 } from "../src/lib/dia.js";
+import { formatNumber } from "../src/lib/format.js";
 
 const meta = {
   voorstelstatussen: [
@@ -74,6 +75,16 @@ test("an area's buurten carry their rank and quadrant, largest share first", () 
   assert.equal(rows[0].potentie, null);
   assert.equal(rows[1].rang, null);
   assert.deepEqual(areaBuurten(null), []);
+});
+
+test("areas in ha, slivers in m², never 0 ha for something that is there", () => {
+  assert.equal(areaText(3.6812, formatNumber), "3,68 ha");
+  assert.equal(areaText(185.52, formatNumber), "185,5 ha");
+  assert.equal(areaText(0.125, formatNumber), "0,125 ha");
+  assert.equal(areaText(0.0035, formatNumber), "35 m²");
+  assert.equal(areaText(0.00000001, formatNumber), "1 m²");
+  assert.equal(areaText(0, formatNumber), "0 ha");
+  assert.equal(areaText(null, formatNumber), "geen gegevens");
 });
 
 test("toggled keeps the order of choosing", () => {

@@ -128,6 +128,13 @@ export function fileName(disposition, fallback) {
   return m ? decodeURIComponent(m[1]) : fallback;
 }
 
+/** An area for a reader: "3,68 ha", "0,125 ha", and below 0,01 ha in m² ("35 m²"), never "0 ha" for a sliver. */
+export function areaText(ha, formatNumber) {
+  if (typeof ha !== "number" || !Number.isFinite(ha)) return formatNumber(ha);
+  if (ha > 0 && ha < 0.01) return `${formatNumber(Math.max(1, Math.round(ha * 10_000)), 0)} m²`;
+  return `${formatNumber(ha)} ha`;
+}
+
 /** Today as YYYY-MM-DD in local time (the default BO date). */
 export function isoDate(d) {
   const pad = (n) => String(n).padStart(2, "0");

@@ -13,7 +13,7 @@ import { getMap } from "./map.js";
 import { statsView } from "./dia-stats.js";
 import { fitOptions } from "./dia-draw.js";
 import { loadProposals } from "./proposals.js";
-import { DIFF_COLORS, STATUS_COLORS, agendaTable, isoDate, nextStatuses, partnerList, statusInfo } from "../lib/dia.js";
+import { DIFF_COLORS, STATUS_COLORS, agendaTable, areaText, isoDate, nextStatuses, partnerList, statusInfo } from "../lib/dia.js";
 import { MISSING, formatDate, formatDateTime, formatFixed, formatMoney, formatNumber, formatSigned } from "../lib/format.js";
 
 const L = window.L;
@@ -184,8 +184,8 @@ function comparisonView(c) {
     : formatSigned(f.verschil, ["urgentie", "potentie", "gecombineerd", "leefbaarometer"].includes(f.grootheid) ? 3 : f.eenheid === "ha" ? 1 : 0));
   return h("div", { class: "dia-comparison" },
     h("p", {}, `Versie ${c.a.versie} → versie ${c.b.versie}: `,
-      h("span", { class: "diff-chip added" }, `+${formatNumber(c.toegevoegd_ha)} ha erbij`), " ",
-      h("span", { class: "diff-chip removed" }, `−${formatNumber(c.verwijderd_ha)} ha eraf`)),
+      h("span", { class: "diff-chip added" }, `+${areaText(c.toegevoegd_ha, formatNumber)} erbij`), " ",
+      h("span", { class: "diff-chip removed" }, `−${areaText(c.verwijderd_ha, formatNumber)} eraf`)),
     erbij.length ? h("p", { class: "hint" }, `Buurten erbij: ${erbij.join(", ")}`) : null,
     eraf.length ? h("p", { class: "hint" }, `Buurten eraf: ${eraf.join(", ")}`) : null,
     h("table", { class: "dia-table", id: "vergelijking-cijfers" }, h("caption", { class: "visually-hidden" }, "Verandering in de cijfers"),
