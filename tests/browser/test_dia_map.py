@@ -275,6 +275,20 @@ def test_draw_a_polygon_and_see_the_statistics_of_the_api(open_map: Opener, serv
     assert again["gewichten"]["aandeel_label_efg"] == 9 and again["geometrie"] == geometry
     status, rescored = api(server, "/api/gebieden/statistieken", again)
     assert figure(pg, "urgentie") == nl(rescored["scores"]["urgentie"], 3, fixed=True)
+    # the urgency-only profile has no potential: "onbekend", never NaN
+    n = stats_count(pg)
+    pg.select_option("#profiel", "urgentie")
+    pg.wait_for_function(
+        f"Number(document.body.dataset.diaStats || 0) > {n}"
+        " && window.siaMap.store.get('diaStats')?.state === 'ok'"
+        " && window.siaMap.store.get('diaStats').data.scores.profiel === 'urgentie'",
+        timeout=30_000,
+    )
+    unknown = pg.evaluate("window.siaMap.store.get('diaStats').data.scores")
+    assert unknown["potentie"] is None and unknown["kwadrant"] == "potentie_onbekend"
+    assert figure(pg, "potentie") == "onbekend" and figure(pg, "gecombineerd") != "onbekend"
+    assert figure(pg, "kwadrant") == unknown["kwadranten"]["potentie_onbekend"]
+    assert "NaN" not in pg.locator("#dia-area").inner_text()
     assert not mp.problems, mp.problems
 
 

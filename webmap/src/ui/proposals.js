@@ -111,8 +111,13 @@ export function mountProposals() {
   store.subscribe(["proposals", "proposalFilter", "proposal"], renderList);
   store.subscribe(["proposals", "organisations"], renderFilters);
   renderLegend(store);
-  getJSON(`/api/organisations?gemeente=${encodeURIComponent(store.get("config").gemeente)}`)
-    .then((orgs) => store.set({ organisations: orgs }))
-    .catch(() => store.set({ organisations: [] }));
-  loadProposals().catch((err) => fill("voorstel-lijst", h("p", { class: "hint error" }, `De voorstellen konden niet worden geladen: ${err.message}`)));
+  // loaded once the first ranking is on screen: the map's own start-up requests go first
+  const off = store.subscribe(["scores", "scoreError"], (s) => {
+    if (!s.get("scores") && !s.get("scoreError")) return;
+    off();
+    getJSON(`/api/organisations?gemeente=${encodeURIComponent(s.get("config").gemeente)}`)
+      .then((orgs) => store.set({ organisations: orgs }))
+      .catch(() => store.set({ organisations: [] }));
+    loadProposals().catch((err) => fill("voorstel-lijst", h("p", { class: "hint error" }, `De voorstellen konden niet worden geladen: ${err.message}`)));
+  });
 }
