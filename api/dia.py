@@ -71,6 +71,11 @@ class AreaRequest(ScoreRequest):
 
     geometrie: dict[str, Any] = Field(description="GeoJSON Polygon/MultiPolygon (or a Feature with one)")
     crs: str | int = Field(description="EPSG:4326 (lon/lat, as the map) or EPSG:28992 (RD New)")
+    voorstel_id: int | None = Field(
+        None,
+        ge=1,
+        description="the proposal whose boundary this is (being edited): not reported as overlapping",
+    )
 
 
 def weging_of(request: ScoreRequest, table: IndicatorTable | None = None) -> dict[str, Any]:
@@ -400,18 +405,18 @@ def investment_agenda(conn: Connection, voorstel_id: int, versie: int | None = N
     }
 
 
-_COMPARED = (
-    ("oppervlakte_ha", ("oppervlakte_ha",)),
-    ("inwoners", ("inwoners",)),
-    ("huishoudens", ("huishoudens",)),
-    ("corporatiewoningen", ("corporatiebezit", "woningen")),
-    ("geplande_investering_eur", ("projecten", "investering_eur")),
-    ("geplande_verkoop", ("verkoop", "aantal")),
-    ("verkoop_strijdig_41", ("verkoop", "strijdig_41")),
-    ("leefbaarometer", ("leefbaarometer", "lbm_score")),
-    ("urgentie", ("scores", "urgentie")),
-    ("potentie", ("scores", "potentie")),
-    ("gecombineerd", ("scores", "gecombineerd")),
+_COMPARED = (  # (grootheid, Dutch label, unit, path in the stored statistics)
+    ("oppervlakte_ha", "Oppervlakte", "ha", ("oppervlakte_ha",)),
+    ("inwoners", "Inwoners", "inwoners", ("inwoners",)),
+    ("huishoudens", "Huishoudens", "huishoudens", ("huishoudens",)),
+    ("corporatiewoningen", "Corporatiewoningen", "woningen", ("corporatiebezit", "woningen")),
+    ("geplande_investering_eur", "Geplande investering", "€", ("projecten", "investering_eur")),
+    ("geplande_verkoop", "Geplande verkoop", "woningen", ("verkoop", "aantal")),
+    ("verkoop_strijdig_41", "Verkoop strijdig met afspraak 4.1", "woningen", ("verkoop", "strijdig_41")),
+    ("leefbaarometer", "Leefbaarometer totaalscore", None, ("leefbaarometer", "lbm_score")),
+    ("urgentie", "Urgentie", None, ("scores", "urgentie")),
+    ("potentie", "Potentie", None, ("scores", "potentie")),
+    ("gecombineerd", "Gecombineerde score", None, ("scores", "gecombineerd")),
 )
 
 
@@ -430,11 +435,13 @@ def compare_versions(conn: Connection, voorstel_id: int, a: int, b: int) -> dict
     diff = proposals.difference(conn, voorstel_id, a, b)
     sa, sb = va["statistieken"] or {}, vb["statistieken"] or {}
     figures = []
-    for name, path in _COMPARED:
+    for name, label, unit, path in _COMPARED:
         x, y = _dig(sa, path), _dig(sb, path)
         figures.append(
             {
                 "grootheid": name,
+                "label": label,
+                "eenheid": unit,
                 "a": x,
                 "b": y,
                 "verschil": y - x if isinstance(x, int | float) and isinstance(y, int | float) else None,

@@ -383,6 +383,8 @@ class VersionRef(_Out):
 
 class ComparedFigure(_Out):
     grootheid: str
+    label: str = Field(description="Dutch label")
+    eenheid: str | None = Field(description="unit (None: a score)")
     a: float | None
     b: float | None
     verschil: float | None

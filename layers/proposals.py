@@ -30,6 +30,7 @@ __all__ = [
     "ADOPTED",
     "OPEN",
     "STATUSES",
+    "STATUS_LABELS",
     "TRANSITIONS",
     "add_comment",
     "add_commitment",
@@ -56,6 +57,13 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "vastgesteld": (),
     "afgewezen": (),
     "ingetrokken": (),
+}
+STATUS_LABELS: dict[str, str] = {
+    "concept": "Concept",
+    "voorgesteld": "Voorgesteld aan het BO",
+    "vastgesteld": "Vastgesteld door het BO (DIA)",
+    "afgewezen": "Afgewezen",
+    "ingetrokken": "Ingetrokken",
 }
 _CONTENT = ("naam", "motivering", "partners", "contact", "scenario_id", "weging")
 _COLUMNS = (

@@ -122,6 +122,10 @@ def test_create_edit_view_and_compare_versions(client: TestClient, buurten: gpd.
     assert cmp["buurten_erbij"] == [ADDED] and cmp["buurten_eraf"] == []
     figures = {f["grootheid"]: f for f in cmp["statistieken"]}
     assert figures["inwoners"]["verschil"] == pytest.approx(buurten.loc[ADDED, "aantal_inwoners"])
+    # each compared figure carries its Dutch label and unit (the map shows them as they come)
+    assert (figures["inwoners"]["label"], figures["inwoners"]["eenheid"]) == ("Inwoners", "inwoners")
+    assert (figures["urgentie"]["label"], figures["urgentie"]["eenheid"]) == ("Urgentie", None)
+    assert len({f["label"] for f in cmp["statistieken"]}) == len(cmp["statistieken"])
     stale = client.post(
         f"/api/voorstellen/{vid}/versies", json={"basisversie": 1, "auteur": "x", "naam": "Ander"}
     )
@@ -389,3 +393,21 @@ def test_sia_voorstel_and_dossier_commands(
     assert sia_main(["dossier", str(vid), "--out", str(folder), "--formaat", "gpkg", "html"]) == 0
     assert sorted(p.suffix for p in folder.iterdir()) == [".gpkg", ".html"]
     assert io.BytesIO((folder / f"dossier_voorstel_{vid}_v1.gpkg").read_bytes()).getbuffer().nbytes > 0
+
+
+def test_a_new_boundary_being_drawn_does_not_overlap_its_own_proposal(
+    client: TestClient, buurten: gpd.GeoDataFrame
+) -> None:
+    """POST /api/gebieden/statistieken with ``voorstel_id``: the map edits a proposal's boundary and
+    asks the live statistics without that proposal reported as an overlap (others still are)."""
+    own = _new(client, buurten, naam="Eigen grens")
+    other = _new(client, buurten, naam="Buurman")
+    body = {"geometrie": _area(buurten, [*FIRST, ADDED]), "crs": "EPSG:4326"}
+    plain = client.post("/api/gebieden/statistieken", json=body).json()
+    assert {own["id"], other["id"]} <= {o["id"] for o in plain["overlap"]}
+    editing = client.post("/api/gebieden/statistieken", json={**body, "voorstel_id": own["id"]}).json()
+    ids = {o["id"] for o in editing["overlap"]}
+    assert own["id"] not in ids and other["id"] in ids
+    assert editing["inwoners"] == pytest.approx(plain["inwoners"])
+    bad = client.post("/api/gebieden/statistieken", json={**body, "voorstel_id": 0})
+    assert bad.status_code == 422

@@ -13,6 +13,7 @@ from api.main import create_app
 from api.settings import PDOK_BRT_GRIJS, Settings
 from layers.catalogue import KERNCIJFERS
 from layers.cbs import prepare_buurten
+from layers.proposals import STATUSES, TRANSITIONS
 from sia.aggregate import METHODS, QUADRANT_LABELS
 from sia.candidates import AXIS_LABELS, METHOD_LABELS
 from sia.normalise import NORMALISERS
@@ -95,3 +96,14 @@ def test_default_background_map_is_pdok_brt_grey(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("SIA_BASEMAP_URL", "")
     assert Settings(_env_file=None).basemap_url == ""  # type: ignore[call-arg]
     assert PDOK_BRT_GRIJS in (REPO / ".env.example").read_text(encoding="utf-8")
+
+
+@pytest.mark.postgis
+def test_meta_lists_the_proposal_statuses_and_their_transitions(client: TestClient) -> None:
+    """The map offers only the status changes the rule in layers/proposals.py allows."""
+    statuses = {s["id"]: s for s in client.get("/api/meta").json()["voorstelstatussen"]}
+    assert list(statuses) == list(STATUSES)
+    assert {k: tuple(s["naar"]) for k, s in statuses.items()} == TRANSITIONS
+    assert [k for k, s in statuses.items() if s["open"]] == ["concept", "voorgesteld"]
+    assert [k for k, s in statuses.items() if s["vraagt_besluit"]] == ["vastgesteld"]
+    assert all(s["label"] for s in statuses.values())

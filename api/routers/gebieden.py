@@ -43,13 +43,14 @@ router = APIRouter(prefix="/api/gebieden", tags=["gebieden"], route_class=TimedR
     "small-count rule. `synthetisch` is true only when a part counts synthetic records or the score "
     "weighs a synthetic criterion (`synthetisch_in` names them). With an urgency-only profile the "
     "potential is null and the quadrant `potentie_onbekend`. `overlap` lists open proposals and "
-    "adopted DIAs that overlap. Nothing is stored. `Server-Timing` gives the server time.",
+    "adopted DIAs that overlap (except `voorstel_id`, the proposal whose boundary is being edited). "
+    "Nothing is stored. `Server-Timing` gives the server time.",
 )
 def statistics(body: AreaRequest, conn: ConnDep, settings: SettingsDep, cache: CacheDep) -> JSONResponse:
     timings = Timings()
     with timings.measure("gebied"):
         table = table_for(conn, body, settings, cache)
-        report = area_report(conn, body, table, memo=True)
+        report = area_report(conn, body, table, exclude=body.voorstel_id, memo=True)
     # plain JSON data: serialised directly (FastAPI's encoder would walk every coordinate)
     response = JSONResponse(report.data)
     add_timing(response, timings)

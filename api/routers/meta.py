@@ -1,6 +1,7 @@
-"""Names and Dutch labels the web map shows: methods, quadrants, directions, score indicators and
-the labels of the CBS kerncijfers. One place, read from the engine's registries and the layer
-catalogue, so the front end repeats none of them."""
+"""Names and Dutch labels the web map shows: methods, quadrants, directions, score indicators, the
+labels of the CBS kerncijfers and the statuses of DIA proposals with their allowed transitions.
+One place, read from the engine's registries, the layer catalogue and layers/proposals.py, so the
+front end repeats none of them."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from layers.catalogue import KERNCIJFERS
+from layers.proposals import ADOPTED, OPEN, STATUS_LABELS, TRANSITIONS
 from sia.aggregate import METHODS, QUADRANT_LABELS
 from sia.candidates import AXIS_LABELS, METHOD_LABELS
 from sia.normalise import NORMALISERS
@@ -107,6 +109,16 @@ SCORE_INDICATOREN: tuple[ScoreIndicator, ...] = (
 )
 
 
+class ProposalStatus(BaseModel):
+    """A status of a DIA proposal and where it may go next (the rule lives in layers/proposals.py)."""
+
+    id: str
+    label: str
+    open: bool
+    naar: list[str]
+    vraagt_besluit: bool  # this status needs the BO date and the decision reference
+
+
 class Meta(BaseModel):
     methoden: list[Keuze]
     normalisaties: list[Keuze]
@@ -117,6 +129,7 @@ class Meta(BaseModel):
     kerncijfers: dict[str, Veld]
     kandidaat_assen: list[Keuze] = Field(description="scores candidate areas can be formed on (`as`)")
     kandidaat_methoden: list[Keuze] = Field(description="methods that form candidate areas (`gebruikt`)")
+    voorstelstatussen: list[ProposalStatus]
 
 
 def _directions() -> dict[str, str]:
@@ -134,8 +147,9 @@ def _directions() -> dict[str, str]:
     summary="Names and Dutch labels for the web map",
     description="Aggregation methods and normalisations (from the engine's registries), quadrants, "
     "directions and the direction of each criterion, the score indicators the map offers, and "
-    "the Dutch label and unit of each CBS kerncijfer field, and the scores and methods of "
-    "candidate areas.",
+    "the Dutch label and unit of each CBS kerncijfer field, the scores and methods of candidate "
+    "areas, and the statuses of DIA proposals with where each may go next (`voorstelstatussen`, "
+    "the rule of layers/proposals.py).",
 )
 def meta() -> Meta:
     return Meta(
@@ -148,4 +162,14 @@ def meta() -> Meta:
         kerncijfers={k: Veld(label=label, eenheid=unit) for k, (label, unit) in KERNCIJFERS.items()},
         kandidaat_assen=[Keuze(id=k, label=v) for k, v in AXIS_LABELS.items()],
         kandidaat_methoden=[Keuze(id=k, label=v) for k, v in METHOD_LABELS.items()],
+        voorstelstatussen=[
+            ProposalStatus(
+                id=k,
+                label=label,
+                open=k in OPEN,
+                naar=list(TRANSITIONS[k]),
+                vraagt_besluit=k == ADOPTED,
+            )
+            for k, label in STATUS_LABELS.items()
+        ],
     )

@@ -30,6 +30,13 @@ import { mountIntro } from "./ui/intro.js";
 import { mountDrawers } from "./ui/drawers.js";
 import { mountUrlState, readView } from "./ui/urlstate.js";
 import { selectBuurt } from "./ui/selection.js";
+// --- DIA areas and proposals (issue 9)
+import { mountDia, buurtClick } from "./ui/dia.js";
+import { areaLayerOf } from "./ui/dia-draw.js";
+import { mountProposals } from "./ui/proposals.js";
+import { mountProposalPanel } from "./ui/proposal-panel.js";
+import { mountRankingExport } from "./ui/ranking-export.js";
+import { restoreWeights } from "./ui/urlstate.js";
 
 // inspected by the browser tests (and handy in the devtools console)
 window.siaMap = {
@@ -39,6 +46,7 @@ window.siaMap = {
   get rightLayer() { return getBuurtLayer(1); },
   partner: partnerState,
   get candidates() { return candidateLayer(); },
+  get diaArea() { return areaLayerOf(); }, // the drawn DIA area (issue 9)
 };
 
 async function init() {
@@ -77,7 +85,8 @@ async function init() {
   document.title = `SIA — ${naam}`;
   byId("sources").textContent = layerInfo.filter((l) => l.years.length).map((l) => `${l.title}: ${l.attribution} (${l.years.join(", ")})`).join(" · ");
 
-  mountBuurten(buurten, wijken, selectBuurt);
+  // a click on a buurt selects it, picks it ("buurten kiezen") or is the drawing tool's (DIA, issue 9)
+  mountBuurten(buurten, wijken, buurtClick(selectBuurt));
   mountSwipe();
   mountLegend();
   mountIndicatorPanel();
@@ -93,6 +102,11 @@ async function init() {
   mountCandidates();
   mountScenarios();
   mountCompare();
+  // DIA areas and proposals (issue 9)
+  mountDia();
+  mountProposals();
+  mountProposalPanel();
+  mountRankingExport();
   mountUpload({
     onLoaded: async (periode) => { // new data: new periods, values, scores and partner layers
       forgetTables();
@@ -113,8 +127,10 @@ async function init() {
       if (s.get("scores") || s.get("scoreError")) { off(); resolve(); }
     });
   });
+  restoreWeights(view.gewichten); // a shared link's weights (DIA, issue 9)
   rescore();
   if (view.buurt && names.has(view.buurt)) selectBuurt(view.buurt);
+  if (view.voorstel) store.set({ proposal: Number(view.voorstel) }); // a shared link's open proposal (DIA, issue 9)
   if (view.vergelijk && view.vergelijk !== "uit") {
     if ([view.links, view.rechts].some((id) => id && id.startsWith("sia_"))) await firstScores; // score indicators exist once scored
     store.set({ compare: { ...store.get("compare"), links: view.links ?? null, rechts: view.rechts ?? null, indicator: view.vi ?? null,

@@ -26,6 +26,7 @@ export async function request(url, options = {}) {
     } catch (err) {
       throw new ApiError(`de server is niet bereikbaar (${err.message})`, 0, null);
     }
+    if (options.as === "blob" && res.ok) return { blob: await res.blob(), disposition: res.headers.get("Content-Disposition") };
     let body = null;
     try { body = await res.json(); } catch (_) { /* not JSON */ }
     if (!res.ok) {
@@ -42,6 +43,11 @@ export const getJSON = (url) => request(url);
 
 export const postJSON = (url, body, headers = {}) => request(url, {
   method: "POST", headers: { "Content-Type": "application/json", ...headers }, body: JSON.stringify(body),
+});
+
+/** A POST whose answer is a file (a download): { blob, disposition }; a refusal throws as postJSON. */
+export const postForFile = (url, body, headers = {}) => request(url, {
+  method: "POST", headers: { "Content-Type": "application/json", ...headers }, body: JSON.stringify(body), as: "blob",
 });
 
 /** A query string from an object, leaving out empty values: qs({ a: 1, b: null }) → "?a=1". */

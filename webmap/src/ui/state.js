@@ -53,6 +53,20 @@ export const store = createStore({
   dataChoice: { jaar: null, editie: null }, // buurten year and Leefbaarometer edition asked for in the address (null: the API's standaard)
   periods: null, //       GET /api/periods: standaard, perioden [{ periode, volledig, actueel, ontbrekend }], waarschuwingen
   candidateAxis: "gecombineerd", // the score candidate areas are formed on: gecombineerd | urgentie | potentie
+  // --- DIA areas and proposals (issue 9: ui/dia*.js, ui/proposal*.js)
+  diaTool: null, //       the drawing tool in use: tekenen | buurten | bewerken | verslepen | knippen | null
+  diaArea: null, //       the area on the map: { geometry (GeoJSON, EPSG:4326), bron: getekend | buurten |
+  //                      kandidaat | voorstel, naam, voorstel: { id, versie } (editing a proposal) | null }
+  diaPicked: { buurten: [], wijken: [] }, // codes chosen in "buurten kiezen"
+  diaStats: null, //      statistics of diaArea: { state: bezig | ok | fout, data, error }
+  organisations: [], //   GET /api/organisations: the partners a proposal or comment can name
+  proposals: null, //     GeoJSON of every proposal's newest version (GET /api/voorstellen/export)
+  proposalFilter: { status: "", partner: "" },
+  proposalsOn: true, //   the proposals layer on the map
+  proposal: null, //      id of the open proposal (in the address: #voorstel=…)
+  proposalDetail: null, // GET /api/voorstellen/{id}: newest version, history, comments, commitments
+  proposalVersion: null, // the version shown (GET …/versies/{n}); the newest unless one was chosen
+  proposalComparison: null, // GET …/vergelijk?a=&b=: added and removed area, change in figures
 
   // --- the page
   loading: 0, //          requests in flight (the loading indicator)
