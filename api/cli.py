@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from api import cli_auth
 from api.settings import Settings
 from layers.db.connect import local_cluster, resolve_url
 from sia.errors import InvalidUpload, SiaError
@@ -392,6 +393,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=int)
     demo.add_argument("--no-serve", action="store_true", help="load only")
     demo.set_defaults(func=cmd_demo)
+
+    cli_auth.register(sub)  # `sia user add|list|disable|token` (sign-in, issue 10)
     return parser
 
 

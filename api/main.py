@@ -9,8 +9,9 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
+from api import security
 from api.errors import install_error_handlers
-from api.routers import buurten, health, indicators, layers, partners, scenarios, scores
+from api.routers import admin, auth, buurten, health, indicators, layers, partners, scenarios, scores
 from api.settings import Settings
 from layers.db.connect import resolve_url
 from layers.db.engine import make_engine
@@ -33,9 +34,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         url = resolve_url(settings.database_url, home=settings.home, port=settings.pg_port, start=False)
         engine = make_engine(url)
         app.state.engine = engine
+        app.state.app_engine = security.open_app_engine(settings)  # role sia_app, RLS (issue 10)
         try:
             yield
         finally:
+            app.state.app_engine.dispose()
             engine.dispose()
 
     app = FastAPI(
@@ -49,6 +52,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (health, layers, buurten, indicators, partners, scores):
         app.include_router(module.router)
     app.include_router(scenarios.router)
+    security.install(app)  # 401/429 and the rate limiter (sign-in, issue 10)
+    app.include_router(auth.router)
+    app.include_router(admin.router)
     _mount_webmap(app, settings)
     return app
 
