@@ -33,6 +33,7 @@ __all__ = [
     "MAX_FAILURES",
     "SignIn",
     "check_csrf",
+    "check_own_password",
     "create_session",
     "create_token",
     "create_user",
@@ -47,6 +48,7 @@ __all__ = [
     "principal_for_session",
     "principal_for_token",
     "revoke_token",
+    "set_password",
     "sign_in",
     "update_user",
 ]
@@ -255,7 +257,10 @@ def update_user(
     return before, get_user(conn, gebruiker_id)
 
 
-def set_password(conn: Connection, gebruiker_id: int, wachtwoord: str) -> None:
+def set_password(
+    conn: Connection, gebruiker_id: int, wachtwoord: str, *, behalve_sessie: int | None = None
+) -> None:
+    """A new password; ends the user's sessions (except ``behalve_sessie``, the one changing it)."""
     conn.execute(
         text(
             "UPDATE gebruikers SET wachtwoord_hash = :h, mislukte_pogingen = 0, geblokkeerd_tot = NULL "
@@ -263,7 +268,18 @@ def set_password(conn: Connection, gebruiker_id: int, wachtwoord: str) -> None:
         ),
         {"h": hash_password(wachtwoord), "id": gebruiker_id},
     )
-    conn.execute(text("DELETE FROM sessies WHERE gebruiker_id = :id"), {"id": gebruiker_id})
+    conn.execute(
+        text("DELETE FROM sessies WHERE gebruiker_id = :id AND id IS DISTINCT FROM :keep"),
+        {"id": gebruiker_id, "keep": behalve_sessie},
+    )
+
+
+def check_own_password(conn: Connection, gebruiker_id: int, wachtwoord: str) -> bool:
+    """Whether ``wachtwoord`` is the user's current password (to change it)."""
+    hashed = conn.execute(
+        text("SELECT wachtwoord_hash FROM gebruikers WHERE id = :id"), {"id": gebruiker_id}
+    ).scalar()
+    return _verify(hashed or _DUMMY_HASH, wachtwoord) and hashed is not None
 
 
 # -- signing in ----------------------------------------------------------------------------------

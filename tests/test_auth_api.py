@@ -449,3 +449,40 @@ def test_admin_writes_are_rate_limited_per_user(site: Site) -> None:
         res = c.post("/api/auth/tokens", json={"naam": "t"}, headers=_csrf(c))
         assert int(res.headers["retry-after"]) >= 1 and "wijzigingen" in res.json()["melding"]
         assert c.get("/api/auth/tokens").status_code == 200  # reading is not a write
+
+
+def test_changing_my_password_ends_my_other_sessions(site: Site) -> None:
+    new = "een ander lang wachtwoord"
+    with site.client() as here, site.client() as elsewhere:
+        _sign_in(here, "planner")
+        _sign_in(elsewhere, "planner")
+        wrong = here.post(
+            "/api/auth/wachtwoord", json={"huidig": "geraden!", "nieuw": new}, headers=_csrf(here)
+        )
+        assert wrong.status_code == 403
+        short = here.post(
+            "/api/auth/wachtwoord", json={"huidig": PASSWORD, "nieuw": "kort"}, headers=_csrf(here)
+        )
+        assert short.status_code == 400 and "minstens 12" in short.json()["melding"]
+        ok = here.post("/api/auth/wachtwoord", json={"huidig": PASSWORD, "nieuw": new}, headers=_csrf(here))
+        assert ok.status_code == 204
+        assert here.get("/api/auth/ik").json()["aangemeld"] is True
+        assert elsewhere.get("/api/auth/ik").json()["aangemeld"] is False
+        assert _sign_in(elsewhere, "planner").status_code == 401
+        assert _sign_in(elsewhere, "planner", new).status_code == 200
+
+
+def test_beheerder_resets_a_password(site: Site) -> None:
+    with site.client() as admin, site.client() as lezer:
+        _sign_in(lezer, "lezer")
+        _sign_in(admin, "beheerder")
+        res = admin.post(f"/api/admin/gebruikers/{site.ids['lezer']}/wachtwoord", headers=_csrf(admin))
+        temporary = res.json()["tijdelijk_wachtwoord"]
+        assert lezer.get("/api/auth/ik").json()["aangemeld"] is False  # sessions ended
+        assert _sign_in(lezer, "lezer").status_code == 401
+        assert _sign_in(lezer, "lezer", temporary).status_code == 200
+        other = admin.post(f"/api/admin/gebruikers/{site.ids['utrecht']}/wachtwoord", headers=_csrf(admin))
+        assert other.status_code == 404
+    (row,) = site.rows("SELECT na FROM audit WHERE actie = 'gebruiker.gewijzigd'")
+    assert row.na == {"email": USERS["lezer"][0], "wachtwoord": "opnieuw ingesteld"}
+    assert temporary not in str(site.rows("SELECT * FROM audit"))

@@ -61,6 +61,12 @@ class AangemeldOut(IkOut):
     verloopt_op: datetime
 
 
+class NieuwWachtwoord(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    huidig: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+    nieuw: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+
+
 class TokenIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     naam: Naam
@@ -183,6 +189,30 @@ def who_am_i(principal: PrincipalDep) -> IkOut:
     if principal.anoniem:
         return IkOut(aangemeld=False)
     return IkOut(aangemeld=True, gebruiker=_gebruiker(principal))
+
+
+@router.post(
+    "/wachtwoord",
+    status_code=204,
+    summary="Change my password (my other sessions end)",
+)
+def change_password(body: NieuwWachtwoord, request: Request, principal: SignedIn, db: DbDep) -> Response:
+    assert principal.gebruiker_id is not None
+    enforce(request, "aanmelden", f"gebruiker:{principal.gebruiker_id}")  # it checks a password
+    with db.begin():
+        if not auth.check_own_password(db, principal.gebruiker_id, body.huidig):
+            raise Forbidden("Het huidige wachtwoord klopt niet.")
+        auth.set_password(db, principal.gebruiker_id, body.nieuw, behalve_sessie=principal.sessie_id)
+        audit.record(
+            db,
+            "gebruiker.gewijzigd",
+            principal=principal,
+            object_soort="gebruiker",
+            object_id=principal.gebruiker_id,
+            na={"wachtwoord": "gewijzigd"},
+            client=client_address(request),
+        )
+    return Response(status_code=204)
 
 
 @router.get("/tokens", response_model=list[TokenOut], summary="My API tokens")
