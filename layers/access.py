@@ -32,6 +32,7 @@ __all__ = [
     "install_rls_context",
     "rls_settings",
     "set_principal",
+    "view_key",
 ]
 
 Rol = Literal["beheerder", "planner", "lezer"]
@@ -76,6 +77,17 @@ class Principal:
 
 
 ANONYMOUS = Principal()
+
+
+def view_key(principal: Principal) -> tuple[str | int | None, ...]:
+    """What ``principal`` may read, as a key: principals with the same key see the same rows
+    (``sia_mag_lezen`` depends on nothing else). For caches of data read under RLS (the
+    indicator table, ETags): key them by this as well as by the data version."""
+    if principal.anoniem:
+        return ("anoniem",)
+    if principal.beheerder:
+        return ("beheerder", principal.gemeente, principal.organisatie_id)
+    return ("organisatie", principal.gemeente, principal.organisatie_id)
 
 
 def rls_settings(principal: Principal) -> dict[str, str]:

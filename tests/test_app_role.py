@@ -94,3 +94,23 @@ def test_migration_0008_goes_down_and_up_again(db_url: str) -> None:
     engine.dispose()
     migrate(db_url)
     assert current_revision(db_url) == "0008"
+
+
+def test_set_role_fallback_explains_when_the_owner_may_not_switch(db_url: str) -> None:
+    """An owner URL whose role is no member of sia_app: an operator message, not a raw error."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    from tests.conftest import _conninfo
+
+    with psycopg.connect(**_conninfo(db_url), autocommit=True) as conn:  # type: ignore[arg-type]
+        conn.execute("CREATE ROLE sia_vreemd LOGIN PASSWORD 'vreemd-wachtwoord'")
+    url = make_url(db_url).set(username="sia_vreemd", password="vreemd-wachtwoord")
+    engine = app_engine(app_database_url=None, database_url=url.render_as_string(hide_password=False))
+    try:
+        with pytest.raises(SetupError, match="cannot switch to the role sia_app"):
+            _whoami(engine)
+    finally:
+        engine.dispose()
+        with psycopg.connect(**_conninfo(db_url), autocommit=True) as conn:  # type: ignore[arg-type]
+            conn.execute("DROP ROLE sia_vreemd")

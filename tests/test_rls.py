@@ -15,7 +15,7 @@ import psycopg
 import pytest
 from sqlalchemy import Connection, Engine, text
 
-from layers.access import ANONYMOUS, Principal, connect_as, set_principal
+from layers.access import ANONYMOUS, Principal, connect_as, set_principal, view_key
 from layers.db.cluster import LocalCluster
 from layers.db.engine import make_engine
 from layers.db.roles import ACCOUNT_TABLES, APP_ROLE, OPEN_TABLES, RLS_TABLES, app_engine
@@ -262,6 +262,16 @@ def test_rasters_and_their_statistics_visible_per_role(world: World, who: str) -
         assert conn.execute(text("SELECT count(*) FROM raster_statistieken")).scalar_one() == len(
             RASTERS_EXPECTED[who]
         )
+
+
+def test_principals_with_the_same_view_key_see_the_same_rows(world: World) -> None:
+    """layers.access.view_key is what caches of RLS-filtered data must be keyed by."""
+    seen: dict[tuple[object, ...], set[str]] = {}
+    for who in PRINCIPALS:
+        principal = world.principal(who)
+        labels = _labels(world, principal, "SELECT adres FROM bezit")
+        assert seen.setdefault(view_key(principal), labels) == labels, who
+    assert len(seen) == len(PRINCIPALS) - 1  # only Domijn's lezer and planner share a key
 
 
 def test_owner_sees_everything(world: World) -> None:

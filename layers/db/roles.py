@@ -146,10 +146,20 @@ def app_engine(
 
 def _guard(set_role: bool) -> Any:
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        import psycopg
+
         cursor = dbapi_connection.cursor()
         try:
             if set_role:
-                cursor.execute(f"SET ROLE {APP_ROLE}")  # identifier from code
+                try:
+                    cursor.execute(f"SET ROLE {APP_ROLE}")  # identifier from code
+                except psycopg.Error as exc:
+                    dbapi_connection.close()
+                    raise SetupError(
+                        f"The web application cannot switch to the role {APP_ROLE} ({exc.sqlstate}): run "
+                        "`sia db migrate` (it creates the role), or let SIA_APP_DATABASE_URL log in as "
+                        f"{APP_ROLE} (see README, 'Sign-in and confidentiality')."
+                    ) from None
             cursor.execute(
                 "SELECT current_user, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user"
             )
