@@ -26,6 +26,7 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
 from sqlalchemy import Connection, Engine
 
 from api.settings import Settings
@@ -39,6 +40,7 @@ from sia.errors import Forbidden, TooManyRequests, Unauthorized
 __all__ = [
     "CSRF_COOKIE",
     "CSRF_HEADER",
+    "ERROR_RESPONSES",
     "SESSION_COOKIE",
     "Beheerder",
     "DbDep",
@@ -185,6 +187,25 @@ def clear_session_cookies(response: Response, request: Request) -> None:
 
 
 # -- errors --------------------------------------------------------------------------------------
+
+
+class Fout(BaseModel):
+    """The body of every error answer (api/errors.py)."""
+
+    fout: str
+    melding: str
+    details: list[dict[str, Any]] | None = None
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": Fout, "description": "Ongeldig verzoek"},
+    401: {"model": Fout, "description": "Niet aangemeld, of het token klopt niet"},
+    403: {"model": Fout, "description": "Niet toegestaan (rol, CSRF-token, uitgeschakeld account)"},
+    404: {"model": Fout, "description": "Bestaat niet (of niet voor u)"},
+    429: {"model": Fout, "description": "Te veel verzoeken; zie Retry-After"},
+}
+"""Documented error statuses of the routes behind sign-in (the role matrix and schemathesis of
+phase 2 read them from OpenAPI)."""
 
 
 async def _unauthorized(request: Request, exc: Exception) -> JSONResponse:

@@ -118,6 +118,7 @@ def test_sign_in_sets_an_httponly_samesite_cookie_and_who_am_i_follows(site: Sit
         body = res.json()
         assert body["gebruiker"]["email"] == "planner@domijn.nl" and body["gebruiker"]["rol"] == "planner"
         assert body["gebruiker"]["organisatie"] == "Domijn" and body["gebruiker"]["gemeente"] == "GM0153"
+        assert body["gebruiker"]["via"] == "sessie"
         cookies = _cookie_headers(res)
         session = cookies[SESSION_COOKIE]
         assert "httponly" in session and "samesite=lax" in session and "path=/" in session

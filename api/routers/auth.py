@@ -7,6 +7,7 @@ back in ``X-CSRF-Token``. ``/api/auth/ik`` tells the map who is signed in (or no
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
@@ -16,6 +17,7 @@ from sqlalchemy import Connection
 
 from api.ratelimit import enforce, rate_limit
 from api.security import (
+    ERROR_RESPONSES,
     SESSION_COOKIE,
     DbDep,
     PrincipalDep,
@@ -30,7 +32,7 @@ from layers import audit, auth
 from layers.access import ANONYMOUS, Principal, connect_as
 from sia.errors import Forbidden, InvalidInput, TooManyRequests, Unauthorized
 
-router = APIRouter(prefix="/api/auth", tags=["aanmelden"])
+router = APIRouter(prefix="/api/auth", tags=["aanmelden"], responses=ERROR_RESPONSES)
 
 
 class Aanmelding(BaseModel):
@@ -142,7 +144,7 @@ def sign_in(body: Aanmelding, request: Request, response: Response) -> Aangemeld
     set_session_cookies(response, request, session)
     return AangemeldOut(
         aangemeld=True,
-        gebruiker=_gebruiker(result.principal),
+        gebruiker=_gebruiker(replace(result.principal, via="sessie", sessie_id=session.id)),
         csrf_token=session.csrf,
         verloopt_op=session.verloopt_op,
     )
