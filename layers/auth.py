@@ -19,6 +19,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any, Literal
 
 from argon2 import PasswordHasher
@@ -54,7 +55,6 @@ __all__ = [
 ]
 
 _HASHER = PasswordHasher()
-_DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))  # verified for unknown e-mail addresses
 MAX_FAILURES = 5  # failures in a row before an account is blocked for a while
 _MAX_BLOCK_MINUTES = 15
 MIN_PASSWORD = 12
@@ -67,6 +67,12 @@ _PRINCIPAL_COLUMNS = (
     "g.id AS gebruiker_id, g.email, g.naam, g.rol, o.id AS organisatie_id, o.naam AS organisatie, "
     "o.soort AS organisatie_soort, o.gemeente"
 )
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash to verify against when the address is unknown (made once, on first need)."""
+    return _HASHER.hash(secrets.token_urlsafe(16))
 
 
 def _digest(token: str) -> bytes:
@@ -279,7 +285,7 @@ def check_own_password(conn: Connection, gebruiker_id: int, wachtwoord: str) -> 
     hashed = conn.execute(
         text("SELECT wachtwoord_hash FROM gebruikers WHERE id = :id"), {"id": gebruiker_id}
     ).scalar()
-    return _verify(hashed or _DUMMY_HASH, wachtwoord) and hashed is not None
+    return _verify(hashed or _dummy_hash(), wachtwoord) and hashed is not None
 
 
 # -- signing in ----------------------------------------------------------------------------------
@@ -314,7 +320,7 @@ def sign_in(conn: Connection, email: str, wachtwoord: str) -> SignIn:
             {"e": address},
         ).first()
     if row is None or row.wachtwoord_hash is None:
-        _verify(_DUMMY_HASH, wachtwoord)  # the same time as for a known address
+        _verify(_dummy_hash(), wachtwoord)  # the same time as for a known address
         return SignIn(None, "onjuist", None if row is None else int(row.gebruiker_id))
     uid = int(row.gebruiker_id)
     if row.geblokkeerd is not None and row.geblokkeerd > 0:
