@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from api import cli_auth
 from api.settings import Settings
 from layers.db.connect import local_cluster, resolve_url
 from sia.errors import InvalidUpload, SiaError
@@ -874,6 +875,7 @@ def build_parser() -> argparse.ArgumentParser:
     from api import cli_dia  # DIA proposals and dossiers (api/cli_dia.py)
 
     cli_dia.register(sub)
+    cli_auth.register(sub)  # `sia user add|list|disable|token` (sign-in, issue 10)
     return parser
 
 

@@ -10,9 +10,12 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
+from api import security
 from api.errors import install_error_handlers
 from api.middleware import Guard, content_security_policy, tile_source
 from api.routers import (
+    admin,
+    auth,
     buurten,
     health,
     indicators,
@@ -63,9 +66,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         url = resolve_url(settings.database_url, home=settings.home, port=settings.pg_port, start=False)
         engine = make_engine(url)
         app.state.engine = engine
+        app.state.app_engine = security.open_app_engine(settings)  # role sia_app, RLS (issue 10)
         try:
             yield
         finally:
+            app.state.app_engine.dispose()
             engine.dispose()
 
     app = SiaApp(
@@ -86,6 +91,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(voorstellen_router)
     app.include_router(exports_router)
     app.include_router(meta.router)
+    security.install(app)  # 401/429 and the rate limiter (sign-in, issue 10)
+    app.include_router(auth.router)
+    app.include_router(admin.router)
     _mount_webmap(app, settings)
     _docs(app)
     return app

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from api.auth_settings import AuthSettings  # sign-in, app role, rate limits (issue 10)
 
 _REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -20,7 +22,7 @@ def _default_data_dir() -> Path | None:
     return cand if cand.is_dir() else None
 
 
-class Settings(BaseSettings):
+class Settings(AuthSettings):
     """Configuration of the CLI and the web application. Built explicitly, never at import."""
 
     model_config = SettingsConfigDict(env_prefix="SIA_", env_file=".env", extra="ignore")
