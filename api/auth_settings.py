@@ -36,10 +36,25 @@ class AuthSettings(BaseSettings):
         10, ge=1, le=10_000, description="Sign-in attempts per minute per client and per e-mail address"
     )
     limiet_schrijven: int = Field(
-        60, ge=1, le=100_000, description="Writes per minute per user (anonymous: per client address)"
+        60, ge=1, le=1_000_000, description="Writes per minute per user (anonymous: per client address)"
     )
     limiet_zwaar: int = Field(
-        120, ge=1, le=100_000, description="Expensive requests per minute per user (anonymous: per client)"
+        120,
+        ge=1,
+        le=1_000_000,
+        description="Expensive requests per minute per user (anonymous: per client)",
+    )
+    workers: int | None = Field(
+        None,
+        ge=1,
+        le=64,
+        description="Worker processes of `sia serve` (SIA_WORKERS); unset: one per CPU core, at least 2",
+    )
+    db_pool: int = Field(
+        8,
+        ge=1,
+        le=100,
+        description="Database connections each worker keeps (SIA_DB_POOL), plus half as many in bursts",
     )
 
     @field_validator("app_database_url")

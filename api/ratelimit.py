@@ -103,4 +103,5 @@ def rate_limit(soort: Soort) -> Any:
         else:
             enforce(request, soort, f"gebruiker:{principal.gebruiker_id}")
 
+    dependency.rate_limited = soort  # type: ignore[attr-defined]  # read by api.openapi
     return Depends(dependency)

@@ -19,23 +19,24 @@ first (``layers.access``), so PostgreSQL filters partner rows itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.concurrency import run_in_threadpool
+from fastapi.routing import APIRoute
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from sqlalchemy import Connection, Engine
 
 from api.settings import Settings
 from layers import auth
-from layers.access import ANONYMOUS, Principal, Rol, connect_as
+from layers.access import ANONYMOUS, ROLES, Principal, Rol, connect_as
 from layers.auth import NewSession
 from layers.db.connect import local_cluster
 from layers.db.roles import app_engine
-from sia.errors import Forbidden, TooManyRequests, Unauthorized
+from sia.errors import Forbidden, Unauthorized
 
 __all__ = [
     "CSRF_COOKIE",
@@ -47,11 +48,14 @@ __all__ = [
     "PrincipalDep",
     "SignedIn",
     "Writer",
+    "WriterFirstRoute",
+    "check_role",
     "client_address",
     "get_db",
     "get_principal",
     "install",
     "open_app_engine",
+    "principal_of",
     "require_role",
 ]
 
@@ -80,7 +84,10 @@ def open_app_engine(settings: Settings) -> Engine:
     if not settings.app_database_url and not settings.database_url:
         cluster = local_cluster(settings.home, settings.pg_port)
     return app_engine(
-        app_database_url=settings.app_database_url, database_url=settings.database_url, cluster=cluster
+        app_database_url=settings.app_database_url,
+        database_url=settings.database_url,
+        cluster=cluster,
+        pool_size=settings.db_pool,
     )
 
 
@@ -93,20 +100,19 @@ def _engine(request: Request) -> Engine:
     return engine
 
 
-def get_principal(
-    request: Request,
-    session: Annotated[str | None, Depends(_cookie)],
-    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal:
-    """Who the request comes from (see the module docstring). The one authentication dependency."""
+def principal_of(request: Request) -> Principal:
+    """Who the request comes from (see the module docstring), read from its headers; remembered
+    for the rest of the request. The one place that decides it."""
     cached: Principal | None = getattr(request.state, "principal", None)
     if cached is not None:
         return cached
     settings: Settings = request.app.state.settings
     principal = ANONYMOUS
-    if bearer is not None:
+    scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
+    session = request.cookies.get(SESSION_COOKIE)
+    if scheme.lower() == "bearer" and credentials.strip():
         with connect_as(_engine(request), ANONYMOUS) as conn, conn.begin():
-            found_token = auth.principal_for_token(conn, bearer.credentials)
+            found_token = auth.principal_for_token(conn, credentials.strip())
         if found_token is None:
             raise Unauthorized("Het API-token is onbekend, verlopen of ingetrokken.")
         principal = found_token
@@ -124,6 +130,16 @@ def get_principal(
                 )
     request.state.principal = principal
     return principal
+
+
+def get_principal(
+    request: Request,
+    session: Annotated[str | None, Depends(_cookie)],
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    """The one authentication dependency (``principal_of``); its parameters only document the two
+    ways to sign in (session cookie, API token) in OpenAPI."""
+    return principal_of(request)
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
@@ -148,18 +164,47 @@ def require_role(*roles: Rol) -> Any:
     """A dependency that lets only signed-in users with one of ``roles`` through (401/403)."""
 
     def dependency(principal: PrincipalDep) -> Principal:
-        if principal.anoniem:
-            raise Unauthorized("Meld u aan om dit te doen.")
-        if principal.rol not in roles:
-            raise Forbidden(f"Dit vraagt de rol {' of '.join(roles)}; u bent {principal.rol}.")
-        return principal
+        return check_role(principal, *roles)
+
+    dependency.needs_role = roles  # type: ignore[attr-defined]  # read by api.openapi
 
     return Depends(dependency)
 
 
+def check_role(principal: Principal, *roles: Rol) -> Principal:
+    """401 for anonymous, 403 for a role not among ``roles`` (Dutch)."""
+    if principal.anoniem:
+        raise Unauthorized("Meld u aan om dit te doen.")
+    if principal.rol not in roles:
+        raise Forbidden(f"Dit vraagt de rol {' of '.join(roles)}; u bent {principal.rol}.")
+    return principal
+
+
+require_signed_in.needs_role = ROLES  # type: ignore[attr-defined]  # read by api.openapi
 SignedIn = Annotated[Principal, Depends(require_signed_in)]
 Writer = Annotated[Principal, require_role("planner", "beheerder")]
 Beheerder = Annotated[Principal, require_role("beheerder")]
+
+
+class WriterFirstRoute(APIRoute):
+    """A route that checks its writer (planner or beheerder) and the write rate limit *before* the
+    request body is read: FastAPI reads a form before it runs dependencies, so without this an
+    anonymous client could make the server take in a whole upload (up to its body limit) only to
+    be refused. The ``Writer`` dependency of the route repeats the check (and documents it)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def checked(request: Request) -> Response:
+            if request.method in _UNSAFE:
+                from api.ratelimit import enforce
+
+                principal = await run_in_threadpool(principal_of, request)
+                check_role(principal, "planner", "beheerder")
+                enforce(request, "schrijven", f"gebruiker:{principal.gebruiker_id}")
+            return await handler(request)
+
+        return checked
 
 
 # -- cookies -------------------------------------------------------------------------------------
@@ -201,35 +246,17 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"model": Fout, "description": "Ongeldig verzoek"},
     401: {"model": Fout, "description": "Niet aangemeld, of het token klopt niet"},
     403: {"model": Fout, "description": "Niet toegestaan (rol, CSRF-token, uitgeschakeld account)"},
-    404: {"model": Fout, "description": "Bestaat niet (of niet voor u)"},
-    429: {"model": Fout, "description": "Te veel verzoeken; zie Retry-After"},
+}
+TOO_MANY: dict[int | str, dict[str, Any]] = {
+    429: {"model": Fout, "description": "Te veel verzoeken; zie Retry-After"}
 }
 """Documented error statuses of the routes behind sign-in (the role matrix and schemathesis of
 phase 2 read them from OpenAPI)."""
 
 
-async def _unauthorized(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, Unauthorized)
-    return JSONResponse(
-        status_code=401,
-        content={"fout": "Unauthorized", "melding": exc.message},
-        headers={"WWW-Authenticate": 'Bearer realm="sia"'},
-    )
-
-
-async def _too_many(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, TooManyRequests)
-    return JSONResponse(
-        status_code=429,
-        content={"fout": "TooManyRequests", "melding": exc.message},
-        headers={"Retry-After": str(int(exc.retry_after))},
-    )
-
-
 def install(app: FastAPI) -> None:
-    """Error mapping for 401/429 and the rate limiter's state; called once by ``create_app``."""
+    """The rate limiter's state; called once by ``create_app`` (401 and 429 are mapped with the
+    other domain errors in ``api/errors.py``)."""
     from api.ratelimit import RateLimiter
 
-    app.add_exception_handler(Unauthorized, _unauthorized)
-    app.add_exception_handler(TooManyRequests, _too_many)
     app.state.rate_limiter = RateLimiter()

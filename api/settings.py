@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from api.auth_settings import AuthSettings  # sign-in, app role, rate limits (issue 10)
@@ -50,11 +50,6 @@ class Settings(AuthSettings):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     webmap_dir: Path = _REPO_ROOT / "webmap"
-    schrijfsleutel: SecretStr | None = Field(
-        None,
-        description="Key that uploads and scenario changes must send (header X-SIA-Sleutel); "
-        "unset: writing is open (a local demo). An interim guard until sign-in exists.",
-    )
 
     @field_validator("database_url")
     @classmethod

@@ -12,6 +12,9 @@ transaction, whom it is serving:
   forgotten step shows less, never more.
 - :func:`connect_as` opens a connection of such an engine for one principal; every transaction
   on it (also after a commit) carries that principal.
+- :func:`acting_as` lets a connection act for another principal for a while, inside the open
+  transaction (e.g. computing what a stored proposal shows the public, then storing it as the
+  signed-in author); :func:`view_of` says whom a connection serves, for caches.
 """
 
 from __future__ import annotations
@@ -28,11 +31,14 @@ __all__ = [
     "ROLES",
     "Principal",
     "Rol",
+    "acting_as",
+    "audience",
     "connect_as",
     "install_rls_context",
     "rls_settings",
     "set_principal",
     "view_key",
+    "view_of",
 ]
 
 Rol = Literal["beheerder", "planner", "lezer"]
@@ -136,3 +142,50 @@ def set_principal(conn: Connection, principal: Principal) -> None:
     """Set the principal inside the transaction already open on ``conn`` (for connections of an
     engine without :func:`install_rls_context`, e.g. a test connecting as the app role)."""
     conn.exec_driver_sql(_SET_SQL, rls_settings(principal))
+
+
+def view_of(conn: Connection) -> Principal:
+    """The principal whose view ``conn`` reads (anonymous when none was given)."""
+    principal: Principal = conn.get_execution_options().get(_OPTION, ANONYMOUS)
+    return principal
+
+
+@contextmanager
+def acting_as(conn: Connection, principal: Principal) -> Iterator[Connection]:
+    """Within the transaction open on ``conn``: act for ``principal`` until the block ends, then
+    for the connection's own principal again (also when the block raises)."""
+    own = view_of(conn)
+    conn.execution_options(**{_OPTION: principal})
+    set_principal(conn, principal)
+    try:
+        yield conn
+    finally:
+        conn.execution_options(**{_OPTION: own})
+        if conn.in_transaction() and not _aborted(conn):
+            set_principal(conn, own)
+
+
+def _aborted(conn: Connection) -> bool:
+    """Whether the transaction on ``conn`` failed (PostgreSQL refuses every statement until rollback)."""
+    import psycopg
+
+    raw = conn.connection.dbapi_connection
+    return (
+        isinstance(raw, psycopg.Connection)
+        and raw.info.transaction_status == psycopg.pq.TransactionStatus.INERROR
+    )
+
+
+def audience(principal: Principal, klasse: str) -> Principal:
+    """Who may read something of class ``klasse`` made by ``principal``, as a principal whose view is
+    exactly that audience's: ``openbaar`` → anonymous; ``partners`` → a signed-in user of the
+    gemeente without an organisation of its own; ``eigen`` → a lezer of the principal's
+    organisation. A stored result (a scenario, a proposal's figures) is computed in its audience's
+    view, so storing it reveals nothing that audience could not read."""
+    if klasse == "openbaar" or principal.anoniem:
+        return ANONYMOUS
+    if klasse == "partners":
+        return Principal(gebruiker_id=0, gemeente=principal.gemeente, rol="lezer")
+    return Principal(
+        gebruiker_id=0, organisatie_id=principal.organisatie_id, gemeente=principal.gemeente, rol="lezer"
+    )

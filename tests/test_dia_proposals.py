@@ -26,6 +26,7 @@ from layers.db.cluster import LocalCluster
 from layers.db.engine import make_engine
 
 from .conftest import _create_db
+from tests.signin import sign_in
 
 pytestmark = pytest.mark.postgis
 
@@ -48,6 +49,7 @@ def engine(url: str) -> Iterator[Engine]:
 @pytest.fixture(scope="module")
 def client(url: str) -> Iterator[TestClient]:
     with TestClient(create_app(Settings(database_url=url, gemeente="GM0153"))) as c:
+        sign_in(c, url, rol="beheerder")  # writes proposals of every organisation of the gemeente
         yield c
 
 

@@ -29,6 +29,7 @@ from sia.profile import load_profile, partner_profiles, profile_to_dict
 
 from .conftest import _create_db
 from .enschede import ENSCHEDE_PROFILES
+from tests.signin import sign_in
 
 pytestmark = pytest.mark.postgis
 
@@ -56,6 +57,7 @@ def engine(scenario_url: str) -> Iterator[Engine]:
 @pytest.fixture(scope="module")
 def client(scenario_url: str) -> Iterator[TestClient]:
     with TestClient(create_app(Settings(database_url=scenario_url, gemeente="GM0153"))) as c:
+        sign_in(c, scenario_url, slug="gemeente", rol="planner")
         yield c
 
 
@@ -371,6 +373,7 @@ def test_rerun_notices_a_corrected_file_of_the_same_edition(
 ) -> None:
     url = _create_db(cluster, "sia_scenario_lbm", template="sia_demo")
     with TestClient(create_app(Settings(database_url=url, gemeente="GM0153"))) as c:
+        sign_in(c, url)
         saved = c.post("/api/scenarios", json=NEW).json()
         assert saved["invoer"]["laadacties"]["leefbaarometer"]
         corrected = gpd.read_file(enschede_lbm)

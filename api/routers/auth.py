@@ -19,6 +19,7 @@ from api.ratelimit import enforce, rate_limit
 from api.security import (
     ERROR_RESPONSES,
     SESSION_COOKIE,
+    TOO_MANY,
     DbDep,
     PrincipalDep,
     SignedIn,
@@ -104,7 +105,12 @@ def _gebruiker(p: Principal) -> GebruikerOut:
     )
 
 
-@router.post("/aanmelden", response_model=AangemeldOut, summary="Sign in (sets the session cookie)")
+@router.post(
+    "/aanmelden",
+    response_model=AangemeldOut,
+    summary="Sign in (sets the session cookie)",
+    responses=TOO_MANY,
+)
 def sign_in(body: Aanmelding, request: Request, response: Response) -> AangemeldOut:
     settings: Settings = request.app.state.settings
     client = client_address(request)
@@ -197,6 +203,7 @@ def who_am_i(principal: PrincipalDep) -> IkOut:
     "/wachtwoord",
     status_code=204,
     summary="Change my password (my other sessions end)",
+    responses=TOO_MANY,
 )
 def change_password(body: NieuwWachtwoord, request: Request, principal: SignedIn, db: DbDep) -> Response:
     assert principal.gebruiker_id is not None

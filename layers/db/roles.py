@@ -59,11 +59,16 @@ RLS_TABLES = (
     "raster_leveringen",
     "raster_statistieken",
     "audit",
+    "scenarios",
+    "voorstellen",
+    "voorstel_versies",
+    "voorstel_reacties",
+    "voorstel_toezeggingen",
 )
-"""Row-level security forced: rows depend on the principal (``sia_mag_lezen``)."""
-OPEN_TABLES = ("buurten", "wijken", "leefbaarometer", "load_log", "organisaties", "scenarios")
-"""Readable by every principal: public reference data, and (until phase 2 gives them an owner and
-a class) the stored scenarios."""
+"""Row-level security forced: rows depend on the principal (``sia_mag_lezen``; proposals: their
+gemeente and status, see migration 0008)."""
+OPEN_TABLES = ("buurten", "wijken", "leefbaarometer", "load_log", "organisaties")
+"""Readable by every principal: public reference data."""
 ACCOUNT_TABLES = ("gebruikers", "sessies", "api_tokens")
 """Sign-in data: only served through ``layers.auth`` (hashes, never secrets)."""
 
@@ -126,6 +131,7 @@ def app_engine(
     app_database_url: str | None,
     database_url: str | None,
     cluster: LocalCluster | None = None,
+    pool_size: int = 5,
 ) -> Engine:
     """The engine the API reads and writes partner data with (see the module docstring for the
     order); every transaction carries its principal (``layers.access``)."""
@@ -138,7 +144,7 @@ def app_engine(
         url = local_app_url(cluster)
     else:
         raise SetupError("No database configured: set SIA_DATABASE_URL, or use the local cluster.")
-    engine = make_engine(url)
+    engine = make_engine(url, pool_size=pool_size, max_overflow=max(2, pool_size // 2))
     event.listen(engine, "connect", _guard(set_role))
     install_rls_context(engine)
     return engine

@@ -359,6 +359,19 @@ raster_statistieken = Table(
     ),
 )
 
+
+def _text_default(value: str = "") -> TextClause:
+    return text(f"'{value}'::text")
+
+
+def _author() -> list[Column[object]]:
+    """Who wrote a row (migration 0008): the signed-in user and its organisation."""
+    return [
+        Column("organisatie_id", BigInteger, ForeignKey("organisaties.id")),
+        Column("gebruiker_id", BigInteger, ForeignKey("gebruikers.id")),
+    ]
+
+
 scenarios = Table(
     "scenarios",
     metadata,
@@ -382,6 +395,16 @@ scenarios = Table(
     Column("resultaat", JSONB, nullable=False),
     Column("aangemaakt", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("verwijderd_op", DateTime(timezone=True)),
+    # migration 0008: author and class (row-level security)
+    Column("organisatie_id", BigInteger, ForeignKey("organisaties.id")),
+    Column("gebruiker_id", BigInteger, ForeignKey("gebruikers.id")),
+    Column(
+        "vertrouwelijkheid",
+        Text,
+        CheckConstraint(_CONFIDENTIALITY),
+        nullable=False,
+        server_default=_text_default("openbaar"),
+    ),
     Index("scenarios_aangemaakt_idx", text("aangemaakt DESC")),
 )
 
@@ -391,16 +414,13 @@ _NOT_BLANK = "length(btrim({})) > 0"
 _GEMEENTE_CHECK = "gemeente ~ '^GM[0-9]{4}$'"
 
 
-def _text_default(value: str = "") -> TextClause:
-    return text(f"'{value}'::text")
-
-
 voorstellen = Table(
     "voorstellen",
     metadata,
     Column("id", BigInteger, primary_key=True),
     Column("gemeente", Text, CheckConstraint(_GEMEENTE_CHECK), nullable=False),
     Column("aangemaakt", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    *_author(),
 )
 
 voorstel_versies = Table(
@@ -434,6 +454,7 @@ voorstel_versies = Table(
     Column("auteur", Text, CheckConstraint(_NOT_BLANK.format("auteur")), nullable=False),
     Column("wijziging", Text, nullable=False, server_default=_text_default()),
     Column("aangemaakt", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    *_author(),
     UniqueConstraint("voorstel_id", "versie", name="voorstel_versies_voorstel_id_versie_key"),
     CheckConstraint(
         "status <> 'vastgesteld' OR (bo_datum IS NOT NULL "
@@ -452,6 +473,7 @@ voorstel_reacties = Table(
     Column("organisatie", Text, CheckConstraint(_NOT_BLANK.format("organisatie")), nullable=False),
     Column("tekst", Text, CheckConstraint(_NOT_BLANK.format("tekst")), nullable=False),
     Column("aangemaakt", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    *_author(),
     Index("voorstel_reacties_voorstel_idx", "voorstel_id", "id"),
 )
 
@@ -468,6 +490,7 @@ voorstel_toezeggingen = Table(
     Column("auteur", Text, CheckConstraint(_NOT_BLANK.format("auteur")), nullable=False),
     Column("toelichting", Text, nullable=False, server_default=_text_default()),
     Column("aangemaakt", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    *_author(),
     Index("voorstel_toezeggingen_voorstel_idx", "voorstel_id", "id"),
 )
 

@@ -31,6 +31,31 @@ The rule is written once, in ``sia_mag_lezen`` (read) and ``sia_mag_schrijven`` 
 Delivery rows themselves (who delivered what for which period: the completeness table) are
 readable by everyone, except the ``contact`` column, which the application role cannot read.
 
+Scenarios get an author (``gebruiker_id``, ``organisatie_id``) and a class
+(``vertrouwelijkheid``; scenarios saved before sign-in existed are ``openbaar``, as they were):
+read by ``sia_mag_lezen`` like partner data, saved by planners and beheerders for their own
+organisation, (softly) deleted by a planner of that organisation or a beheerder of the gemeente.
+
+DIA proposals (migration 0007) get their author too. Who reads them:
+
+- signed-in users of the proposal's gemeente (tenant organisations and the BO included): every
+  proposal, every version, every comment and commitment;
+- everyone else (the public, and users of another gemeente): proposals whose newest version is
+  ``voorgesteld`` or ``vastgesteld``, and of those only the versions with that status (not the
+  concepts before it, not comments or commitments).
+
+Who writes: a new proposal, by a planner or beheerder of the gemeente (for its own organisation);
+a new version (an edit or a status change, ``vastgesteld`` included) by a beheerder of the
+gemeente, or a planner of an organisation involved in it (the one that started it, or one named
+among the partners of its newest version); a comment by any signed-in user of the gemeente, in
+the name of its own organisation; a commitment by a planner for its own organisation or a
+beheerder for any organisation of the gemeente. Nothing of a proposal is ever changed or deleted
+(the triggers of 0007).
+
+Aggregates: the figures per buurt and of a drawn area count every record, also those the viewer
+may not read, under the written disclosure rule; the SECURITY DEFINER functions that do so are in
+``0008_openbaarmaking.sql`` beside this file (their comments state the rule).
+
 The API connects as ``sia_app``: a role that owns nothing, is no superuser and has no BYPASSRLS
 (``layers.db.roles``). This migration creates it without LOGIN when it does not exist yet and
 grants what the API needs; the table owner (who runs the migrations and the operator's CLI) keeps
@@ -51,7 +76,16 @@ depends_on = None
 APP_ROLE = "sia_app"  # layers.db.roles.APP_ROLE; identifiers from code only
 
 _RECORD_TABLES = ("bezit", "projecten", "verkoop")
-_RLS_TABLES = ("leveringen", *_RECORD_TABLES, "raster_leveringen", "raster_statistieken", "audit")
+_PROPOSAL_TABLES = ("voorstellen", "voorstel_versies", "voorstel_reacties", "voorstel_toezeggingen")
+_RLS_TABLES = (
+    "leveringen",
+    *_RECORD_TABLES,
+    "raster_leveringen",
+    "raster_statistieken",
+    "audit",
+    "scenarios",
+    *_PROPOSAL_TABLES,
+)
 _ACCOUNT_SEQUENCES = ("gebruikers_id_seq", "sessies_id_seq", "api_tokens_id_seq", "audit_id_seq")
 _DATA_SEQUENCES = (
     "leveringen_id_seq",
@@ -61,6 +95,10 @@ _DATA_SEQUENCES = (
     "raster_leveringen_id_seq",
     "raster_statistieken_id_seq",
     "scenarios_id_seq",
+    "voorstellen_id_seq",
+    "voorstel_versies_id_seq",
+    "voorstel_reacties_id_seq",
+    "voorstel_toezeggingen_id_seq",
 )
 
 _ROLE = f"""
@@ -168,6 +206,17 @@ _TABLES = [
     "ALTER TABLE raster_leveringen ADD COLUMN organisatie_id bigint REFERENCES organisaties (id)",
     "UPDATE raster_leveringen r SET organisatie_id = o.id FROM organisaties o "
     "WHERE o.gemeente = r.gemeente AND o.naam = r.partner",
+    # scenarios: author and class (those saved before sign-in stay public, as they were)
+    "ALTER TABLE scenarios ADD COLUMN organisatie_id bigint REFERENCES organisaties (id), "
+    "ADD COLUMN gebruiker_id bigint REFERENCES gebruikers (id), "
+    "ADD COLUMN vertrouwelijkheid text NOT NULL DEFAULT 'openbaar' "
+    "CHECK (vertrouwelijkheid IN ('openbaar', 'partners', 'eigen'))",
+    # proposals: who wrote each part
+    *(
+        f"ALTER TABLE {table} ADD COLUMN organisatie_id bigint REFERENCES organisaties (id), "
+        "ADD COLUMN gebruiker_id bigint REFERENCES gebruikers (id)"
+        for table in _PROPOSAL_TABLES
+    ),
 ]
 
 # The principal of the current transaction (set by layers.access; unset or empty = anonymous)
@@ -205,7 +254,62 @@ _FUNCTIONS = [
             false)
     $$
     """,
+    # proposals: the helpers read other proposal tables as the owner (SECURITY DEFINER), so the
+    # policies do not recurse into each other
+    """
+    CREATE FUNCTION sia_voorstel_van_mijn_gemeente(voorstel bigint) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+        SELECT coalesce(sia_rol() IS NOT NULL AND EXISTS (
+            SELECT 1 FROM voorstellen p WHERE p.id = voorstel AND p.gemeente = sia_gemeente()), false)
+    $$
+    """,
+    """
+    CREATE FUNCTION sia_voorstel_openbaar(voorstel bigint) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+        SELECT coalesce((SELECT x.status FROM voorstel_versies x WHERE x.voorstel_id = voorstel
+                         ORDER BY x.versie DESC LIMIT 1) IN ('voorgesteld', 'vastgesteld'), false)
+    $$
+    """,
+    """
+    CREATE FUNCTION sia_mag_voorstel_schrijven(voorstel bigint) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+        SELECT coalesce(sia_rol() IN ('planner', 'beheerder') AND EXISTS (
+            SELECT 1 FROM voorstellen p
+            WHERE p.id = voorstel AND p.gemeente = sia_gemeente()
+              AND (sia_rol() = 'beheerder'
+                   OR p.organisatie_id = sia_organisatie()
+                   OR (SELECT o.naam FROM organisaties o WHERE o.id = sia_organisatie()) = ANY (
+                          SELECT unnest(x.partners) FROM (
+                              SELECT partners FROM voorstel_versies v WHERE v.voorstel_id = p.id
+                              ORDER BY v.versie DESC LIMIT 1) x))), false)
+    $$
+    """,
 ]
+
+_DEFINER_FUNCTIONS = (
+    "sia_voorstel_van_mijn_gemeente(bigint)",
+    "sia_voorstel_openbaar(bigint)",
+    "sia_mag_voorstel_schrijven(bigint)",
+    "sia_partner_aggregaten(text, integer, bigint[], bigint[], bigint[])",
+    "sia_gebied_bezit(text, integer, bigint[], text[])",
+    "sia_verborgen(bigint[], bigint[], bigint[])",
+)
+"""SECURITY DEFINER: executable by the app role only (not by PUBLIC)."""
+_HELPER_FUNCTIONS = (
+    "sia_regel_som(bigint, double precision, double precision)",
+    "sia_regel_aandeel(numeric)",
+    "sia_openbaarmakingsregel()",
+)
+
+
+def _disclosure_functions() -> list[str]:
+    """The statements of ``0008_openbaarmaking.sql`` (one CREATE FUNCTION each)."""
+    import re
+    from pathlib import Path
+
+    body = Path(__file__).with_name("0008_openbaarmaking.sql").read_text()
+    parts = re.split(r"\n(?=CREATE FUNCTION )", body)
+    return parts[1:]
 
 
 def _record_read(table: str) -> str:
@@ -269,6 +373,68 @@ def _policies() -> list[str]:
         ),
         ("audit", "SELECT", "sia_rol() = 'beheerder' AND gemeente = sia_gemeente()", None),
         ("audit", "INSERT", None, "true"),
+        (
+            "scenarios",
+            "SELECT",
+            "sia_mag_lezen(vertrouwelijkheid, false, 'upload', organisatie_id, gemeente)",
+            None,
+        ),
+        (
+            "scenarios",
+            "INSERT",
+            None,
+            "gebruiker_id = sia_gebruiker() AND organisatie_id = sia_organisatie() "
+            "AND sia_mag_schrijven(organisatie_id, gemeente)",
+        ),
+        (
+            "scenarios",
+            "UPDATE",
+            "sia_mag_schrijven(organisatie_id, gemeente)",
+            "sia_mag_schrijven(organisatie_id, gemeente)",
+        ),
+        (
+            "voorstellen",
+            "SELECT",
+            "(sia_rol() IS NOT NULL AND gemeente = sia_gemeente()) OR sia_voorstel_openbaar(id)",
+            None,
+        ),
+        (
+            "voorstellen",
+            "INSERT",
+            None,
+            "sia_rol() IN ('planner', 'beheerder') AND gemeente = sia_gemeente() "
+            "AND organisatie_id = sia_organisatie() AND gebruiker_id = sia_gebruiker()",
+        ),
+        (
+            "voorstel_versies",
+            "SELECT",
+            "sia_voorstel_van_mijn_gemeente(voorstel_id) "
+            "OR (status IN ('voorgesteld', 'vastgesteld') AND sia_voorstel_openbaar(voorstel_id))",
+            None,
+        ),
+        (
+            "voorstel_versies",
+            "INSERT",
+            None,
+            "sia_mag_voorstel_schrijven(voorstel_id) AND gebruiker_id = sia_gebruiker() "
+            "AND organisatie_id = sia_organisatie()",
+        ),
+        ("voorstel_reacties", "SELECT", "sia_voorstel_van_mijn_gemeente(voorstel_id)", None),
+        (
+            "voorstel_reacties",
+            "INSERT",
+            None,
+            "sia_voorstel_van_mijn_gemeente(voorstel_id) AND gebruiker_id = sia_gebruiker() "
+            "AND organisatie_id = sia_organisatie()",
+        ),
+        ("voorstel_toezeggingen", "SELECT", "sia_voorstel_van_mijn_gemeente(voorstel_id)", None),
+        (
+            "voorstel_toezeggingen",
+            "INSERT",
+            None,
+            "sia_voorstel_van_mijn_gemeente(voorstel_id) AND gebruiker_id = sia_gebruiker() "
+            "AND sia_mag_schrijven(organisatie_id, sia_gemeente())",
+        ),
     ]
     for table in _RECORD_TABLES:
         rules.append((table, "SELECT", _record_read(table), None))
@@ -294,6 +460,9 @@ _GRANTS = [
     f"GRANT SELECT, INSERT, UPDATE ON gebruikers, api_tokens TO {APP_ROLE}",
     f"GRANT SELECT, INSERT, UPDATE, DELETE ON sessies TO {APP_ROLE}",
     f"GRANT SELECT, INSERT ON audit TO {APP_ROLE}",
+    f"GRANT SELECT, INSERT ON {', '.join(_PROPOSAL_TABLES)} TO {APP_ROLE}",
+    *(f"REVOKE ALL ON FUNCTION {f} FROM PUBLIC" for f in _DEFINER_FUNCTIONS),
+    *(f"GRANT EXECUTE ON FUNCTION {f} TO {APP_ROLE}" for f in _DEFINER_FUNCTIONS),
     f"GRANT USAGE ON SEQUENCE {', '.join(_DATA_SEQUENCES + _ACCOUNT_SEQUENCES)} TO {APP_ROLE}",
     # every column of a delivery except the contact person (personal data)
     f"""
@@ -312,14 +481,14 @@ _GRANTS = [
 
 def upgrade() -> None:
     op.execute(_ROLE)
-    for statement in (*_TABLES, *_FUNCTIONS, *_policies(), *_GRANTS):
+    for statement in (*_TABLES, *_FUNCTIONS, *_disclosure_functions(), *_policies(), *_GRANTS):
         op.execute(statement)
 
 
 def downgrade() -> None:
     tables = (
         "buurten, wijken, leefbaarometer, load_log, organisaties, scenarios, leveringen, bezit, "
-        "projecten, verkoop, raster_leveringen, raster_statistieken"
+        "projecten, verkoop, raster_leveringen, raster_statistieken, " + ", ".join(_PROPOSAL_TABLES)
     )
     op.execute(f"REVOKE ALL ON {tables} FROM {APP_ROLE}")
     op.execute(f"REVOKE ALL ON SEQUENCE {', '.join(_DATA_SEQUENCES)} FROM {APP_ROLE}")
@@ -330,6 +499,14 @@ def downgrade() -> None:
             op.execute(f"DROP POLICY IF EXISTS {policy} ON {table}")
         op.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
         op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
+    for function in (*_DEFINER_FUNCTIONS, *_HELPER_FUNCTIONS):
+        op.execute(f"DROP FUNCTION {function}")
+    for table in _PROPOSAL_TABLES:
+        op.execute(f"ALTER TABLE {table} DROP COLUMN organisatie_id, DROP COLUMN gebruiker_id")
+    op.execute(
+        "ALTER TABLE scenarios DROP COLUMN organisatie_id, DROP COLUMN gebruiker_id, "
+        "DROP COLUMN vertrouwelijkheid"
+    )
     op.execute("DROP TABLE audit, api_tokens, sessies, gebruikers")
     op.execute("DROP FUNCTION audit_alleen_toevoegen()")
     op.execute("ALTER TABLE raster_leveringen DROP COLUMN organisatie_id")
