@@ -168,35 +168,51 @@ def cmd_user_token(args: argparse.Namespace, settings: Settings) -> int:
 def _positive(value: str) -> int:
     number = int(value)
     if not 1 <= number <= 3650:
-        raise argparse.ArgumentTypeError("between 1 and 3650 days")
+        raise argparse.ArgumentTypeError("tussen 1 en 3650 dagen")
     return number
 
 
 def register(sub: Any) -> None:
-    """Add `sia user ...` to the subparsers ``sub`` of the `sia` parser."""
-    user = sub.add_parser("user", help="users and API tokens (sign-in)")
-    user_sub = user.add_subparsers(dest="user_action", required=True)
+    """Add `sia user ...` to the subparsers ``sub`` of the `sia` parser (help in Dutch)."""
+    from api.cli import _parser
 
-    add = user_sub.add_parser("add", help="add a user (the password is asked, never an argument)")
-    add.add_argument("email")
-    add.add_argument("--naam", required=True, help="the person's name")
-    add.add_argument("--organisatie", required=True, help="slug, name or id (see `sia org list`)")
-    add.add_argument("--gemeente", help="gemeente of the organisation, e.g. GM0153")
-    add.add_argument("--rol", required=True, choices=list(ROLES))
-    add.add_argument("--wachtwoord-stdin", action="store_true", help="read the password from stdin")
+    user = _parser(sub, "user", "gebruikers en API-tokens (aanmelden)")
+    user_sub = user.add_subparsers(dest="user_action", required=True, title="acties", metavar="ACTIE")
+
+    add = _parser(
+        user_sub, "add", "voeg een gebruiker toe (het wachtwoord wordt gevraagd, nooit als argument)"
+    )
+    add.add_argument("email", metavar="E-MAIL", help="e-mailadres van de gebruiker (de aanmeldnaam)")
+    add.add_argument("--naam", required=True, help="naam van de persoon")
+    add.add_argument(
+        "--organisatie",
+        required=True,
+        help="korte naam, naam of nummer van de organisatie (zie `sia org list`)",
+    )
+    add.add_argument("--gemeente", help="gemeente van de organisatie, bijv. GM0153")
+    add.add_argument("--rol", required=True, choices=list(ROLES), help="beheerder, planner of lezer")
+    add.add_argument(
+        "--wachtwoord-stdin", action="store_true", help="lees het wachtwoord van standaardinvoer (één regel)"
+    )
     add.set_defaults(func=cmd_user_add)
 
-    ls = user_sub.add_parser("list", help="list users")
-    ls.add_argument("--gemeente")
+    ls = _parser(user_sub, "list", "toon de gebruikers")
+    ls.add_argument("--gemeente", help="alleen de gebruikers van deze gemeente, bijv. GM0153")
     ls.set_defaults(func=cmd_user_list)
 
-    dis = user_sub.add_parser("disable", help="disable a user (ends sessions, stops tokens)")
-    dis.add_argument("email")
+    dis = _parser(
+        user_sub, "disable", "schakel een gebruiker uit (sessies eindigen, tokens werken niet meer)"
+    )
+    dis.add_argument("email", metavar="E-MAIL", help="e-mailadres van de gebruiker")
     dis.set_defaults(func=cmd_user_disable)
 
-    tok = user_sub.add_parser("token", help="create an API token for a user, or revoke one")
-    tok.add_argument("email", nargs="?")
-    tok.add_argument("--naam", default="script", help="what the token is for")
-    tok.add_argument("--dagen", type=_positive, help="valid for this many days (default: until revoked)")
-    tok.add_argument("--intrekken", type=int, metavar="ID", help="revoke token ID instead")
+    tok = _parser(user_sub, "token", "maak een API-token voor een gebruiker, of trek er een in")
+    tok.add_argument("email", nargs="?", metavar="E-MAIL", help="e-mailadres van de gebruiker")
+    tok.add_argument("--naam", default="script", help="waarvoor het token is")
+    tok.add_argument(
+        "--dagen", type=_positive, help="zoveel dagen geldig; standaard: tot het wordt ingetrokken"
+    )
+    tok.add_argument(
+        "--intrekken", type=int, metavar="ID", help="trek token ID in in plaats van er een te maken"
+    )
     tok.set_defaults(func=cmd_user_token)

@@ -2,7 +2,8 @@
 
 - ``data_version``: changes whenever a loader stores something the indicator table of a gemeente
   and period reads (buurten or Leefbaarometer → ``load_log``; partner deliveries → ``leveringen``;
-  rasters → ``raster_leveringen``, including a switch of the active version). Scoped: a delivery of
+  rasters → ``raster_leveringen``, including a switch of the active version; the gemeente's
+  organisations → ``organisaties``, whose names and weight profiles answers carry). Scoped: a delivery of
   another gemeente, or for a later period than the one asked, does not change the version of a
   period (only the list of periods, which is part of it). Caches of the indicator table and of
   responses compare it; data changed by hand in SQL, outside the loaders, is not noticed.
@@ -34,7 +35,10 @@ _VERSION_SQL = text(
     " AND (CAST(:gm AS text) IS NULL OR gemeente = :gm) "
     f" AND (CAST(:pk AS int) IS NULL OR {_PERIOD_KEY.format(c='periode')} <= :pk)) AS raster_leveringen, "
     "(SELECT coalesce(array_agg(DISTINCT periode), '{}') FROM leveringen "
-    " WHERE CAST(:gm AS text) IS NULL OR gemeente = :gm) AS perioden"
+    " WHERE CAST(:gm AS text) IS NULL OR gemeente = :gm) AS perioden, "
+    "(SELECT md5(coalesce(string_agg(concat_ws('|', id, naam, soort, actief, profiel), ',' "
+    "ORDER BY id), '')) "
+    " FROM organisaties WHERE CAST(:gm AS text) IS NULL OR gemeente = :gm) AS organisaties"
 )
 
 
@@ -57,6 +61,7 @@ def data_version(
         tuple(row.leveringen),
         tuple(row.raster_leveringen),
         tuple(sorted(row.perioden)),
+        row.organisaties,  # names, kinds and weight profiles of the gemeente's organisations
     )
 
 

@@ -43,7 +43,8 @@ def ensure_org(url: str | Engine, slug: str, *, gemeente: str, naam: str, soort:
     try:
         with engine.begin() as conn:
             found = conn.execute(
-                text("SELECT id FROM organisaties WHERE gemeente = :gm AND slug = :s"), {"gm": gemeente, "s": slug}
+                text("SELECT id FROM organisaties WHERE gemeente = :gm AND slug = :s"),
+                {"gm": gemeente, "s": slug},
             ).scalar()
             if found is None:
                 found = conn.execute(

@@ -83,16 +83,25 @@ def _dwellings(
             "adres, aantal_woningen, energielabel, conditie, geom) SELECT :l, 'p', :per, :k, :s, 'Corp', "
             "'adres', :n, :lab, :c, ST_PointOnSurface(geom) FROM buurten WHERE buurtcode = :b AND jaar = 2021"
         ),
-        {"l": levering, "per": PERIOD, "k": klasse, "s": syn, "n": n, "lab": label, "c": conditie, "b": buurt},
+        {
+            "l": levering,
+            "per": PERIOD,
+            "k": klasse,
+            "s": syn,
+            "n": n,
+            "lab": label,
+            "c": conditie,
+            "b": buurt,
+        },
     )
 
 
 def _project(conn: Connection, levering: int, buurt: str, klasse: str, euro: float) -> None:
     conn.execute(
         text(
-            "INSERT INTO projecten (levering_id, partner, periode, vertrouwelijkheid, synthetisch, projectnaam, "
-            "partij, type, woningen_erbij, investering_eur, geom) SELECT :l, 'p', :per, :k, false, 'x', "
-            "'Corp', 'renovatie', 10, :e, ST_PointOnSurface(geom) FROM buurten "
+            "INSERT INTO projecten (levering_id, partner, periode, vertrouwelijkheid, synthetisch, "
+            "projectnaam, partij, type, woningen_erbij, investering_eur, geom) SELECT :l, 'p', :per, :k, "
+            "false, 'x', 'Corp', 'renovatie', 10, :e, ST_PointOnSurface(geom) FROM buurten "
             "WHERE buurtcode = :b AND jaar = 2021"
         ),
         {"l": levering, "per": PERIOD, "k": klasse, "e": euro, "b": buurt},
@@ -105,7 +114,9 @@ def site(engine: Engine, app_db_url: str) -> Iterator[Site]:
     with engine.begin() as conn:
         orgs = {r.slug: int(r.id) for r in conn.execute(text("SELECT id, slug FROM organisaties"))}
         codes = list(
-            conn.execute(text("SELECT buurtcode FROM buurten WHERE jaar = 2021 ORDER BY buurtcode LIMIT 9")).scalars()
+            conn.execute(
+                text("SELECT buurtcode FROM buurten WHERE jaar = 2021 ORDER BY buurtcode LIMIT 9")
+            ).scalars()
         )
         domijn = _delivery(conn, "Domijn", orgs["domijn"])
         onshuis = _delivery(conn, "Ons Huis", orgs["ons_huis"])
@@ -203,7 +214,10 @@ def test_area_holdings_follow_the_same_rule(site: Site) -> None:
         "SELECT * FROM sia_gebied_bezit('GM0153', 2021, CAST(:ids AS bigint[]), CAST(:codes AS text[]))"
     )
     with connect_as(site.app, ANONYMOUS) as conn:
-        rows = {r["buurtcode"]: dict(r) for r in conn.execute(sql, {"ids": site.ids["bezit"], "codes": [a, c]}).mappings()}
+        rows = {
+            r["buurtcode"]: dict(r)
+            for r in conn.execute(sql, {"ids": site.ids["bezit"], "codes": [a, c]}).mappings()
+        }
     # only what the public does not see as points: the hidden dwellings, per buurt
     assert rows[a]["woningen"] == 1 and rows[a]["efg"] is None and rows[a]["gelabeld"] is None
     assert rows[a]["onderdrukt"]["aandeel_label_efg"] == "minder_dan_min_woningen"
@@ -269,8 +283,8 @@ def test_owner_engine_reads_the_public_view_of_aggregates(site: Site) -> None:
         with owner.connect() as conn:
             row = conn.execute(
                 text(
-                    "SELECT aandeel_label_efg FROM sia_partner_aggregaten('GM0153', 2021, CAST(:b AS bigint[]), "
-                    "'{}', '{}') WHERE buurtcode = :a"
+                    "SELECT aandeel_label_efg FROM sia_partner_aggregaten('GM0153', 2021, "
+                    "CAST(:b AS bigint[]), '{}', '{}') WHERE buurtcode = :a"
                 ),
                 {"b": site.ids["bezit"], "a": site.buurten[0]},
             ).scalar()

@@ -27,7 +27,10 @@ from tests.signin import add_user, ensure_org
 
 pytestmark = pytest.mark.postgis
 
-SQUARE = "ST_Multi(ST_GeomFromText('POLYGON((257000 471000, 258000 471000, 258000 472000, 257000 472000, 257000 471000))', 28992))"
+SQUARE = (
+    "ST_Multi(ST_GeomFromText('POLYGON((257000 471000, 258000 471000, 258000 472000, 257000 472000, "
+    "257000 471000))', 28992))"
+)
 
 # name → (organisation slug, gemeente, role)
 PEOPLE = {
@@ -60,7 +63,8 @@ class World:
 def _proposal(conn: Connection, p: Principal, naam: str, statuses: list[str], partners: list[str]) -> int:
     vid = conn.execute(
         text(
-            "INSERT INTO voorstellen (gemeente, organisatie_id, gebruiker_id) VALUES (:gm, :o, :g) RETURNING id"
+            "INSERT INTO voorstellen (gemeente, organisatie_id, gebruiker_id) VALUES (:gm, :o, :g) "
+            "RETURNING id"
         ),
         {"gm": p.gemeente, "o": p.organisatie_id, "g": p.gebruiker_id},
     ).scalar_one()
@@ -68,8 +72,8 @@ def _proposal(conn: Connection, p: Principal, naam: str, statuses: list[str], pa
         conn.execute(
             text(
                 "INSERT INTO voorstel_versies (voorstel_id, versie, naam, partners, status, bo_datum, "
-                f"besluitreferentie, geom, weging, auteur, gebruiker_id, organisatie_id) VALUES (:v, :n, :naam, "
-                f":partners, :s, :bo, :ref, {SQUARE}, '{{}}', 'x', :g, :o)"
+                "besluitreferentie, geom, weging, auteur, gebruiker_id, organisatie_id) VALUES (:v, :n, "
+                f":naam, :partners, :s, :bo, :ref, {SQUARE}, '{{}}', 'x', :g, :o)"
             ),
             {
                 "v": vid,
@@ -124,8 +128,8 @@ def world(cluster: object, template_url: str, app_role: str) -> Iterator[World]:
         }
         conn.execute(
             text(
-                "INSERT INTO voorstel_toezeggingen (voorstel_id, partner, jaar, bedrag_eur, thema, soort, auteur) "
-                "VALUES (:v, 'Domijn', 2028, 1000000, 'renovatie', 'toegezegd', 'x')"
+                "INSERT INTO voorstel_toezeggingen (voorstel_id, partner, jaar, bedrag_eur, thema, soort, "
+                "auteur) VALUES (:v, 'Domijn', 2028, 1000000, 'renovatie', 'toegezegd', 'x')"
             ),
             {"v": proposals["vastgesteld"]},
         )
@@ -171,8 +175,8 @@ def _add_version(world: World, name: str, voorstel: int) -> None:
         conn.execute(
             text(
                 "INSERT INTO voorstel_versies (voorstel_id, versie, naam, partners, status, geom, weging, "
-                f"auteur, gebruiker_id, organisatie_id) VALUES (:v, :n, 'edit', '{{De Woonplaats}}', 'concept', "
-                f"{SQUARE}, '{{}}', 'x', :g, :o)"
+                "auteur, gebruiker_id, organisatie_id) VALUES (:v, :n, 'edit', '{De Woonplaats}', "
+                f"'concept', {SQUARE}, '{{}}', 'x', :g, :o)"
             ),
             {"v": voorstel, "n": next(_versions), "g": who.gebruiker_id, "o": who.organisatie_id},
         )
@@ -253,8 +257,9 @@ def test_who_commits_money(world: World, name: str, org: str, allowed: bool) -> 
         with connect_as(world.app, who) as conn, conn.begin():
             conn.execute(
                 text(
-                    "INSERT INTO voorstel_toezeggingen (voorstel_id, partner, jaar, bedrag_eur, thema, soort, "
-                    "auteur, gebruiker_id, organisatie_id) VALUES (:v, 'x', 2029, 5, 'x', 'indicatief', 'x', :g, :o)"
+                    "INSERT INTO voorstel_toezeggingen (voorstel_id, partner, jaar, bedrag_eur, thema, "
+                    "soort, auteur, gebruiker_id, organisatie_id) VALUES (:v, 'x', 2029, 5, 'x', "
+                    "'indicatief', 'x', :g, :o)"
                 ),
                 {"v": world.proposals["voorgesteld"], "g": who.gebruiker_id, "o": world.orgs[org]},
             )

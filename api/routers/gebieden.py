@@ -21,6 +21,7 @@ from layers import proposals
 from layers.area_geometry import dissolve_buurten
 from layers.codes import WIJKCODE_PATTERN
 from layers.errors import InvalidInput
+from sia.profile import profiles_version
 
 Wijkcode = Annotated[str, StringConstraints(pattern=WIJKCODE_PATTERN)]
 
@@ -70,7 +71,7 @@ def statistics(
         compute,
         gemeente=choice["gemeente"],
         periode=body.periode,
-        key=(body.model_dump_json(), proposals.version(conn)),
+        key=(body.model_dump_json(), proposals.version(conn), profiles_version()),
     )
     add_timing(response, timings)
     return response

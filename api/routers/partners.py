@@ -374,4 +374,3 @@ def sales_check(
         "verborgen": hidden,
         "synthetisch": any(f["properties"]["synthetisch"] for f in feats),  # data-truth: what is shown
     }
-

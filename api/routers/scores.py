@@ -26,7 +26,7 @@ from api.types import Editie, Gemeente, Jaar, Periode
 from layers.indicators import IndicatorTable, candidate_areas, score_table, usable_profiles
 from sia.candidates import AXIS_LABELS
 from sia.criteria import Criterion, Profile
-from sia.profile import ProfileCatalogue
+from sia.profile import ProfileCatalogue, profiles_version
 from sia.run import QUADRANTS, known_axes
 
 router = APIRouter(prefix="/api/scores", tags=["scores"], route_class=TimedRoute)
@@ -151,7 +151,7 @@ def post_scores(
         compute,
         gemeente=choice["gemeente"],
         periode=body.periode,
-        key=body.model_dump_json(),
+        key=(body.model_dump_json(), profiles_version()),
     )
     add_timing(response, timings)
     return response
@@ -228,7 +228,12 @@ def post_candidates(
         return CandidateCollection.model_validate(out).model_dump(mode="json", by_alias=True)
 
     return cached_json(
-        request, conn, compute, gemeente=choice["gemeente"], periode=body.periode, key=body.model_dump_json()
+        request,
+        conn,
+        compute,
+        gemeente=choice["gemeente"],
+        periode=body.periode,
+        key=(body.model_dump_json(), profiles_version()),
     )
 
 

@@ -114,9 +114,9 @@ bezit_agg AS (
            sum(aantal_woningen) AS bezit_woningen,
            sum(aantal_woningen) FILTER (WHERE daeb) AS bezit_daeb,
            count(DISTINCT corporatie) AS n_corporaties,
-           (100.0 * sum(aantal_woningen) FILTER (WHERE energielabel IN ('E', 'F', 'G'))
+           (100.0 * coalesce(sum(aantal_woningen) FILTER (WHERE energielabel IN ('E', 'F', 'G')), 0)
                / nullif(sum(aantal_woningen) FILTER (WHERE energielabel IS NOT NULL), 0))::float8
-               AS aandeel_label_efg,
+               AS aandeel_label_efg,  -- 0 % when labelled dwellings have none of E, F, G
            sum(conditie * aantal_woningen)::float8
                / nullif(sum(aantal_woningen) FILTER (WHERE conditie IS NOT NULL), 0) AS gem_conditie,
            sia_regel_aandeel(sum(aantal_woningen) FILTER (WHERE NOT zichtbaar AND energielabel IS NOT NULL))
