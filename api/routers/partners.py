@@ -166,9 +166,12 @@ def upload(
 ) -> dict[str, Any]:
     assert principal.gemeente is not None
     name = (bestand.filename or "upload")[:200]
+    given_partner = partner is not None
     try:
         name = _upload_name(bestand, "upload")
         partner = _own_partner(principal, partner)
+        if name.lower().endswith(".xlsx") and not given_partner:
+            partner = None  # the workbook names its partner; checked below (for_organisation)
         options = {k: v for k, v in (("layer", laag), ("partner", partner), ("period", periode)) if v}
         with tempfile.TemporaryDirectory(prefix="sia-upload-") as tmp:
             path = _save(bestand, Path(tmp), name)
