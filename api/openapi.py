@@ -5,8 +5,8 @@ answer. Rather than repeat them in every decorator, they follow from what a rout
 
 - every ``/api`` operation: 401 (an unknown, expired or revoked API token is refused wherever it is
   sent) and 503 (the database cannot be reached);
-- with parameters or a body: 400 (a domain check in Dutch) and 422 (request validation);
-- with a path parameter: 404;
+- with parameters or a body: 400 (a domain check in Dutch), 404 (a chosen year, edition, period,
+  gemeente or object that does not exist, or not for this user) and 422 (request validation);
 - state-changing (POST, PUT, PATCH, DELETE): 403 (another site's page, a missing CSRF token, a role
   or organisation that may not) and 413 (the body limit);
 - behind a rate limit (``api.ratelimit.rate_limit`` or ``WriterFirstRoute``): 429, with Retry-After;
@@ -76,9 +76,7 @@ def _document(schema: dict[str, Any], traits: dict[tuple[str, str], tuple[bool, 
             limited, role = traits.get((path, method), (False, False))
             codes = {"401", "503"}
             if op.get("parameters") or op.get("requestBody"):
-                codes |= {"400", "422"}
-            if "{" in path:
-                codes.add("404")
+                codes |= {"400", "404", "422"}
             if method in _UNSAFE:
                 codes |= {"403", "413"}
             if limited:

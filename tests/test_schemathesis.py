@@ -32,9 +32,9 @@ from tests.signin import add_user, token_for
 
 pytestmark = pytest.mark.postgis
 
-EXAMPLES = 6
+EXAMPLES = 25
 """Requests per operation (derandomized); with ~63 operations about a minute on this machine."""
-SLOW = {"/api/voorstellen/{voorstel_id}/dossier": 3}  # a PDF is printed by Chromium each time
+SLOW = {"/api/voorstellen/{voorstel_id}/dossier": 8}  # a PDF is printed by Chromium each time
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +52,7 @@ def live(cluster: LocalCluster, demo_url: str, app_role: str) -> Iterator[tuple[
         basemap_url="",
         limiet_zwaar=1_000_000,  # the limits are tested elsewhere; here every route must be reached
         limiet_schrijven=1_000_000,
-        limiet_aanmelden=1_000_000,
+        limiet_aanmelden=10_000,
     )
     with serve(settings) as base:
         yield base, token
@@ -85,7 +85,7 @@ def test_no_server_error_and_every_status_documented(live: tuple[str, str]) -> N
             statuses[response.status_code] += 1
             try:
                 case.validate_response(response, checks=[not_a_server_error, status_code_conformance])
-            except Exception as exc:  # schemathesis raises one error per failed check
+            except (Exception, BaseExceptionGroup) as exc:  # one group of the checks that failed
                 failures.append(f"{case.method} {case.path} → {response.status_code}: {str(exc)[:300]}")
 
         run()

@@ -12,13 +12,13 @@ import secrets
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from api.ratelimit import rate_limit
 from api.security import ERROR_RESPONSES, Beheerder, DbDep, client_address
-from api.types import Naam
+from api.types import Id, Naam
 from layers import audit, auth
 from layers.access import Principal
 from sia.errors import Forbidden, InvalidInput
@@ -53,7 +53,7 @@ class NieuweGebruiker(BaseModel):
     model_config = ConfigDict(extra="forbid")
     email: Annotated[str, StringConstraints(min_length=3, max_length=254)]
     naam: Naam
-    organisatie_id: int = Field(ge=1)
+    organisatie_id: Id
     rol: RolNaam
     wachtwoord: Annotated[str | None, StringConstraints(max_length=1024)] = Field(
         None, description="leeg: een tijdelijk wachtwoord wordt gemaakt en eenmalig getoond"
@@ -163,7 +163,7 @@ def add_user(body: NieuweGebruiker, request: Request, principal: Beheerder, db: 
     dependencies=[rate_limit("schrijven")],
 )
 def change_user(
-    gebruiker_id: int, body: Wijziging, request: Request, principal: Beheerder, db: DbDep
+    gebruiker_id: Annotated[Id, Path()], body: Wijziging, request: Request, principal: Beheerder, db: DbDep
 ) -> WijzigingOut:
     if body.rol is None and body.actief is None:
         raise InvalidInput("Geef 'rol' of 'actief' op.")
@@ -192,7 +192,9 @@ def change_user(
     summary="Give a user a new temporary password (ends the user's sessions)",
     dependencies=[rate_limit("schrijven")],
 )
-def reset_password(gebruiker_id: int, request: Request, principal: Beheerder, db: DbDep) -> WachtwoordOut:
+def reset_password(
+    gebruiker_id: Annotated[Id, Path()], request: Request, principal: Beheerder, db: DbDep
+) -> WachtwoordOut:
     temporary = secrets.token_urlsafe(12)
     with db.begin():
         user = auth.get_user(db, gebruiker_id, gemeente=_gemeente(principal))
@@ -240,9 +242,9 @@ def audit_trail(
     principal: Beheerder,
     db: DbDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-    voor_id: Annotated[int | None, Query(ge=1)] = None,
+    voor_id: Annotated[Id | None, Query()] = None,
     actie: _Actie = None,
-    gebruiker_id: Annotated[int | None, Query(ge=1)] = None,
+    gebruiker_id: Annotated[Id | None, Query()] = None,
     van: datetime | None = None,
     tot: datetime | None = None,
 ) -> AuditOut:
@@ -266,7 +268,7 @@ def audit_csv(
     db: DbDep,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 10_000,
     actie: _Actie = None,
-    gebruiker_id: Annotated[int | None, Query(ge=1)] = None,
+    gebruiker_id: Annotated[Id | None, Query()] = None,
     van: datetime | None = None,
     tot: datetime | None = None,
 ) -> Response:

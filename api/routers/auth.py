@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy import Connection
 
@@ -28,7 +28,7 @@ from api.security import (
     set_session_cookies,
 )
 from api.settings import Settings
-from api.types import Naam
+from api.types import Id, Naam
 from layers import audit, auth
 from layers.access import ANONYMOUS, Principal, connect_as
 from sia.errors import Forbidden, InvalidInput, TooManyRequests, Unauthorized
@@ -260,7 +260,9 @@ def create_token(body: TokenIn, request: Request, principal: SignedIn, db: DbDep
     summary="Revoke one of my API tokens",
     dependencies=[rate_limit("schrijven")],
 )
-def revoke_token(token_id: int, request: Request, principal: SignedIn, db: DbDep) -> TokenOut:
+def revoke_token(
+    token_id: Annotated[Id, Path()], request: Request, principal: SignedIn, db: DbDep
+) -> TokenOut:
     with db.begin():
         row = auth.revoke_token(db, token_id, gebruiker_id=principal.gebruiker_id)
         audit.record(

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 import pandas as pd
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import ConfigDict, Field
 from sqlalchemy import Connection
 
@@ -28,7 +28,7 @@ from api.ratelimit import rate_limit
 from api.scoring import ScoreRequest, as_stored, build_profile, catalogue, data_choice, describe
 from api.security import Writer, client_address
 from api.timing import TimedRoute, Timings, add_timing
-from api.types import LangeTekst, Naam
+from api.types import Id, LangeTekst, Naam
 from layers import audit
 from layers.access import Principal, acting_as, audience
 from layers.indicators import IndicatorTable, read_table, score_table, usable_profiles
@@ -59,7 +59,7 @@ class ScenarioRequest(ScoreRequest):
         None, deprecated=True, description="ignored: the author is the signed-in user (since sign-in)"
     )
     toelichting: LangeTekst | None = Field(None, description="why, what was changed")
-    vorige: int | None = Field(None, ge=1, description="id of the scenario this one revises")
+    vorige: Id | None = Field(None, description="id of the scenario this one revises")
     vertrouwelijkheid: Literal["openbaar", "partners", "eigen"] = Field(
         "openbaar",
         description="who reads it: everyone (computed from the public view), the signed-in partners "
@@ -204,7 +204,7 @@ def _ranking(scenario: dict[str, Any]) -> pd.DataFrame:
     "(buurten ranked in only one scenario last). `kendall_tau`: tau-b between the two rankings "
     "on the buurten ranked in both.",
 )
-def compare(conn: ConnDep, a: Annotated[int, Query(ge=1)], b: Annotated[int, Query(ge=1)]) -> dict[str, Any]:
+def compare(conn: ConnDep, a: Annotated[Id, Query()], b: Annotated[Id, Query()]) -> dict[str, Any]:
     first, second = get_scenario(conn, a), get_scenario(conn, b)
     ra, rb = _ranking(first), _ranking(second)
     cmp = compare_rankings(ra, rb)
@@ -227,7 +227,7 @@ def compare(conn: ConnDep, a: Annotated[int, Query(ge=1)], b: Annotated[int, Que
     response_model=Scenario,
     summary="One scenario with its profile, inputs and stored result",
 )
-def show(scenario_id: int, conn: ConnDep) -> dict[str, Any]:
+def show(scenario_id: Annotated[Id, Path()], conn: ConnDep) -> dict[str, Any]:
     return get_scenario(conn, scenario_id)
 
 
@@ -238,7 +238,9 @@ def show(scenario_id: int, conn: ConnDep) -> dict[str, Any]:
     "planner of its organisation or a beheerder",
     dependencies=[rate_limit("schrijven")],
 )
-def remove(scenario_id: int, request: Request, principal: Writer, db: ConnDep) -> dict[str, Any]:
+def remove(
+    scenario_id: Annotated[Id, Path()], request: Request, principal: Writer, db: ConnDep
+) -> dict[str, Any]:
     with db.begin():
         deleted = delete_scenario(db, scenario_id)
         audit.record(
@@ -311,7 +313,7 @@ def _differences(
     "and buurten that differ and the inputs that changed since (a new delivery version, another "
     "Leefbaarometer edition).",
 )
-def rerun(scenario_id: int, db: ConnDep, response: Response) -> dict[str, Any]:
+def rerun(scenario_id: Annotated[Id, Path()], db: ConnDep, response: Response) -> dict[str, Any]:
     timings = Timings()
     with _snapshot(db).begin():
         stored = get_scenario(db, scenario_id)  # 404 when the principal may not read it

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection
 
@@ -42,7 +42,7 @@ from api.scoring import CacheDep, IndicatorCache, ScoreRequest
 from api.security import SignedIn, Writer, client_address
 from api.settings import Settings
 from api.timing import TimedRoute
-from api.types import KorteTekst, LangeTekst, Naam
+from api.types import Id, KorteTekst, LangeTekst, Naam, Versie
 from layers import audit, proposals
 from layers.access import ANONYMOUS, Principal, acting_as
 from layers.errors import Forbidden, InvalidInput
@@ -67,7 +67,7 @@ class VoorstelIn(BaseModel):
     auteur: Naam | None = Field(None, deprecated=True, description=_IGNORED)
     geometrie: dict[str, Any] = Field(description="GeoJSON Polygon/MultiPolygon (or a Feature with one)")
     crs: str | int = Field(description="EPSG:4326 or EPSG:28992")
-    scenario_id: int | None = Field(None, ge=1, description="a saved scenario whose weighting it rests on")
+    scenario_id: Id | None = Field(None, description="a saved scenario whose weighting it rests on")
     weging: ScoreRequest | None = Field(
         None,
         description="the weighting (fields of POST /api/scores); default: the scenario's, else the standard",
@@ -79,7 +79,7 @@ class VersieIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    basisversie: int = Field(ge=1)
+    basisversie: Versie
     auteur: Naam | None = Field(None, deprecated=True, description=_IGNORED)
     wijziging: KorteTekst = Field("", description="what changed and why")
     naam: Naam | None = None
@@ -88,7 +88,7 @@ class VersieIn(BaseModel):
     contact: KorteTekst | None = None
     geometrie: dict[str, Any] | None = None
     crs: str | int | None = None
-    scenario_id: int | None = Field(None, ge=1)
+    scenario_id: Id | None = None
     weging: ScoreRequest | None = None
 
 
@@ -97,7 +97,7 @@ class StatusIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    basisversie: int = Field(ge=1)
+    basisversie: Versie
     auteur: Naam | None = Field(None, deprecated=True, description=_IGNORED)
     status: Status
     bo_datum: dt.date | None = Field(None, description="date of the BO decision (for vastgesteld)")
@@ -274,7 +274,7 @@ def create(
     response_model=ProposalDetail,
     summary="A proposal: its newest version, history, comments and commitments",
 )
-def show(voorstel_id: int, conn: ConnDep) -> dict[str, Any]:
+def show(voorstel_id: Annotated[Id, Path()], conn: ConnDep) -> dict[str, Any]:
     return {
         **proposals.get_version(conn, voorstel_id),
         "versies": proposals.versions(conn, voorstel_id),
@@ -286,7 +286,7 @@ def show(voorstel_id: int, conn: ConnDep) -> dict[str, Any]:
 @router.get(
     "/{voorstel_id}/versies", response_model=list[VersionSummary], summary="The version history, oldest first"
 )
-def history(voorstel_id: int, conn: ConnDep) -> list[dict[str, Any]]:
+def history(voorstel_id: Annotated[Id, Path()], conn: ConnDep) -> list[dict[str, Any]]:
     return proposals.versions(conn, voorstel_id)
 
 
@@ -295,7 +295,9 @@ def history(voorstel_id: int, conn: ConnDep) -> list[dict[str, Any]]:
     response_model=ProposalVersion,
     summary="One version as it was saved (geometry in EPSG:4326)",
 )
-def version(voorstel_id: int, versie: int, conn: ConnDep) -> dict[str, Any]:
+def version(
+    voorstel_id: Annotated[Id, Path()], versie: Annotated[Versie, Path()], conn: ConnDep
+) -> dict[str, Any]:
     return proposals.get_version(conn, voorstel_id, versie)
 
 
@@ -309,7 +311,7 @@ def version(voorstel_id: int, versie: int, conn: ConnDep) -> dict[str, Any]:
     dependencies=[rate_limit("schrijven")],
 )
 def edit(
-    voorstel_id: int,
+    voorstel_id: Annotated[Id, Path()],
     body: VersieIn,
     request: Request,
     principal: Writer,
@@ -382,7 +384,7 @@ def edit(
     dependencies=[rate_limit("schrijven")],
 )
 def change_status(
-    voorstel_id: int, body: StatusIn, request: Request, principal: Writer, db: ConnDep
+    voorstel_id: Annotated[Id, Path()], body: StatusIn, request: Request, principal: Writer, db: ConnDep
 ) -> dict[str, Any]:
     with db.begin():
         proposals.check_writer(db, voorstel_id)
@@ -420,7 +422,10 @@ def change_status(
     summary="Compare two versions: area added and removed (GeoJSON, EPSG:4326) and the change in statistics",
 )
 def compare(
-    voorstel_id: int, conn: ConnDep, a: Annotated[int, Query(ge=1)], b: Annotated[int, Query(ge=1)]
+    voorstel_id: Annotated[Id, Path()],
+    conn: ConnDep,
+    a: Annotated[Versie, Query()],
+    b: Annotated[Versie, Query()],
 ) -> dict[str, Any]:
     return compare_versions(conn, voorstel_id, a, b)
 
@@ -430,7 +435,7 @@ def compare(
     response_model=list[Comment],
     summary="Comments, oldest first (texts as given: escape them)",
 )
-def list_comments(voorstel_id: int, conn: ConnDep) -> list[dict[str, Any]]:
+def list_comments(voorstel_id: Annotated[Id, Path()], conn: ConnDep) -> list[dict[str, Any]]:
     proposals.versions(conn, voorstel_id)  # 404 for an unknown proposal
     return proposals.comments(conn, voorstel_id)
 
@@ -443,7 +448,7 @@ def list_comments(voorstel_id: int, conn: ConnDep) -> list[dict[str, Any]]:
     dependencies=[rate_limit("schrijven")],
 )
 def comment(
-    voorstel_id: int, body: ReactieIn, request: Request, principal: SignedIn, db: ConnDep
+    voorstel_id: Annotated[Id, Path()], body: ReactieIn, request: Request, principal: SignedIn, db: ConnDep
 ) -> dict[str, Any]:
     with db.begin():
         gemeente = proposals.get_version(db, voorstel_id)["gemeente"]  # 404 when not readable
@@ -477,7 +482,7 @@ def comment(
     "project deliveries) and the partners' commitments",
 )
 def agenda(
-    voorstel_id: int, conn: ConnDep, versie: Annotated[int | None, Query(ge=1)] = None
+    voorstel_id: Annotated[Id, Path()], conn: ConnDep, versie: Annotated[Versie | None, Query()] = None
 ) -> dict[str, Any]:
     return investment_agenda(conn, voorstel_id, versie)
 
@@ -491,7 +496,7 @@ def agenda(
     dependencies=[rate_limit("schrijven")],
 )
 def commit(
-    voorstel_id: int, body: ToezeggingIn, request: Request, principal: Writer, db: ConnDep
+    voorstel_id: Annotated[Id, Path()], body: ToezeggingIn, request: Request, principal: Writer, db: ConnDep
 ) -> dict[str, Any]:
     if principal.rol == "planner" and body.partner != principal.organisatie:
         raise Forbidden(
@@ -537,11 +542,11 @@ def commit(
     dependencies=[rate_limit("zwaar")],
 )
 def dossier(
-    voorstel_id: int,
+    voorstel_id: Annotated[Id, Path()],
     request: Request,
     conn: ConnDep,
     settings: SettingsDep,
-    versie: Annotated[int | None, Query(ge=1)] = None,
+    versie: Annotated[Versie | None, Query()] = None,
     formaat: Annotated[Literal["pdf", "gpkg", "html", "zip"], Query()] = "pdf",
 ) -> Response:
     from api.dossier import build_dossier
