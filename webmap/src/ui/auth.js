@@ -20,10 +20,13 @@ function render(user) {
   byId("open-login").hidden = Boolean(user);
   byId("logout").hidden = !user;
   byId("open-admin").hidden = !(user && user.rol === "beheerder");
-  // the author of a scenario is the signed-in user (the server records it, not this field)
+  // the author of a scenario is the signed-in user (the server records it, not this field); the
+  // scenario panel fills the field from this same entry when it mounts
+  const name = user ? user.naam : "(niet ingelogd)";
+  localStorage.setItem("sia-auteur", name);
   const author = byId("scenario-auteur");
   if (author) {
-    author.value = user ? user.naam : "(niet ingelogd)";
+    author.value = name;
     author.readOnly = true;
   }
 }
