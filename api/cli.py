@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from api import cli_auth
 from api.settings import Settings
 from layers.db.connect import local_cluster, resolve_url
 from sia.errors import InvalidUpload, SiaError
@@ -231,6 +232,17 @@ def _engine(settings: Settings, *, migrate: bool = True) -> Any:
     if migrate:
         run_migrations(url)
     return make_engine(url)
+
+
+def _read_engine(settings: Settings) -> Any:
+    """The engine of commands that read partner data to show or write them (``sia score``,
+    ``sia voorstel``, ``sia dossier``): the application role, as anonymous. What they print or
+    write is what the public may see (row-level security and the disclosure rule, as the map's
+    public view), whoever runs them; loading (``sia load``) stays the owner's."""
+    from api.security import open_app_engine
+
+    _engine(settings).dispose()  # started and migrated first
+    return open_app_engine(settings)
 
 
 def _database_unreachable(settings: Settings, exc: BaseException) -> CliError:
@@ -513,7 +525,7 @@ def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
         jaar, bron["jaar"] = settings.jaar, "instelling"
     if editie is None and settings.lbm_editie is not None:
         editie, bron["editie"] = settings.lbm_editie, "instelling"
-    engine = _engine(settings)
+    engine = _read_engine(settings)  # the public view
     try:
         with engine.connect() as conn:
             table = read_table(
@@ -600,17 +612,38 @@ def _write(ranked: Any, table: Any, out: Path) -> None:
 # -- sia serve / demo --------------------------------------------------------------------------
 
 
+def serve_workers(settings: Settings) -> int:
+    """Worker processes of ``sia serve``: SIA_WORKERS, else one per CPU core (at least 2)."""
+    import os
+
+    return settings.workers or max(2, os.cpu_count() or 2)
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    from api.main import create_app
+    from api.security import open_app_engine
 
     if not settings.database_url:
         local_cluster(settings.home, settings.pg_port).start()
+    # the app role's login (and its password file) made once, before the workers start
+    open_app_engine(settings).dispose()
     host = args.host or settings.host
     port = args.port or settings.port
-    _say(f"De kaart staat op http://{host}:{port}  (API-documentatie: /docs). Stoppen: Ctrl+C.")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    workers = getattr(args, "workers", None) or serve_workers(settings)
+    _say(
+        f"De kaart staat op http://{host}:{port}  (API-documentatie: /docs; {workers} werkprocessen). "
+        "Stoppen: Ctrl+C."
+    )
+    # each worker builds the app from the same environment (api.main.app_from_environment)
+    uvicorn.run(
+        "api.main:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+    )
     return 0
 
 
@@ -863,6 +896,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve = _parser(sub, "serve", "toon de kaart en de API")
     serve.add_argument("--host", help="adres; standaard SIA_HOST")
     serve.add_argument("--port", type=_positive_int, help="poort; standaard SIA_PORT")
+    serve.add_argument(
+        "--workers",
+        type=_positive_int,
+        help="werkprocessen; standaard SIA_WORKERS, anders één per processorkern (minstens 2)",
+    )
     serve.set_defaults(func=cmd_serve)
 
     demo = _parser(sub, "demo", "richt de database in, laad de gegevens van Enschede en toon de kaart")
@@ -874,6 +912,7 @@ def build_parser() -> argparse.ArgumentParser:
     from api import cli_dia  # DIA proposals and dossiers (api/cli_dia.py)
 
     cli_dia.register(sub)
+    cli_auth.register(sub)  # `sia user add|list|disable|token` (sign-in, issue 10)
     return parser
 
 

@@ -18,9 +18,9 @@ __all__ = ["register"]
 
 
 def _engine(settings: Settings) -> Any:
-    from api.cli import _engine as engine  # the database of every sia command (migrated)
+    from api.cli import _read_engine  # the app role as anonymous: what the public may see
 
-    return engine(settings)
+    return _read_engine(settings)
 
 
 def cmd_voorstel(args: argparse.Namespace, settings: Settings) -> int:

@@ -82,6 +82,14 @@ class Liveability(_Out):
     buurten_zonder: list[str] = Field(description="touched buurten without a score")
 
 
+class SuppressedValue(_Out):
+    """A value the disclosure rule left empty (``layers.disclosure``)."""
+
+    veld: str
+    reden: str = Field(description="minder_dan_min_woningen, minder_dan_min_projecten or dominantie")
+    toelichting: str
+
+
 class CorporationHolding(_Out):
     corporatie: str
     woningen: float
@@ -89,7 +97,8 @@ class CorporationHolding(_Out):
         description="% with label E, F or G (None: suppressed or unknown)"
     )
     gem_conditie: float | None = Field(description="mean NEN 2767 condition (None: suppressed or unknown)")
-    onderdrukt: bool = Field(description="fewer than 5 dwellings: share and mean left empty")
+    onderdrukt: bool = Field(description="a share or mean left empty by the disclosure rule")
+    onderdrukt_waarden: list[SuppressedValue] = Field(description="which, and why")
     synthetisch: bool
 
 
@@ -98,6 +107,7 @@ class Holdings(_Out):
     aandeel_label_efg: float | None
     gem_conditie: float | None
     onderdrukt: bool
+    onderdrukt_waarden: list[SuppressedValue]
     per_corporatie: list[CorporationHolding]
     drempel_onderdrukking: int
     synthetisch: bool = Field(description="whether any record counted is synthetic")

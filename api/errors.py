@@ -22,7 +22,17 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException
 
 from api.middleware import BODY_LIMIT_KEY, too_large
-from sia.errors import Conflict, Forbidden, InvalidInput, InvalidUpload, NotFound, SetupError, SiaError
+from sia.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    InvalidUpload,
+    NotFound,
+    SetupError,
+    SiaError,
+    TooManyRequests,
+    Unauthorized,
+)
 
 log = logging.getLogger("sia.api")
 
@@ -31,6 +41,8 @@ STATUS_CODES: dict[type[SiaError], int] = {
     InvalidUpload: 422,
     InvalidInput: 400,
     Forbidden: 403,
+    Unauthorized: 401,
+    TooManyRequests: 429,
     Conflict: 409,
     SetupError: 503,
     SiaError: 400,
@@ -74,12 +86,21 @@ def _safe(item: Any) -> Any:
     return shown(item, 1000)
 
 
+def _headers(exc: SiaError) -> dict[str, str] | None:
+    """401 names the schemes a client may use; 429 says when to come back."""
+    if isinstance(exc, Unauthorized):
+        return {"WWW-Authenticate": 'Bearer realm="sia"'}
+    if isinstance(exc, TooManyRequests):
+        return {"Retry-After": str(max(1, math.ceil(exc.retry_after)))}
+    return None
+
+
 async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, SiaError)
     body: dict[str, object] = {"fout": type(exc).__name__, "melding": shown(exc.message, 4000)}
     if exc.details:
         body["details"] = _safe(exc.details)
-    return JSONResponse(status_code=_status_for(exc), content=body)
+    return JSONResponse(status_code=_status_for(exc), content=body, headers=_headers(exc))
 
 
 # pydantic error type → Dutch text ({...} filled from the error's context)
@@ -211,7 +232,7 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 def _database_name(request: Request) -> str:
-    engine = getattr(request.app.state, "engine", None)
+    engine = getattr(request.app.state, "app_engine", None)
     url = getattr(engine, "url", None)
     if url is None:
         return "de database"
@@ -233,6 +254,18 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
     unreachable = exc.connection_invalidated or (
         isinstance(exc, OperationalError) and type(exc.orig).__name__ == "OperationalError"
     )
+    state = getattr(exc.orig, "sqlstate", None)
+    if state == "42501":  # row-level security or a missing grant: the safety net below the routes
+        log.warning("Refused by PostgreSQL on %s %s: %s", request.method, request.url.path, exc.orig)
+        return JSONResponse(
+            status_code=403,
+            content={"fout": "Forbidden", "melding": "Dit mag u niet inzien of wijzigen."},
+        )
+    if state == "23001":  # restrict_violation: the triggers that keep versions unchanged
+        return JSONResponse(
+            status_code=409,
+            content={"fout": "Conflict", "melding": "Opgeslagen versies worden nooit gewijzigd."},
+        )
     if not unreachable:
         return await _unexpected(request, exc)
     log.warning("Database unavailable on %s %s: %s", request.method, request.url.path, exc)

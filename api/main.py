@@ -10,9 +10,12 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
+from api import openapi, security
 from api.errors import install_error_handlers
 from api.middleware import Guard, content_security_policy, tile_source
 from api.routers import (
+    admin,
+    auth,
     buurten,
     health,
     indicators,
@@ -28,8 +31,6 @@ from api.routers.exports import router as exports_router  # DIA (issue 9)
 from api.routers.gebieden import router as gebieden_router  # DIA (issue 9)
 from api.routers.voorstellen import router as voorstellen_router  # DIA (issue 9)
 from api.settings import Settings
-from layers.db.connect import resolve_url
-from layers.db.engine import make_engine
 from sia.errors import SetupError
 
 # npm packages served to the browser (never a CDN): URL prefix → folder in webmap/node_modules
@@ -55,18 +56,23 @@ class SiaApp(FastAPI):
         return Guard(super().build_middleware_stack(), csp=csp)
 
 
+def app_from_environment() -> FastAPI:
+    """The application with the settings of the environment: what each worker process of
+    ``sia serve`` runs (``uvicorn api.main:app_from_environment --factory``)."""
+    return create_app(Settings())
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        url = resolve_url(settings.database_url, home=settings.home, port=settings.pg_port, start=False)
-        engine = make_engine(url)
-        app.state.engine = engine
+        # the only engine of the web application: the role sia_app, under row-level security
+        app.state.app_engine = security.open_app_engine(settings)
         try:
             yield
         finally:
-            engine.dispose()
+            app.state.app_engine.dispose()
 
     app = SiaApp(
         title="SIA/DIA — Stedelijke Investeringsafweging Enschede",
@@ -81,11 +87,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     for module in (health, layers, buurten, indicators, periods, organisations, partners, scores):
         app.include_router(module.router)
+    app.include_router(partners.uploads)  # writer checked before the body is read
     app.include_router(scenarios.router)
     app.include_router(gebieden_router)
     app.include_router(voorstellen_router)
     app.include_router(exports_router)
     app.include_router(meta.router)
+    security.install(app)  # the rate limiter (sign-in, issue 10)
+    app.include_router(auth.router)
+    app.include_router(admin.router)
+    openapi.install(app)  # every operation's error statuses in OpenAPI
     _mount_webmap(app, settings)
     _docs(app)
     return app

@@ -136,11 +136,22 @@ class ChoicesOut(_Out):
     codewijzigingen: list[CodeChangeOut]
 
 
+class SuppressedCell(_Out):
+    buurtcode: str
+    veld: str
+    reden: str = Field(description="minder_dan_min_woningen, minder_dan_min_projecten or dominantie")
+    toelichting: str
+
+
 class SuppressedOut(_Out):
-    velden: list[str]
-    drempel: int
-    buurten: list[str]
+    """What the disclosure rule left empty for this viewer (``layers.disclosure``)."""
+
+    velden: list[str] = Field(description="the shares and means the rule may suppress")
+    drempel: int = Field(description="dwellings with a value a share or mean needs (hidden part)")
+    buurten: list[str] = Field(description="buurten with a suppressed value")
     reden: str
+    regel: dict[str, Any] = Field(description="thresholds: min_woningen, min_projecten, dominantie")
+    cellen: list[SuppressedCell] = Field(description="every suppressed value: buurt, field, reason")
 
 
 class IndicatorTableOut(_Out):
@@ -408,6 +419,10 @@ class ScenarioSummary(_Out):
     periode: str | None
     lbm_editie: int | None
     top_n: int
+    vertrouwelijkheid: Literal["openbaar", "partners", "eigen"] = Field(
+        "openbaar", description="who reads it: everyone, the gemeente's partners, its organisation"
+    )
+    organisatie: str | None = Field(None, description="the author's organisation")
     aangemaakt: str
     verwijderd_op: str | None
 

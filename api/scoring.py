@@ -21,6 +21,7 @@ from sqlalchemy import Connection
 
 from api.settings import Settings
 from api.types import Editie, Gemeente, Jaar, Periode, Weight
+from layers.access import view_key, view_of
 from layers.indicators import IndicatorTable, read_table
 from layers.organisations import partner_profiles as organisation_profiles
 from layers.provenance import data_version
@@ -153,14 +154,18 @@ def data_choice(settings: Settings, body: DataRequest) -> dict[str, Any]:
 
 
 class IndicatorCache:
-    """Indicator tables per (gemeente, jaar, editie, periode), reused while ``data_version`` is
-    unchanged.
+    """Indicator tables per view and (gemeente, jaar, editie, periode), reused while
+    ``data_version`` of that gemeente and period is unchanged.
 
     Reading the table aggregates the partner deliveries in PostGIS (~150 ms for Enschede); a
-    score on a cached table takes a few milliseconds, so weight sliders can re-rank live.
+    score on a cached table takes a few milliseconds, so weight sliders can re-rank live. The
+    table depends on who reads it (row-level security and the disclosure rule), so the key holds
+    the view (``layers.access.view_key`` of the connection's principal): principals with the same
+    key read the same rows. A new delivery changes the version of its gemeente and of the periods
+    at or after its own only: other tables stay cached.
     """
 
-    def __init__(self, size: int = 8) -> None:
+    def __init__(self, size: int = 32) -> None:
         self.size = size
         self.hits = 0
         self.misses = 0
@@ -177,8 +182,15 @@ class IndicatorCache:
         periode: str | None = None,
         bron: dict[str, str] | None = None,
     ) -> IndicatorTable:
-        version = data_version(conn)  # read first: the table read next is at least this new
-        key = (gemeente, jaar, editie, periode, tuple(sorted((bron or {}).items())))
+        version = data_version(conn, gemeente, periode)  # first: the table read next is at least this new
+        key = (
+            view_key(view_of(conn)),
+            gemeente,
+            jaar,
+            editie,
+            periode,
+            tuple(sorted((bron or {}).items())),
+        )
         with self._lock:
             hit = self._items.get(key)
             if hit is not None and hit[0] == version:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import SettingsConfigDict
+
+from api.auth_settings import AuthSettings  # sign-in, app role, rate limits (issue 10)
 
 _REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -20,7 +22,7 @@ def _default_data_dir() -> Path | None:
     return cand if cand.is_dir() else None
 
 
-class Settings(BaseSettings):
+class Settings(AuthSettings):
     """Configuration of the CLI and the web application. Built explicitly, never at import."""
 
     model_config = SettingsConfigDict(env_prefix="SIA_", env_file=".env", extra="ignore")
@@ -48,11 +50,6 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     webmap_dir: Path = _REPO_ROOT / "webmap"
-    schrijfsleutel: SecretStr | None = Field(
-        None,
-        description="Key that uploads and scenario changes must send (header X-SIA-Sleutel); "
-        "unset: writing is open (a local demo). An interim guard until sign-in exists.",
-    )
 
     @field_validator("database_url")
     @classmethod

@@ -31,6 +31,10 @@ Buurtcode = Annotated[str, StringConstraints(pattern=BUURTCODE_PATTERN)]
 Jaar = Annotated[int, Field(ge=1990, le=2100)]
 Editie = Annotated[int, Field(ge=2000, le=2100)]
 Weight = Annotated[float, Field(ge=0, le=1_000_000, allow_inf_nan=False)]
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+"""The id of a stored object (a bigint): a larger number is a 422, never a database overflow."""
+Versie = Annotated[int, Field(ge=1, le=2**31 - 1)]
+"""A version number (an integer column)."""
 """A raw criterion weight; weights are normalised per axis, so only ratios matter."""
 
 _CONTROL = {chr(c) for c in range(32)} - {"\t", "\n", "\r"} | {"\x7f"}

@@ -13,10 +13,10 @@ period's view of the partner deliveries), and returns plain JSON-able data:
   has at least ``MIN_ADDRESS_DWELLINGS`` such dwellings) or ``oppervlakte`` (share of its area);
 - inhabitants and households of the table (CBS, the table's year) apportioned by that share;
 - corporation holdings per corporation: address points the viewer may see are counted where they
-  lie; records without a location and points the viewer may not see enter as their buurt's figure
-  times the buurt's share (so nothing finer than the map's buurt figures is revealed); label E/F/G
-  share and mean condition under the small-count rule of the indicator table
-  (``layers.indicators.suppress_small_counts``);
+  lie; records without a location and points the viewer may not see enter per buurt and
+  corporation (the database function ``sia_gebied_bezit``, migration 0008) times the buurt's
+  share, under the disclosure rule (``layers.disclosure``): a label share or mean condition whose
+  hidden part is too small is left empty (``onderdrukt``, with the reasons);
 - planned projects inside or crossing it, apportioned by the share of the project inside (area,
   length or 1 for a point): dwellings and investment per party and year; investment spread evenly
   over the years from start to end, dwellings counted in the end year (the year of delivery);
@@ -25,8 +25,9 @@ period's view of the partner deliveries), and returns plain JSON-able data:
 
 Partner records are those of the period's view (``layers.periods``: each partner's newest delivery
 per layer at or before the period, carried forward), as in the indicator table and on the map. Who
-may see which record is the public view of ``layers.partner_store.PUBLIC_RECORDS``, the one rule the
-map uses too. Each partner section says whether the records it counts are synthetic.
+may see which record is decided by PostgreSQL (row-level security for the connection's principal,
+migration 0008), the one rule the map uses too. Each partner section says whether the records it
+counts are synthetic.
 """
 
 from __future__ import annotations
@@ -41,9 +42,9 @@ import pandas as pd
 import shapely
 from sqlalchemy import Connection, text
 
+from layers import disclosure
 from layers.catalogue import LBM_FIELDS
-from layers.indicators import MIN_DWELLINGS, suppress_small_counts
-from layers.partner_store import PUBLIC_RECORDS
+from layers.partner_store import hidden_counts as _hidden_counts
 from layers.partners.sales_check import check_sales
 from layers.readers import to_python
 
@@ -86,8 +87,7 @@ _KINDS = ("bezit", "projecten", "verkoop")
 
 @cache
 def _sql(name: str) -> str:
-    body = resources.files("layers").joinpath(f"sql/{name}.sql").read_text()
-    return body.replace("{public}", PUBLIC_RECORDS)  # a fragment from code, never from a request
+    return resources.files("layers").joinpath(f"sql/{name}.sql").read_text()
 
 
 def apportion(opp: float, opp_binnen: float, adres_totaal: float, adres_binnen: float) -> tuple[float, str]:
@@ -173,7 +173,7 @@ def _ratio(num: float, den: float, scale: float = 1.0) -> float | None:
 
 
 def _holdings(
-    conn: Connection, wkb: bytes, table: IndicatorTable, shares: dict[str, float], *, hidden: bool
+    conn: Connection, wkb: bytes, table: IndicatorTable, shares: dict[str, float]
 ) -> dict[str, Any]:
     params = {
         "wkb": wkb,
@@ -181,47 +181,50 @@ def _holdings(
         "jaar": table.jaar,
         "ids": table.view.ids("bezit"),
         "codes": list(shares),
-        "met_verborgen": hidden,
     }
     keys = ("woningen", "efg", "gelabeld", "conditie_som", "conditie_n")
     sums: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(keys, 0.0))
     synthetic: set[str] = set()
+    suppressed: dict[str, dict[str, str]] = defaultdict(dict)  # corporation → value → reason
     for r in conn.execute(text(_sql("area_bezit")), params).mappings():
         factor = 1.0 if r["bron"] == "punt" else shares.get(r["buurtcode"], 0.0)
+        if factor <= 0:
+            continue
         for key in keys:
-            sums[r["corporatie"]][key] += r[key] * factor
-        if r["synthetisch"] and factor > 0:
+            if r[key] is not None:  # None: suppressed in that buurt (see onderdrukt)
+                sums[r["corporatie"]][key] += r[key] * factor
+        for field, reason in (r["onderdrukt"] or {}).items():
+            suppressed[r["corporatie"]][field] = reason
+        if r["synthetisch"]:
             synthetic.add(r["corporatie"])
     total = {key: sum(s[key] for s in sums.values()) for key in keys}
-    rows = {**{c: sums[c] for c in sorted(sums)}, "": total}  # "" = the total row
-    frame = pd.DataFrame(
-        {
-            "woningen": [s["woningen"] for s in rows.values()],
-            "aandeel_label_efg": [_ratio(s["efg"], s["gelabeld"], 100.0) for s in rows.values()],
-            "gem_conditie": [_ratio(s["conditie_som"], s["conditie_n"]) for s in rows.values()],
-        },
-        index=list(rows),
-        dtype=float,
-    )
-    suppressed = set(suppress_small_counts(frame, count="woningen"))
+    suppressed_total = {f: why for cells in suppressed.values() for f, why in cells.items()}
 
-    def summary(name: str) -> dict[str, Any]:
-        row = frame.loc[name]
+    def summary(s: dict[str, float], cells: dict[str, str]) -> dict[str, Any]:
         return {
-            "woningen": to_python(row["woningen"]),
-            **{k: to_python(row[k]) for k in ("aandeel_label_efg", "gem_conditie")},
-            "onderdrukt": name in suppressed,
+            "woningen": s["woningen"],
+            "aandeel_label_efg": None
+            if "aandeel_label_efg" in cells
+            else _ratio(s["efg"], s["gelabeld"], 100.0),
+            "gem_conditie": None if "gem_conditie" in cells else _ratio(s["conditie_som"], s["conditie_n"]),
+            "onderdrukt": bool(cells),
+            "onderdrukt_waarden": [
+                {"veld": f, "reden": why, "toelichting": disclosure.REASONS.get(why, why)}
+                for f, why in sorted(cells.items())
+            ],
         }
 
     return {
-        **summary(""),
+        **summary(total, suppressed_total),
         "per_corporatie": [
-            {"corporatie": c, **summary(c), "synthetisch": c in synthetic} for c in rows if c != ""
+            {"corporatie": c, **summary(sums[c], suppressed.get(c, {})), "synthetisch": c in synthetic}
+            for c in sorted(sums)
         ],
-        "drempel_onderdrukking": MIN_DWELLINGS,
+        "drempel_onderdrukking": disclosure.MIN_DWELLINGS,
         "synthetisch": bool(synthetic),
         "methode": "adrespunten die u mag zien: waar ze liggen; overige records (zonder locatie of "
-        "vertrouwelijk): het buurtcijfer maal het aandeel van de buurt",
+        "vertrouwelijk): per buurt en corporatie maal het aandeel van de buurt, onder de regel voor "
+        "openbaarmaking",
     }
 
 
@@ -326,27 +329,16 @@ def _liveability(buurten: list[dict[str, Any]], table: IndicatorTable) -> dict[s
 _DWELLINGS_SQL = "coalesce(" + ", ".join(f"(kerncijfers->>'{k}')::float8" for k in _DWELLING_KEYS) + ")"
 
 
-def _hidden_sql() -> str:
-    return ", ".join(
-        f"(SELECT count(*) FROM {kind} x JOIN leveringen l ON l.id = x.levering_id "  # ours
-        f"WHERE x.levering_id = ANY(CAST(:{kind} AS bigint[])) AND NOT {PUBLIC_RECORDS}) AS {kind}"
-        for kind in _KINDS
-    )
-
-
-def _gemeente_totals(
-    conn: Connection, table: IndicatorTable
-) -> tuple[dict[str, float | None], dict[str, int]]:
-    """Inhabitants and households of the gemeente (the table's), its dwellings (when the buurten
-    file has them), and the records of the view the viewer may not see per partner layer (the
-    count the map shows too). One query: it runs with every area statistic."""
+def _gemeente_totals(conn: Connection, table: IndicatorTable) -> dict[str, float | None]:
+    """Inhabitants and households of the gemeente (the table's) and its dwellings (when the buurten
+    file has them)."""
     row = (
         conn.execute(
             text(
                 f"SELECT CASE WHEN bool_and({_DWELLINGS_SQL} IS NOT NULL) THEN sum({_DWELLINGS_SQL}) END "
-                f"AS woningen, {_hidden_sql()} FROM buurten WHERE gemeentecode = :gm AND jaar = :jaar"
+                "AS woningen FROM buurten WHERE gemeentecode = :gm AND jaar = :jaar"
             ),
-            {"gm": table.gemeente, "jaar": table.jaar, **{k: table.view.ids(k) for k in _KINDS}},
+            {"gm": table.gemeente, "jaar": table.jaar},
         )
         .mappings()
         .one()
@@ -356,17 +348,17 @@ def _gemeente_totals(
         values = table.frame[column] if column in table.frame.columns else pd.Series(dtype=float)
         return float(values.sum()) if values.notna().any() else None
 
-    totals = {
+    return {
         "inwoners": column_total("aantal_inwoners"),
         "huishoudens": column_total("aantal_huishoudens"),
         "woningen": None if row["woningen"] is None else float(row["woningen"]),
     }
-    return totals, {k: int(row[k]) for k in _KINDS}
 
 
 def hidden_counts(conn: Connection, table: IndicatorTable) -> dict[str, int]:
-    """Records of the table's period view the viewer may not see, per partner layer."""
-    return _gemeente_totals(conn, table)[1]
+    """Records of the table's period view the viewer may not see, per partner layer (the count the
+    map shows too)."""
+    return _hidden_counts(conn, {k: table.view.ids(k) for k in _KINDS})
 
 
 def area_statistics(conn: Connection, area: shapely.MultiPolygon, table: IndicatorTable) -> dict[str, Any]:
@@ -375,7 +367,7 @@ def area_statistics(conn: Connection, area: shapely.MultiPolygon, table: Indicat
     See the module docstring for every rule."""
     wkb = shapely.to_wkb(area)
     buurten = _buurten(conn, wkb, table)
-    totals, hidden = _gemeente_totals(conn, table)
+    totals = _gemeente_totals(conn, table)
     methods = {m: sum(1 for b in buurten if b["methode"] == m) for m in METHODS}
 
     def total(key: str) -> float | None:
@@ -402,10 +394,10 @@ def area_statistics(conn: Connection, area: shapely.MultiPolygon, table: Indicat
         return out
     shares = {b["buurtcode"]: b["aandeel"] for b in buurten}
     whole = [b["buurtcode"] for b in buurten if b["methode"] == "geheel"]
-    out["corporatiebezit"] = _holdings(conn, wkb, table, shares, hidden=hidden["bezit"] > 0)
+    out["corporatiebezit"] = _holdings(conn, wkb, table, shares)
     out["projecten"] = planned_projects(conn, area, table.view.ids("projecten"))
     out["verkoop"] = _sales(conn, wkb, table.view.ids("verkoop"), whole)
-    out["verborgen"] = hidden
+    out["verborgen"] = hidden_counts(conn, table)
     return out
 
 
@@ -423,8 +415,8 @@ def visible_records(
     conn: Connection, area: shapely.Geometry, view: PeriodView
 ) -> dict[str, gpd.GeoDataFrame]:
     """The partner records of a period's view inside (points) or crossing (project areas) ``area``
-    that the viewer may see (the public view), per layer, as GeoDataFrames in EPSG:28992 (for
-    exports and maps)."""
+    that the viewer may see (row-level security for the connection's principal), per layer, as
+    GeoDataFrames in EPSG:28992 (for exports and maps)."""
     import geopandas as gpd
 
     out = {}
@@ -432,9 +424,9 @@ def visible_records(
         out[kind] = gpd.read_postgis(
             text(
                 f"SELECT x.id, x.partner, x.periode, x.synthetisch, x.vertrouwelijkheid, {columns}, "
-                f"x.geom AS geometry FROM {kind} x JOIN leveringen l ON l.id = x.levering_id "
+                f"x.geom AS geometry FROM {kind} x "
                 f"WHERE x.levering_id = ANY(CAST(:ids AS bigint[])) AND x.geom IS NOT NULL "
-                f"AND {PUBLIC_RECORDS} AND ST_Intersects(x.geom, ST_GeomFromWKB(:wkb, 28992)) ORDER BY x.id"
+                "AND ST_Intersects(x.geom, ST_GeomFromWKB(:wkb, 28992)) ORDER BY x.id"
             ),
             conn,
             geom_col="geometry",

@@ -1,5 +1,5 @@
 """Errors raised by the layer code (re-exported from the engine's domain errors)."""
 
-from sia.errors import Conflict, InvalidInput, InvalidUpload, NotFound, SetupError, SiaError
+from sia.errors import Conflict, Forbidden, InvalidInput, InvalidUpload, NotFound, SetupError, SiaError
 
-__all__ = ["Conflict", "InvalidInput", "InvalidUpload", "NotFound", "SetupError", "SiaError"]
+__all__ = ["Conflict", "Forbidden", "InvalidInput", "InvalidUpload", "NotFound", "SetupError", "SiaError"]

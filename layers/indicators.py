@@ -29,11 +29,11 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
 from sqlalchemy import Connection, func, select, text
 
+from layers import disclosure
 from layers.catalogue import (
     LAYERS,
     LBM_FIELDS,
@@ -54,7 +54,6 @@ from sia.run import Analyses, Run, run
 __all__ = [
     "COVERAGE",
     "MIN_DWELLINGS",
-    "SUPPRESSED_WITH_FEW_DWELLINGS",
     "SUPPRESSION",
     "Choices",
     "CodeChange",
@@ -66,7 +65,6 @@ __all__ = [
     "code_changes",
     "read_table",
     "score_table",
-    "suppress_small_counts",
     "usable_profiles",
 ]
 
@@ -74,29 +72,10 @@ COVERAGE = 0.9
 """Share of a year's buurten that must have a Leefbaarometer score for a (year, edition)
 combination to count as covering the gemeente."""
 
-# Small counts ("openbaar, tenzij", DESIGN.md): with fewer than MIN_DWELLINGS corporation
-# dwellings in a buurt, shares and means of their properties would describe single dwellings.
-# They are left empty in the indicator table (the map and the scores; the engine imputes them
-# according to each criterion's missing-value policy and flags that). Counts stay.
-MIN_DWELLINGS = 5
-SUPPRESSED_WITH_FEW_DWELLINGS = ("aandeel_label_efg", "gem_conditie")
-
-
-def suppress_small_counts(frame: pd.DataFrame, *, count: str = "bezit_woningen") -> list[Any]:
-    """The small-count rule, in place: in the rows with some but fewer than ``MIN_DWELLINGS``
-    dwellings in ``frame[count]``, the columns of ``SUPPRESSED_WITH_FEW_DWELLINGS`` are emptied
-    (NaN). Returns those rows' index labels. The one place of the rule: the indicator table
-    (buurten) and the statistics of a drawn area (``layers.areas``, per corporation) apply it."""
-    if count not in frame.columns:
-        return []
-    held = pd.to_numeric(frame[count], errors="coerce")
-    few = (held.notna() & (held > 0) & (held < MIN_DWELLINGS)).to_numpy(dtype=bool)
-    rows = list(frame.index[few])
-    for col in SUPPRESSED_WITH_FEW_DWELLINGS:
-        if col in frame.columns and rows:
-            frame[col] = frame[col].astype(float)
-            frame.loc[few, col] = np.nan
-    return rows
+# The disclosure rule ("openbaar, tenzij", DESIGN.md) is applied by the database
+# (``layers.disclosure``): the partner aggregates come back with suppressed values empty and
+# per buurt which value was suppressed and why.
+MIN_DWELLINGS = disclosure.MIN_DWELLINGS
 
 
 _BASE_COLUMNS = ("buurtnaam", "wijkcode", "gemeentenaam")
@@ -426,7 +405,9 @@ class IndicatorTable:
     view: PeriodView
     codewijzigingen: list[CodeChange]
     onderdrukt: list[str]
-    """Buurten whose shares and means were left empty (small counts)."""
+    """Buurten with a value left empty by the disclosure rule (``layers.disclosure``)."""
+    onderdrukte_cellen: list[dict[str, str]]
+    """Per suppressed value: buurtcode, veld, reden, toelichting."""
     waarschuwingen: list[str]
 
     @property
@@ -609,6 +590,9 @@ def read_table(
         if keuzes.periode is not None
         else pd.DataFrame()
     )
+    cells = disclosure.suppressed_cells(
+        (str(code), rules) for code, rules in partner.get("onderdrukt", pd.Series(dtype=object)).items()
+    )
     for layer, f in indicator_fields():
         if layer.id == "buurten":
             if f.kerncijfer:
@@ -650,7 +634,7 @@ def read_table(
                 leveringen=(int(meta["id"]),),
                 synthetisch=bool(meta["synthetisch"]),
             )
-    suppressed = sorted(suppress_small_counts(frame))
+    suppressed = sorted({c["buurtcode"] for c in cells if c["veld"] in kolommen})
     frame.index.name = "buurtcode"
     warnings = list(keuzes.waarschuwingen)
     carried: dict[str, set[str]] = {}
@@ -679,6 +663,7 @@ def read_table(
         view=view,
         codewijzigingen=changes,
         onderdrukt=suppressed,
+        onderdrukte_cellen=[c for c in cells if c["veld"] in kolommen],
         waarschuwingen=warnings,
     )
 
@@ -735,8 +720,9 @@ def candidate_areas(
 
 
 SUPPRESSION = {
-    "velden": list(SUPPRESSED_WITH_FEW_DWELLINGS),
-    "drempel": MIN_DWELLINGS,
-    "reden": f"minder dan {MIN_DWELLINGS} corporatiewoningen in de buurt: geen aandelen of "
-    "gemiddelden, zodat ze niets over een enkele woning verraden",
+    "velden": list(disclosure.RULE["aandelen_en_gemiddelden"]),
+    "drempel": disclosure.MIN_DWELLINGS,
+    "reden": disclosure.RULE["regel"],
+    "regel": {k: v for k, v in disclosure.RULE.items() if k != "regel"},
 }
+"""How the indicator table states its suppressed values (with ``buurten`` and ``cellen``)."""

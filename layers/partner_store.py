@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
 
 import pandas as pd
@@ -117,7 +116,16 @@ def store_delivery(
             prev.id, delivery.partner, delivery.period, prev.versie, counts, None, unchanged=True
         )
     if prev is not None:
-        conn.execute(text("UPDATE leveringen SET actief = false WHERE id = :id"), {"id": prev.id})
+        switched = conn.execute(
+            text("UPDATE leveringen SET actief = false WHERE id = :id"), {"id": prev.id}
+        ).rowcount
+        if switched != 1:  # row-level security (migration 0008): not the principal's to replace
+            from layers.errors import Forbidden
+
+            raise Forbidden(
+                f"De levering van {delivery.partner} voor {delivery.period} mag alleen die organisatie "
+                "of een beheerder van de gemeente vervangen. Er is niets opgeslagen."
+            )
     versie = int(
         conn.execute(
             text(
@@ -248,11 +256,18 @@ def aggregate(
 ) -> pd.DataFrame:
     """Partner indicators per buurt of the gemeente and buurten year, from the deliveries of the
     view of ``periode`` (or the ``view`` given). Per-buurt counts delivered with the code of
-    another buurten year count in the buurt of ``jaar`` that holds that buurt's inner point."""
+    another buurten year count in the buurt of ``jaar`` that holds that buurt's inner point.
+
+    Every record of the view counts, also those the connection's principal may not read: the
+    database function ``sia_partner_aggregaten`` (migration 0008) computes them as the tables'
+    owner and applies the disclosure rule (``layers.disclosure``); column ``onderdrukt`` says per
+    buurt which values it left empty and why."""
     view = view or period_view(conn, gemeente, periode)
-    sql = resources.files("layers").joinpath("sql/partner_aggregates.sql").read_text()
     rows = conn.execute(
-        text(sql),
+        text(
+            "SELECT * FROM sia_partner_aggregaten(:gemeente, :jaar, CAST(:bezit_ids AS bigint[]), "
+            "CAST(:projecten_ids AS bigint[]), CAST(:verkoop_ids AS bigint[]))"
+        ),
         {
             "gemeente": gemeente,
             "jaar": jaar,
@@ -343,10 +358,12 @@ def load_delivery_file(
     gemeente: str,
     filename: str | None = None,
     via: str = "beheer",
+    for_organisation: str | None = None,
     **options: Any,
 ) -> StoredDelivery:
     """Validate a delivery file against the gemeente and its organisations and store it (all or
-    nothing)."""
+    nothing). ``for_organisation``: the only organisation the file may deliver for (a planner
+    delivers for its own organisation; row-level security refuses anything else as well)."""
     from pathlib import Path
 
     from layers.organisations import list_organisations, organisations_for
@@ -361,6 +378,13 @@ def load_delivery_file(
         organisations=organisations_for(conn, gemeente),
         **options,
     )
+    if for_organisation is not None and delivery.partner != for_organisation:
+        from layers.errors import Forbidden
+
+        raise Forbidden(
+            f"Dit bestand levert voor {delivery.partner}; u mag alleen voor {for_organisation} leveren. "
+            "Er is niets opgeslagen."
+        )
     org = next((o.id for o in list_organisations(conn, gemeente) if o.naam == delivery.partner), None)
     return store_delivery(
         conn, delivery, sha256=content_hash(delivery), gemeente=gemeente, via=via, organisatie_id=org
@@ -390,12 +414,28 @@ _FEATURE_COLUMNS: dict[str, list[str]] = {
     kind: [c for c in cols if c != "buurtcode"] for kind, cols in _TABLE_COLUMNS.items()
 }
 
-# Who may see a record (DESIGN.md, "openbaar, tenzij"). There is no sign-in yet, so every viewer
-# is the public: it sees `openbaar` records, and the synthetic demonstration records the operator
-# loaded (`sia demo`: they describe no real dwelling). A file uploaded through the API that calls
-# itself synthetic keeps its records' classes: the flag alone must not publish addresses. Real
-# `partners` and `eigen` records stay in the database and only reach the map as buurt aggregates.
-PUBLIC_RECORDS = "(x.vertrouwelijkheid = 'openbaar' OR (x.synthetisch AND l.via = 'beheer'))"
+# Who may see a record (DESIGN.md, "openbaar, tenzij") is decided by PostgreSQL: row-level security
+# (migration 0008, ``sia_mag_lezen``) filters every read of the application role by the principal
+# of its transaction. The public sees `openbaar` records and the synthetic demonstration records
+# the operator loaded; signed-in users also the `partners` records of their gemeente and everything
+# of their own organisation. Nothing here filters by class.
+
+
+def hidden_counts(conn: Connection, ids: dict[str, list[int]]) -> dict[str, int]:
+    """Records of these delivery versions (per layer) that the connection's principal may not
+    read, per layer (counted by the database function ``sia_verborgen``; nothing else of them)."""
+    row = (
+        conn.execute(
+            text(
+                "SELECT * FROM sia_verborgen(CAST(:bezit AS bigint[]), CAST(:projecten AS bigint[]), "
+                "CAST(:verkoop AS bigint[]))"
+            ),
+            {k: ids.get(k) or [] for k in ("bezit", "projecten", "verkoop")},
+        )
+        .mappings()
+        .one()
+    )
+    return {k: int(row[k]) for k in ("bezit", "projecten", "verkoop")}
 
 
 def partner_features(
@@ -403,14 +443,19 @@ def partner_features(
 ) -> dict[str, Any]:
     """Address points (and project polygons) of one partner layer and period as GeoJSON (EPSG:4326).
 
-    Only records the public may see are returned; ``verborgen`` counts the records withheld.
-    Per-buurt counts without a location are not features; ``zonder_locatie`` counts them.
+    Only records the connection's principal may read are returned (row-level security);
+    ``verborgen`` counts the records withheld. Per-buurt counts without a location are not
+    features; ``zonder_locatie`` counts them. The features are assembled by PostGIS
+    (``json_build_object`` / ``ST_AsGeoJSON``) into one JSON text, parsed once.
     """
     if kind not in _FEATURE_COLUMNS:
         from layers.errors import InvalidInput
 
         raise InvalidInput(f"Onbekende partnerlaag '{kind}'; kies uit: {', '.join(_FEATURE_COLUMNS)}.")
-    cols = ", ".join(f"x.{c}" for c in _FEATURE_COLUMNS[kind])
+    props = ", ".join(
+        f"'{c}', x.{c}"
+        for c in ["id", "partner", "periode", "synthetisch", "vertrouwelijkheid"] + _FEATURE_COLUMNS[kind]
+    )  # column names from our own table, never from a request
     in_gemeente = (
         "(CAST(:gm AS text) IS NULL OR EXISTS (SELECT 1 FROM buurten b WHERE "
         "b.gemeentecode = :gm AND ST_Intersects(b.geom, x.geom)))"
@@ -420,36 +465,29 @@ def partner_features(
         "WHERE (CASE WHEN CAST(:ids AS bigint[]) IS NULL THEN l.actief AND x.periode = :p "
         "ELSE x.levering_id = ANY(:ids) END)"
     )
-    params = {"p": periode, "gm": gemeente, "ids": _view_ids(conn, kind, periode, gemeente)}
-    rows = (
-        conn.execute(
-            text(
-                f"SELECT x.id, x.partner, x.periode, x.synthetisch, x.vertrouwelijkheid, {cols}, "
-                "ST_AsGeoJSON(ST_Transform(x.geom, 4326), 6) AS g "
-                f"{base} AND x.geom IS NOT NULL AND {PUBLIC_RECORDS} AND {in_gemeente} ORDER BY x.id"
-            ),
-            params,
-        )
-        .mappings()
-        .all()
-    )
-    counts = conn.execute(
+    ids = _view_ids(conn, kind, periode, gemeente)
+    params = {"p": periode, "gm": gemeente, "ids": ids}
+    row = conn.execute(
         text(
-            f"SELECT count(*) FILTER (WHERE NOT {PUBLIC_RECORDS}) AS verborgen, "
-            f"count(*) FILTER (WHERE x.geom IS NULL AND {PUBLIC_RECORDS}) AS zonder_locatie {base}"
+            "SELECT coalesce(json_agg(json_build_object('type', 'Feature', 'id', x.id, "
+            f"'properties', json_build_object({props}), "
+            "'geometry', ST_AsGeoJSON(ST_Transform(x.geom, 4326), 6)::json) ORDER BY x.id) "
+            f"FILTER (WHERE x.geom IS NOT NULL AND {in_gemeente}), '[]') AS feats, "
+            "count(*) FILTER (WHERE x.geom IS NULL) AS zonder_locatie, "
+            "coalesce(bool_or(x.synthetisch) FILTER (WHERE x.geom IS NOT NULL AND "
+            f"{in_gemeente}), false) AS synthetisch {base}"
         ),
         params,
     ).one()
-    feats = [
-        {
-            "type": "Feature",
-            "id": r["id"],
-            "properties": {k: to_python(v) for k, v in r.items() if k != "g"},
-            "geometry": json.loads(r["g"]),
-        }
-        for r in rows
-    ]
-    hidden = int(counts.verborgen)
+    feats = row.feats if isinstance(row.feats, list) else json.loads(row.feats)
+    if ids is None:  # no gemeente: the period's own active deliveries
+        ids = [
+            int(i)
+            for i in conn.execute(
+                text("SELECT id FROM leveringen WHERE actief AND periode = :p"), params
+            ).scalars()
+        ]
+    hidden = hidden_counts(conn, {kind: ids})[kind]
     return {
         "type": "FeatureCollection",
         "laag": kind,
@@ -457,8 +495,8 @@ def partner_features(
         "features": feats,
         "aantal": len(feats),
         "verborgen": hidden,
-        "zonder_locatie": int(counts.zonder_locatie),
-        "synthetisch": any(f["properties"]["synthetisch"] for f in feats),
+        "zonder_locatie": int(row.zonder_locatie),
+        "synthetisch": bool(row.synthetisch),
         "melding": (
             f"{hidden} record(s) zijn vertrouwelijk (partners of eigen organisatie) en "
             "worden alleen per buurt samengevat getoond."

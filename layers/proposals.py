@@ -12,6 +12,10 @@ proposals can be edited. This module stores and reads; it does not compute stati
 The partners of a proposal, the partner of a commitment and the organisation of a comment are
 organisations of the proposal's gemeente (``layers.organisations``: data, not code); a name the
 gemeente does not know is refused with the names it does.
+
+Who reads and writes what is row-level security's business (migration 0008); every row records
+its author (``gebruiker_id``, ``organisatie_id``) besides the author's name. :func:`check_writer`
+says in Dutch why a change would be refused, before anything expensive is computed.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from typing import Any
 import shapely
 from sqlalchemy import Connection, text
 
-from layers.errors import Conflict, InvalidInput, NotFound
+from layers.errors import Conflict, Forbidden, InvalidInput, NotFound
 from layers.organisations import list_organisations
 
 __all__ = [
@@ -37,6 +41,7 @@ __all__ = [
     "add_version",
     "check_organisations",
     "check_transition",
+    "check_writer",
     "comments",
     "commitments",
     "create_proposal",
@@ -44,6 +49,7 @@ __all__ = [
     "difference",
     "get_version",
     "overlapping",
+    "version",
     "version_geometry",
     "versions",
 ]
@@ -128,10 +134,10 @@ def _insert_version(conn: Connection, voorstel_id: int, versie: int, values: dic
         text(
             "INSERT INTO voorstel_versies (voorstel_id, versie, naam, motivering, partners, contact, "
             "status, bo_datum, besluitreferentie, geom, scenario_id, weging, invoer, statistieken, auteur, "
-            "wijziging) VALUES (:vid, :versie, :naam, :motivering, :partners, :contact, :status, :bo_datum, "
-            ":besluitreferentie, ST_Multi(ST_GeomFromWKB(:wkb, 28992)), :scenario_id, CAST(:weging AS "
-            "jsonb), "
-            "CAST(:invoer AS jsonb), CAST(:statistieken AS jsonb), :auteur, :wijziging)"
+            "wijziging, gebruiker_id, organisatie_id) VALUES (:vid, :versie, :naam, :motivering, :partners, "
+            ":contact, :status, :bo_datum, :besluitreferentie, ST_Multi(ST_GeomFromWKB(:wkb, 28992)), "
+            ":scenario_id, CAST(:weging AS jsonb), CAST(:invoer AS jsonb), CAST(:statistieken AS jsonb), "
+            ":auteur, :wijziging, :gebruiker_id, :organisatie_id)"
         ),
         {
             "vid": voorstel_id,
@@ -150,6 +156,8 @@ def _insert_version(conn: Connection, voorstel_id: int, versie: int, values: dic
             "statistieken": json.dumps(values.get("statistieken") or {}, allow_nan=False),
             "auteur": values["auteur"],
             "wijziging": values.get("wijziging") or "",
+            "gebruiker_id": values.get("gebruiker_id"),
+            "organisatie_id": values.get("organisatie_id"),
         },
     )
 
@@ -162,7 +170,11 @@ def create_proposal(conn: Connection, *, gemeente: str, values: dict[str, Any]) 
         _check_scenario(conn, values["scenario_id"])
     vid = int(
         conn.execute(
-            text("INSERT INTO voorstellen (gemeente) VALUES (:gm) RETURNING id"), {"gm": gemeente}
+            text(
+                "INSERT INTO voorstellen (gemeente, gebruiker_id, organisatie_id) VALUES (:gm, :g, :o) "
+                "RETURNING id"
+            ),
+            {"gm": gemeente, "g": values.get("gebruiker_id"), "o": values.get("organisatie_id")},
         ).scalar_one()
     )
     _insert_version(
@@ -177,12 +189,35 @@ def _check_scenario(conn: Connection, scenario_id: int) -> None:
 
 
 def _lock(conn: Connection, voorstel_id: int) -> str:
+    """The proposal's gemeente; holds a lock on the proposal until the transaction ends, so two
+    edits of one proposal take turns (an advisory lock: the app role may not lock rows)."""
+    row = conn.execute(text("SELECT gemeente FROM voorstellen WHERE id = :id"), {"id": voorstel_id}).first()
+    if row is None:
+        raise NotFound(f"Voorstel {voorstel_id} bestaat niet.")
+    conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('voorstel|' || :id))"), {"id": str(voorstel_id)})
+    return str(row[0])
+
+
+def check_writer(conn: Connection, voorstel_id: int) -> None:
+    """Refuse (Dutch) when the connection's principal may not add a version to the proposal: not
+    readable (NotFound) or not involved (Forbidden). Row-level security refuses the same; this
+    says why, before the statistics are computed."""
     row = conn.execute(
-        text("SELECT gemeente FROM voorstellen WHERE id = :id FOR UPDATE"), {"id": voorstel_id}
+        text(
+            "SELECT p.gemeente, sia_mag_voorstel_schrijven(p.id) AS mag, "
+            "(SELECT o.naam FROM organisaties o WHERE o.id = p.organisatie_id) AS organisatie "
+            "FROM voorstellen p WHERE p.id = :id"
+        ),
+        {"id": voorstel_id},
     ).first()
     if row is None:
         raise NotFound(f"Voorstel {voorstel_id} bestaat niet.")
-    return str(row[0])
+    if not row.mag:
+        raise Forbidden(
+            f"Voorstel {voorstel_id} wijzigen mag een beheerder van {row.gemeente} of een planner van een "
+            f"betrokken organisatie ({row.organisatie or 'de indiener'} of een van de partners van het "
+            "voorstel)."
+        )
 
 
 def add_version(
@@ -193,6 +228,8 @@ def add_version(
     changes: dict[str, Any],
     auteur: str,
     wijziging: str = "",
+    gebruiker_id: int | None = None,
+    organisatie_id: int | None = None,
 ) -> int:
     """A new version: the newest one with ``changes`` applied (content fields, ``geom``, or
     ``status`` with ``bo_datum`` and ``besluitreferentie``); returns the new version number.
@@ -248,6 +285,8 @@ def add_version(
         **content,
         "auteur": auteur,
         "wijziging": wijziging,
+        "gebruiker_id": gebruiker_id,
+        "organisatie_id": organisatie_id,
     }
     if status is not None:
         values.update(
@@ -386,7 +425,14 @@ def overlapping(
 
 
 def add_comment(
-    conn: Connection, voorstel_id: int, *, auteur: str, organisatie: str, tekst: str
+    conn: Connection,
+    voorstel_id: int,
+    *,
+    auteur: str,
+    organisatie: str,
+    tekst: str,
+    gebruiker_id: int | None = None,
+    organisatie_id: int | None = None,
 ) -> dict[str, Any]:
     """Store a comment on the newest version (the text exactly as given; escaped where shown);
     ``organisatie`` is an organisation of the proposal's gemeente."""
@@ -394,11 +440,19 @@ def add_comment(
     row = (
         conn.execute(
             text(
-                "INSERT INTO voorstel_reacties (voorstel_id, versie, auteur, organisatie, tekst) "
-                "SELECT :id, max(versie), :a, :o, :t FROM voorstel_versies WHERE voorstel_id = :id "
+                "INSERT INTO voorstel_reacties (voorstel_id, versie, auteur, organisatie, tekst, "
+                "gebruiker_id, organisatie_id) SELECT :id, max(versie), :a, :o, :t, :g, :oid "
+                "FROM voorstel_versies WHERE voorstel_id = :id "
                 "RETURNING id, voorstel_id, versie, auteur, organisatie, tekst, aangemaakt"
             ),
-            {"id": voorstel_id, "a": auteur, "o": organisatie, "t": tekst},
+            {
+                "id": voorstel_id,
+                "a": auteur,
+                "o": organisatie,
+                "t": tekst,
+                "g": gebruiker_id,
+                "oid": organisatie_id,
+            },
         )
         .mappings()
         .one()
@@ -424,17 +478,18 @@ def comments(conn: Connection, voorstel_id: int) -> list[dict[str, Any]]:
 def add_commitment(conn: Connection, voorstel_id: int, values: dict[str, Any]) -> dict[str, Any]:
     """Store a partner's commitment (partner, jaar, bedrag_eur, thema, soort, auteur, toelichting);
     ``partner`` is an organisation of the proposal's gemeente."""
-    check_organisations(conn, _lock(conn, voorstel_id), [values["partner"]], veld="partner")
+    gemeente = _lock(conn, voorstel_id)
+    check_organisations(conn, gemeente, [values["partner"]], veld="partner")
     row = (
         conn.execute(
             text(
                 "INSERT INTO voorstel_toezeggingen (voorstel_id, partner, jaar, bedrag_eur, thema, "
-                "soort, auteur, "
-                "toelichting) VALUES (:id, :partner, :jaar, :bedrag_eur, :thema, :soort, :auteur, "
-                ":toelichting) "
+                "soort, auteur, toelichting, gebruiker_id, organisatie_id) VALUES (:id, :partner, :jaar, "
+                ":bedrag_eur, :thema, :soort, :auteur, :toelichting, :gebruiker_id, (SELECT o.id FROM "
+                "organisaties o WHERE o.gemeente = :gm AND o.naam = :partner)) "
                 "RETURNING id, partner, jaar, bedrag_eur, thema, soort, auteur, toelichting, aangemaakt"
             ),
-            {"id": voorstel_id, "toelichting": "", **values},
+            {"id": voorstel_id, "toelichting": "", "gebruiker_id": None, "gm": gemeente, **values},
         )
         .mappings()
         .one()
@@ -481,3 +536,9 @@ def difference(conn: Connection, voorstel_id: int, a: int, b: int) -> dict[str, 
         "verwijderd": None if row.eraf is None else json.loads(row.eraf),
         "verwijderd_ha": float(row.eraf_m2 or 0) / 10_000,
     }
+
+
+def version(conn: Connection) -> int:
+    """A number that grows with every proposal version the connection's principal may read (for
+    caches of answers that mention proposals, e.g. the overlaps of an area)."""
+    return int(conn.execute(text("SELECT coalesce(max(id), 0) FROM voorstel_versies")).scalar_one())

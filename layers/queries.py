@@ -15,11 +15,18 @@ from layers.catalogue import LAYERS, PARTNER_RECORD_LAYERS, Field, Layer, indica
 from layers.errors import InvalidInput, NotFound
 from layers.readers import to_python
 
-# SELECT list of each layer, in terms of the catalogue's field ids; `g` is the geometry.
-_LBM_COLUMNS = (
-    "l.score AS lbm_score, l.klasse AS lbm_klasse, l.won AS lbm_won, l.fys AS lbm_fys, "
-    "l.vrz AS lbm_vrz, l.soc AS lbm_soc, l.onv AS lbm_onv, l.editie AS lbm_editie"
-)
+# Properties of each layer: catalogue field id → SQL expression; `b` is the layer's row.
+_LBM_PROPERTIES = {
+    "lbm_score": "l.score",
+    "lbm_klasse": "l.klasse",
+    "lbm_won": "l.won",
+    "lbm_fys": "l.fys",
+    "lbm_vrz": "l.vrz",
+    "lbm_soc": "l.soc",
+    "lbm_onv": "l.onv",
+    "lbm_editie": "l.editie",
+}
+_LBM_COLUMNS = ", ".join(f"{expr} AS {name}" for name, expr in _LBM_PROPERTIES.items())
 _LATEST_LBM = (  # the chosen edition (layers.indicators.choices); the newest when none is chosen
     "LEFT JOIN LATERAL (SELECT * FROM leefbaarometer x WHERE x.buurtcode = b.buurtcode "
     "AND (CAST(:editie AS integer) IS NULL OR x.editie = :editie) "
@@ -30,13 +37,37 @@ _FROM: dict[str, str] = {
     "wijken": "FROM wijken b",
     "leefbaarometer": f"FROM buurten b {_LATEST_LBM}",
 }
-_COLUMNS: dict[str, str] = {
-    "buurten": "b.buurtcode, b.buurtnaam, b.wijkcode, b.gemeentecode, b.gemeentenaam, b.jaar, "
-    "b.aantal_inwoners, b.aantal_huishoudens, b.bevolkingsdichtheid, b.oppervlakte_land_ha",
-    "wijken": "b.wijkcode, b.wijknaam, b.gemeentecode, b.jaar, b.aantal_inwoners, "
-    "b.aantal_huishoudens, b.n_buurten",
-    "leefbaarometer": f"b.buurtcode, b.buurtnaam, b.wijkcode, b.gemeentecode, {_LBM_COLUMNS}",
+_BUURT = ("buurtcode", "buurtnaam", "wijkcode", "gemeentecode")
+_PROPERTIES: dict[str, dict[str, str]] = {
+    "buurten": {
+        c: f"b.{c}"
+        for c in (
+            *_BUURT,
+            "gemeentenaam",
+            "jaar",
+            "aantal_inwoners",
+            "aantal_huishoudens",
+            "bevolkingsdichtheid",
+            "oppervlakte_land_ha",
+        )
+    },
+    "wijken": {
+        c: f"b.{c}"
+        for c in (
+            "wijkcode",
+            "wijknaam",
+            "gemeentecode",
+            "jaar",
+            "aantal_inwoners",
+            "aantal_huishoudens",
+            "n_buurten",
+        )
+    },
+    "leefbaarometer": {**{c: f"b.{c}" for c in _BUURT}, **_LBM_PROPERTIES},
 }
+"""Column names and expressions from code (the catalogue), never from a request."""
+SIMPLE_LAYERS = tuple(_PROPERTIES)
+"""Layers with geometries of their own and no partner data (buurten, wijken, Leefbaarometer)."""
 
 
 def get_layer(layer_id: str) -> Layer:
@@ -170,6 +201,36 @@ def features(
             limit=limit,
             periode=periode,
         )
+    return json.loads(
+        features_json(
+            conn,
+            layer.id,
+            gemeente=gemeente,
+            year=year,
+            editie=editie,
+            bbox=bbox,
+            properties=properties,
+            limit=limit,
+        )
+    )
+
+
+def features_json(
+    conn: Connection,
+    layer_id: str,
+    *,
+    gemeente: str | None = None,
+    year: int | None = None,
+    editie: int | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+    properties: list[str] | None = None,
+    limit: int = 20000,
+) -> str:
+    """The FeatureCollection of a CBS or Leefbaarometer layer as JSON text, assembled by PostGIS
+    (``json_build_object``, ``ST_AsGeoJSON``): no row passes through Python."""
+    layer = get_layer(layer_id)
+    if layer.id not in _PROPERTIES:
+        raise InvalidInput(f"Laag '{layer.id}' heeft geen eigen geometrie; vraag haar features op.")
     if properties is not None:
         unknown = [p for p in properties if p not in layer.field_ids()]
         if unknown:
@@ -183,39 +244,33 @@ def features(
             raise InvalidInput(
                 f"bbox moet minLon,minLat,maxLon,maxLat zijn (WGS84), met min < max; gekregen {bbox}."
             )
+    columns = _PROPERTIES[layer.id]
+    wanted = [p for p in (properties if properties is not None else list(columns)) if p in columns]
     year, editie = _year_and_edition(conn, gemeente, year, editie)
+    props = ", ".join(f"'{name}', {columns[name]}" for name in wanted)  # names and expressions: ours
     sql = (
-        f"SELECT {_COLUMNS[layer.id]}, ST_AsGeoJSON(ST_Transform(b.geom, 4326), 6) AS g "
+        "SELECT json_build_object('type', 'FeatureCollection', 'features', "
+        "coalesce(json_agg(f.feature ORDER BY f.k), '[]'::json), 'layer', CAST(:layer AS text), "
+        "'jaar', CAST(:year AS integer), 'editie', CAST(:ed AS integer), 'aantal', count(f.k))::text "
+        "FROM (SELECT " + columns[layer.key] + " AS k, json_build_object('type', 'Feature', 'id', "
+        f"{columns[layer.key]}, 'properties', json_build_object({props}), 'geometry', "
+        "ST_AsGeoJSON(ST_Transform(b.geom, 4326), 6)::json) AS feature "
         f"{_FROM[layer.id]} WHERE b.jaar = :year "
         "AND (CAST(:gm AS text) IS NULL OR b.gemeentecode = :gm) "
         "AND (CAST(:minx AS float8) IS NULL OR b.geom && ST_Transform("
         "ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326), 28992)) "
-        f"ORDER BY 1 LIMIT :limit"
+        f"ORDER BY {columns[layer.key]} LIMIT :limit) f"
     )
     params = {
+        "layer": layer.id,
         "year": year,
         "gm": gemeente,
         "editie": editie,
+        "ed": editie if layer.id == "leefbaarometer" else None,
         "limit": limit,
         **dict(zip(("minx", "miny", "maxx", "maxy"), bbox or (None,) * 4, strict=True)),
     }
-    rows = conn.execute(text(sql), params).mappings().all()
-    feats = []
-    for row in rows:
-        props = {k: v for k, v in row.items() if k != "g"}
-        if properties is not None:
-            props = {k: props[k] for k in properties if k in props}
-        feats.append(
-            {"type": "Feature", "id": row[layer.key], "properties": props, "geometry": json.loads(row["g"])}
-        )
-    return {
-        "type": "FeatureCollection",
-        "features": feats,
-        "layer": layer.id,
-        "jaar": year,
-        "editie": editie if layer.id == "leefbaarometer" else None,
-        "aantal": len(feats),
-    }
+    return str(conn.execute(text(sql), params).scalar_one())
 
 
 def _partner_features(

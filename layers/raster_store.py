@@ -22,7 +22,7 @@ from sqlalchemy import Connection, text
 
 from layers.catalogue import Field, indicator_fields
 from layers.codes import is_period, period_key
-from layers.errors import InvalidUpload, SetupError
+from layers.errors import Forbidden, InvalidUpload, SetupError
 from layers.files import brief, control_characters
 from layers.partners.raster import zonal_stats
 
@@ -236,7 +236,15 @@ def store_raster(
             prev.id, indicator, periode, prev.versie, int(covered.sum()), missing, None, unchanged=True
         )
     if prev is not None:
-        conn.execute(text("UPDATE raster_leveringen SET actief = false WHERE id = :id"), {"id": prev.id})
+        switched = conn.execute(
+            text("UPDATE raster_leveringen SET actief = false WHERE id = :id"), {"id": prev.id}
+        ).rowcount
+        if switched != 1:  # row-level security: another organisation's raster
+            raise Forbidden(
+                f"Indicator '{indicator}' van {periode} is geleverd door een andere organisatie; "
+                "alleen die organisatie of een beheerder van de gemeente levert er een nieuwe versie van. "
+                "Kies een andere korte naam."
+            )
     versie = int(
         conn.execute(
             text(
@@ -246,34 +254,40 @@ def store_raster(
             key,
         ).scalar_one()
     )
-    rid = int(
-        conn.execute(
-            text(
-                "INSERT INTO raster_leveringen (indicator, label, eenheid, periode, partner, "
-                "vertrouwelijkheid, synthetisch, drempel, band, crs, resolutie, versie, bron_bestand, "
-                "sha256, gemeente, via) VALUES (:i, :label, :unit, :p, :partner, :vt, :syn, :thr, :band, "
-                ":crs, :res, :v, :bron, :sha, :gm, :via) RETURNING id"
-            ),
-            {
-                "i": indicator,
-                "label": label.strip(),
-                "unit": eenheid,
-                "p": periode,
-                "partner": partner.strip(),
-                "vt": vertrouwelijkheid,
-                "syn": synthetisch,
-                "thr": drempel,
-                "band": band,
-                "crs": crs,
-                "res": resolution,
-                "v": versie,
-                "bron": name,
-                "sha": sha,
-                "gm": gemeente,
-                "via": via,
-            },
-        ).scalar_one()
-    )
+    insert = conn.execute(
+        text(
+            "INSERT INTO raster_leveringen (indicator, label, eenheid, periode, partner, "
+            "vertrouwelijkheid, synthetisch, drempel, band, crs, resolutie, versie, bron_bestand, "
+            "sha256, gemeente, via, organisatie_id) VALUES (:i, :label, :unit, :p, :partner, :vt, :syn, "
+            ":thr, :band, :crs, :res, :v, :bron, :sha, :gm, :via, (SELECT o.id FROM organisaties o "
+            "WHERE o.gemeente = :gm AND o.naam = :partner)) "
+            "ON CONFLICT ON CONSTRAINT raster_leveringen_versie_uniek DO NOTHING RETURNING id"
+        ),
+        {
+            "i": indicator,
+            "label": label.strip(),
+            "unit": eenheid,
+            "p": periode,
+            "partner": partner.strip(),
+            "vt": vertrouwelijkheid,
+            "syn": synthetisch,
+            "thr": drempel,
+            "band": band,
+            "crs": crs,
+            "res": resolution,
+            "v": versie,
+            "bron": name,
+            "sha": sha,
+            "gm": gemeente,
+            "via": via,
+        },
+    ).scalar()
+    if insert is None:  # a version the principal may not see (another organisation's raster)
+        raise Forbidden(
+            f"Indicator '{indicator}' van {periode} bestaat al bij een andere organisatie; kies een andere "
+            "korte naam."
+        )
+    rid = int(insert)
     rows = [
         {
             "rid": rid,
@@ -302,21 +316,18 @@ def _num(value: Any) -> float | None:
     return None if value is None or not np.isfinite(value) else float(value)
 
 
-# Rasters the public may see: class openbaar, or the operator's synthetic demonstration rasters.
-PUBLIC_RASTERS = "(vertrouwelijkheid = 'openbaar' OR (synthetisch AND via = 'beheer'))"
-
-
 def active_rasters(
     conn: Connection, periode: str | None = None, gemeente: str | None = None
 ) -> list[dict[str, Any]]:
-    """Per indicator the active public delivery of the newest period up to ``periode`` (any when
-    None), for ``gemeente`` (any when None)."""
+    """Per indicator the active delivery of the newest period up to ``periode`` (any when None),
+    for ``gemeente`` (any when None), among those the connection's principal may read (row-level
+    security, migration 0008: a raster has its own class)."""
     rows = (
         conn.execute(
             text(
                 "SELECT id, indicator, label, eenheid, periode, partner, synthetisch, drempel, versie, "
                 "bron_bestand, vertrouwelijkheid, gemeente FROM raster_leveringen WHERE actief "
-                f"AND {PUBLIC_RASTERS} AND (CAST(:gm AS text) IS NULL OR gemeente = :gm) "
+                "AND (CAST(:gm AS text) IS NULL OR gemeente = :gm) "
                 "ORDER BY indicator, gemeente"
             ),
             {"gm": gemeente},
@@ -412,7 +423,7 @@ def raster_deliveries(conn: Connection, *, gemeente: str | None = None) -> list[
         conn.execute(
             text(
                 "SELECT id, indicator, label, eenheid, periode, partner, versie, actief, synthetisch, "
-                "drempel, crs, resolutie, bron_bestand, geladen_op, gemeente, "
+                "drempel, crs, resolutie, bron_bestand, geladen_op, gemeente, vertrouwelijkheid, "
                 "(SELECT count(*) FROM raster_statistieken s WHERE s.raster_levering_id = r.id "
                 " AND s.cellen > 0) AS buurten_met_waarde "
                 "FROM raster_leveringen r WHERE CAST(:gm AS text) IS NULL OR gemeente = :gm "

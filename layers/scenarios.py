@@ -4,6 +4,9 @@ A scenario is written once and never changed (the table's trigger enforces it, s
 0004). Deleting sets ``verwijderd_op``: the scenario leaves the list but stays readable by id,
 so a BO decision that cites it can still be traced. Content is plain JSON; this module does not
 score (``api/scoring.py`` does) and does not interpret profiles.
+
+Since migration 0008 a scenario has an author (``gebruiker_id``, ``organisatie_id``) and a class
+(``vertrouwelijkheid``); who reads, saves and deletes it is row-level security's business.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from layers.errors import NotFound
+from layers.errors import Forbidden, NotFound
 
 __all__ = ["SUMMARY_COLUMNS", "delete_scenario", "get_scenario", "list_scenarios", "store_scenario"]
 
@@ -30,9 +33,14 @@ _VALUE_COLUMNS = (
     "lbm_editie",
     "top_n",
 )
+_AUTHOR_COLUMNS = ("organisatie_id", "gebruiker_id", "vertrouwelijkheid")
 _JSON_COLUMNS = ("profiel_inhoud", "normalisatie", "gewichten", "invoer", "analyses", "resultaat")
-SUMMARY_COLUMNS = ("id", *_VALUE_COLUMNS, "aangemaakt", "verwijderd_op")
+SUMMARY_COLUMNS = ("id", *_VALUE_COLUMNS, "vertrouwelijkheid", "organisatie", "aangemaakt", "verwijderd_op")
 """What the list of scenarios shows (no profile content, no result)."""
+_SELECT = (
+    "SELECT s.*, (SELECT o.naam FROM organisaties o WHERE o.id = s.organisatie_id) AS organisatie "
+    "FROM scenarios s"
+)
 
 
 def _iso(row: dict[str, Any]) -> dict[str, Any]:
@@ -57,12 +65,14 @@ def store_scenario(conn: Connection, record: dict[str, Any]) -> dict[str, Any]:
         ).first()
         if exists is None:
             raise NotFound(f"Vorig scenario {record['vorige_id']} bestaat niet.")
-    params = {k: record.get(k) for k in _VALUE_COLUMNS}
+    plain = (*_VALUE_COLUMNS, *_AUTHOR_COLUMNS)
+    params = {k: record.get(k) for k in plain}
+    params["vertrouwelijkheid"] = params["vertrouwelijkheid"] or "openbaar"
     for key in _JSON_COLUMNS:
         value = record.get(key)
         params[key] = None if value is None else json.dumps(value, allow_nan=False)
-    columns = (*_VALUE_COLUMNS, *_JSON_COLUMNS)
-    values = [*(f":{c}" for c in _VALUE_COLUMNS), *(f"CAST(:{c} AS jsonb)" for c in _JSON_COLUMNS)]
+    columns = (*plain, *_JSON_COLUMNS)
+    values = [*(f":{c}" for c in plain), *(f"CAST(:{c} AS jsonb)" for c in _JSON_COLUMNS)]
     scenario_id = conn.execute(
         text(f"INSERT INTO scenarios ({', '.join(columns)}) VALUES ({', '.join(values)}) RETURNING id"),
         params,
@@ -72,7 +82,7 @@ def store_scenario(conn: Connection, record: dict[str, Any]) -> dict[str, Any]:
 
 def get_scenario(conn: Connection, scenario_id: int) -> dict[str, Any]:
     """Every column of one scenario (also a deleted one: ``verwijderd_op`` is then set)."""
-    row = conn.execute(text("SELECT * FROM scenarios WHERE id = :id"), {"id": scenario_id}).mappings().first()
+    row = conn.execute(text(f"{_SELECT} WHERE s.id = :id"), {"id": scenario_id}).mappings().first()
     if row is None:
         raise _missing(scenario_id)
     return _iso(dict(row))
@@ -83,7 +93,7 @@ def list_scenarios(conn: Connection, *, met_verwijderd: bool = False) -> list[di
     rows = (
         conn.execute(
             text(
-                f"SELECT {', '.join(SUMMARY_COLUMNS)} FROM scenarios "
+                f"SELECT {', '.join(SUMMARY_COLUMNS)} FROM ({_SELECT}) s "
                 "WHERE CAST(:alle AS boolean) OR verwijderd_op IS NULL ORDER BY aangemaakt DESC, id DESC"
             ),
             {"alle": met_verwijderd},
@@ -110,9 +120,15 @@ def delete_scenario(conn: Connection, scenario_id: int) -> dict[str, Any]:
     )
     if row is None:
         current = conn.execute(
-            text("SELECT verwijderd_op FROM scenarios WHERE id = :id"), {"id": scenario_id}
+            text(f"SELECT s.verwijderd_op, organisatie FROM ({_SELECT}) s WHERE s.id = :id"),
+            {"id": scenario_id},
         ).first()
         if current is None:
             raise _missing(scenario_id)
+        if current[0] is None:  # readable, but row-level security refused the change
+            raise Forbidden(
+                f"Scenario {scenario_id} is van {current[1] or 'de beheerder'}; alleen een planner van die "
+                "organisatie of een beheerder van de gemeente verwijdert het."
+            )
         raise NotFound(f"Scenario {scenario_id} is al verwijderd op {current[0].isoformat()}.")
     return _iso(dict(row))

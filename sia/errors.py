@@ -41,3 +41,15 @@ class Forbidden(SiaError):
 
 class SetupError(SiaError):
     """The tool cannot run here (missing PostgreSQL/PostGIS, no database configured ...)."""
+
+
+class Unauthorized(SiaError):
+    """The request must be signed in (session or API token), or its credentials are not valid."""
+
+
+class TooManyRequests(SiaError):
+    """Too many requests (sign-ins, writes, expensive routes) from one client or user."""
+
+    def __init__(self, message: str, *, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

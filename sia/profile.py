@@ -152,6 +152,13 @@ def list_profiles() -> list[str]:
     return sorted(name for name, _ in _packaged_texts())
 
 
+def profiles_version() -> str:
+    """A digest of the packaged profile files: changes when one is edited (for caches of scores)."""
+    import hashlib
+
+    return hashlib.sha256(repr(_packaged_texts()).encode()).hexdigest()[:16]
+
+
 def _load_packaged(name: str, *, seen: tuple[str, ...] = ()) -> Profile:
     return _cached_packaged(name, seen, _packaged_texts())
 

@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 from layers.cbs import prepare_buurten, store_buurten
 from layers.db.cluster import LocalCluster
 from layers.db.engine import make_engine, migrate
+from layers.db.roles import APP_ROLE, ensure_app_role
 from layers.leefbaarometer import prepare_leefbaarometer, store_leefbaarometer
 
 REPO = Path(__file__).resolve().parents[1]
@@ -122,6 +123,24 @@ def demo_url(
         load_demo(conn, tmp_path_factory.mktemp("synthetic"), load_buurten(enschede_buurten))
     engine.dispose()
     return url
+
+
+@pytest.fixture(scope="session")
+def app_role(cluster: LocalCluster, template_url: str) -> str:
+    """The password of the application role ``sia_app`` (LOGIN) in the test cluster. Migration
+    0008 gave it its grants; roles belong to the cluster, so every test database has it."""
+    return ensure_app_role(cluster)
+
+
+def as_app_role(url: str, password: str) -> str:
+    """``url`` (the owner's) as the application role: how the API connects (``SIA_APP_DATABASE_URL``)."""
+    return make_url(url).set(username=APP_ROLE, password=password).render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def app_db_url(db_url: str, app_role: str) -> str:
+    """``db_url`` as the application role."""
+    return as_app_role(db_url, app_role)
 
 
 def _conninfo(url: str) -> dict[str, object]:

@@ -18,6 +18,7 @@ from layers.partners.synthetic import load_buurten, write_deliveries
 from sia.profile import load_profile
 from tests.conftest import _create_db
 from tests.enschede import ENSCHEDE_PROFILES as PARTNERS
+from tests.signin import sign_in
 
 pytestmark = pytest.mark.postgis
 
@@ -270,6 +271,7 @@ def test_a_gemeente_without_partner_data(
         gemeente = next(
             p for p in write_deliveries(tmp_path, load_buurten(enschede_buurten)) if "gemeente" in p.name
         )
+        sign_in(c, url, rol="planner")  # the gemeente delivers its own plans
         with gemeente.open("rb") as fh:
             assert c.post("/api/partners/uploads", files={"bestand": (gemeente.name, fh)}).status_code == 201
         body = c.post("/api/scores", json={"partnerprofielen": True}).json()

@@ -29,6 +29,7 @@ from layers.indicators import read_table, score_table
 from layers.partners.synthetic import generate, load_buurten, write_deliveries
 from layers.partners.template import write_filled
 from sia.profile import load_profile
+from tests.signin import sign_in
 
 from .conftest import _create_db
 
@@ -66,6 +67,7 @@ def next_period_url(
     url = _create_db(cluster, "sia_next_period", template="sia_demo")
     path = _three_dwellings(tmp_path_factory.mktemp("next"), enschede_buurten)
     with _client(url) as c, path.open("rb") as fh:
+        sign_in(c, url, slug="domijn", rol="planner")
         res = c.post("/api/partners/uploads", files={"bestand": (path.name, fh)})
     assert res.status_code == 201, res.text
     return url
@@ -148,7 +150,8 @@ def test_a_scenario_records_the_deliveries_it_used(next_period_url: str) -> None
     """Before: score_inputs listed only the deliveries of the period itself (Domijn's), not those
     carried forward."""
     with _client(next_period_url) as c:
-        saved = c.post("/api/scenarios", json={"naam": "voorjaar", "auteur": "test", "periode": NEW})
+        sign_in(c, next_period_url, rol="planner")
+        saved = c.post("/api/scenarios", json={"naam": "voorjaar", "periode": NEW})
         assert saved.status_code == 201, saved.text
         used = {d["partner"]: d["periode"] for d in saved.json()["invoer"]["leveringen"]}
         again = c.post(f"/api/scenarios/{saved.json()['id']}/herberekenen").json()
@@ -200,6 +203,7 @@ def test_a_real_upload_is_not_labelled_synthetic(
         )
     engine.dispose()
     with _client(url) as c:
+        sign_in(c, url, rol="planner")  # the gemeente delivers its own plans
         with real.open("rb") as fh:
             assert c.post("/api/partners/uploads", files={"bestand": (real.name, fh)}).status_code == 201
         body = c.post("/api/scores", json={"profiel": "default"}).json()

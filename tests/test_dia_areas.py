@@ -24,6 +24,7 @@ from layers.db.cluster import LocalCluster
 from layers.db.engine import make_engine
 
 from .conftest import _create_db
+from .signin import sign_in
 
 pytestmark = pytest.mark.postgis
 
@@ -243,24 +244,58 @@ def test_a_shape_partly_outside_is_clipped_with_a_notice(
     assert got["oppervlakte_ha"] == pytest.approx(box.intersection(gemeente).area / 10_000, rel=1e-4)
 
 
-def test_small_counts_are_suppressed(client: TestClient, engine: Engine, buurten: gpd.GeoDataFrame) -> None:
-    """A tiny area around one address: fewer than 5 dwellings, so no label share or mean condition."""
-    bezit = _records(engine, "bezit")
-    points = bezit[bezit.geom.notna() & (bezit["aantal_woningen"] == 1)]
-    holding = None
-    for geom in points.geom.iloc[:: max(1, len(points) // 40)]:
-        got = _stats(client, mapping(geom.buffer(2.0)))["corporatiebezit"]
-        if 0 < got["woningen"] < 5:
-            holding = got
-            break
-    assert holding is not None, "no small area found to test with"
-    assert (
-        holding["onderdrukt"] is True
-        and holding["aandeel_label_efg"] is None
-        and holding["gem_conditie"] is None
+def test_hidden_holdings_follow_the_disclosure_rule(
+    cluster: LocalCluster, demo_url: str, enschede_buurten: Path, buurten: gpd.GeoDataFrame, tmp_path: Path
+) -> None:
+    """Domijn delivers real `eigen` holdings. The public's statistics of a whole buurt still count
+    Domijn's dwellings there, but leave its label share empty where Domijn has 1 to 4 labelled
+    dwellings in the buurt (with the reason), and show the buurt's figure where it has more;
+    Domijn itself sees every figure. Nothing finer than a buurt figure reaches the public."""
+    from layers.partners.synthetic import generate, load_buurten
+    from layers.partners.template import write_filled
+
+    url = _create_db(cluster, "sia_dia_areas_disclosure", template="sia_demo")
+    frames = generate(load_buurten(enschede_buurten), period="2026-najaar")["Domijn"].frames()
+    frames["bezit"] = frames["bezit"].assign(vertrouwelijkheid="eigen")
+    path = write_filled(
+        tmp_path / "domijn.xlsx", frames, partner="Domijn", period="2026-najaar", synthetic=False
     )
-    small = [c for c in holding["per_corporatie"] if 0 < c["woningen"] < 5]
-    assert small and all(c["onderdrukt"] and c["aandeel_label_efg"] is None for c in small)
+    with TestClient(create_app(Settings(database_url=url, gemeente="GM0153"))) as c:
+        sign_in(c, url, slug="domijn", rol="planner")
+        with path.open("rb") as fh:
+            res = c.post("/api/partners/uploads", files={"bestand": (path.name, fh)})
+        assert res.status_code == 201, res.text
+        owner = make_engine(url)
+        with owner.connect() as conn:  # Domijn's dwellings and those with a label, per buurt
+            counts = {
+                r[0]: (int(r[1]), int(r[2] or 0))
+                for r in conn.execute(
+                    text(
+                        "SELECT coalesce(h.buurtcode, z.buurtcode), sum(z.aantal_woningen), "
+                        "sum(z.aantal_woningen) "
+                        "FILTER (WHERE z.energielabel IS NOT NULL) FROM bezit z LEFT JOIN LATERAL (SELECT "
+                        "x.buurtcode FROM buurten x WHERE x.jaar = 2021 AND x.gemeentecode = 'GM0153' AND "
+                        "ST_Intersects(x.geom, z.geom) ORDER BY x.buurtcode LIMIT 1) h ON true "
+                        "WHERE z.levering_id = :id GROUP BY 1"
+                    ),
+                    {"id": res.json()["id"]},
+                )
+            }
+        owner.dispose()
+        few = next(code for code, (_, labelled) in sorted(counts.items()) if 0 < labelled < 5)
+        many = next(code for code, (_, labelled) in sorted(counts.items()) if labelled >= 5)
+        own = {code: _domijn(_stats(c, mapping(buurten.loc[code].geometry))) for code in (few, many)}
+        del c.headers["Authorization"]
+        public = {code: _domijn(_stats(c, mapping(buurten.loc[code].geometry))) for code in (few, many)}
+    assert public[few]["woningen"] == pytest.approx(counts[few][0])  # counted ...
+    assert public[few]["aandeel_label_efg"] is None and public[few]["onderdrukt"] is True  # ... not shown
+    assert {v["reden"] for v in public[few]["onderdrukt_waarden"]} == {"minder_dan_min_woningen"}
+    assert own[few]["aandeel_label_efg"] is not None and own[few]["onderdrukt"] is False
+    assert public[many]["aandeel_label_efg"] == pytest.approx(own[many]["aandeel_label_efg"])
+
+
+def _domijn(stats: dict[str, Any]) -> dict[str, Any]:
+    return next(c for c in stats["corporatiebezit"]["per_corporatie"] if c["corporatie"] == "Domijn")
 
 
 def _bowtie() -> dict[str, Any]:

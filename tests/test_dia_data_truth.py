@@ -26,6 +26,7 @@ from api.main import create_app
 from api.settings import Settings
 from layers.db.cluster import LocalCluster
 from layers.db.engine import make_engine
+from tests.signin import add_user, sign_in, token_for
 
 from .conftest import _create_db
 from .test_data_truth import NEW, OLD, OTHERS, _three_dwellings
@@ -69,9 +70,11 @@ def next_period(
     url = _create_db(cluster, "sia_dia_next_period", template="sia_demo")
     path = _three_dwellings(tmp_path_factory.mktemp("dia_next"), enschede_buurten)
     with TestClient(create_app(Settings(database_url=url, gemeente="GM0153"))) as client:
+        sign_in(client, url, slug="domijn", rol="planner")
         with path.open("rb") as fh:
             res = client.post("/api/partners/uploads", files={"bestand": (path.name, fh)})
         assert res.status_code == 201, res.text
+        del client.headers["Authorization"]  # the tests read as the public
         yield client
 
 
@@ -118,13 +121,15 @@ def test_area_statistics_carry_the_other_partners_forward(
 
 @pytest.mark.browser
 def test_proposal_agenda_and_dossier_of_a_carried_forward_period(
-    next_period: TestClient, buurten: gpd.GeoDataFrame
+    next_period: TestClient, buurten: gpd.GeoDataFrame, request: pytest.FixtureRequest
 ) -> None:
     """Before: the investment agenda of a proposal in 2027-voorjaar held only that period's own
     project records (none), and the dossier listed the deliveries without saying which were
     carried forward. Now the agenda reads the period's view and the dossier names each delivery
     used, current or carried forward, with its period."""
     area = _area(buurten, CENTRE)
+    sign_in(next_period, next_period.app.state.settings.database_url, rol="planner")  # writes ...
+    request.addfinalizer(lambda: next_period.headers.pop("Authorization", None))  # ... this test only
     res = next_period.post(
         "/api/voorstellen",
         json={
@@ -176,6 +181,7 @@ def public_only(
     with engine.begin() as conn:
         store_raster(conn, heat, gemeente="GM0153", **HEAT_RASTER)
     with TestClient(create_app(Settings(database_url=url, gemeente="GM0153"))) as client:
+        sign_in(client, url, rol="planner")
         yield client, engine
     engine.dispose()
 
@@ -257,6 +263,7 @@ def proposals_client(cluster: LocalCluster, demo_url: str) -> Iterator[tuple[Tes
     url = _create_db(cluster, "sia_dia_organisations", template="sia_demo")
     engine = make_engine(url)
     with TestClient(create_app(Settings(database_url=url, gemeente="GM0153"))) as client:
+        sign_in(client, url, rol="beheerder")  # records commitments of every organisation
         yield client, engine
     engine.dispose()
 
@@ -314,13 +321,13 @@ def test_partners_are_organisations_of_the_gemeente(
     }
     res = client.post(f"/api/voorstellen/{vid}/toezeggingen", json=commitment)
     assert res.status_code == 400 and "'Onbekende BV'" in res.json()["melding"]
-    res = client.post(
-        f"/api/voorstellen/{vid}/reacties", json={"auteur": "a", "organisatie": "Onbekend", "tekst": "t"}
-    )
-    assert res.status_code == 400 and "'Onbekend'" in res.json()["melding"]
     assert client.get(f"/api/voorstellen/{vid}").json()["toezeggingen"] == []
+    # since sign-in a comment is in the name of the signed-in user's own organisation
+    tenant = add_user(engine, slug="huurdersorganisaties", rol="lezer")
     tenants = client.post(
         f"/api/voorstellen/{vid}/reacties",
-        json={"auteur": "Els", "organisatie": "Huurdersorganisaties Enschede", "tekst": "Akkoord"},
+        json={"organisatie": "Onbekend", "tekst": "Akkoord"},
+        headers={"Authorization": f"Bearer {token_for(engine, tenant['id'])}"},
     )
     assert tenants.status_code == 201, tenants.text
+    assert tenants.json()["organisatie"] == "Huurdersorganisaties Enschede"  # not what the body said

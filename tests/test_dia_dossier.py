@@ -24,6 +24,7 @@ from api.main import create_app
 from api.settings import Settings
 from layers.db.cluster import LocalCluster
 from layers.db.engine import make_engine
+from tests.signin import add_user, sign_in, token_for
 
 from .conftest import _create_db
 
@@ -49,8 +50,17 @@ def engine(url: str) -> Iterator[Engine]:
 
 @pytest.fixture(scope="module")
 def client(url: str) -> Iterator[TestClient]:
+    """Reads as a tenant organisation (a signed-in partner that does not see `eigen` records of
+    others); the proposal is written by a beheerder (``writer``)."""
     with TestClient(create_app(Settings(database_url=url, gemeente="GM0153"))) as c:
+        sign_in(c, url, slug="huurdersorganisaties", rol="lezer")
         yield c
+
+
+@pytest.fixture(scope="module")
+def writer(url: str) -> dict[str, str]:
+    user = add_user(url, rol="beheerder")
+    return {"Authorization": f"Bearer {token_for(url, user['id'])}"}
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +105,9 @@ def secret(engine: Engine, buurten: gpd.GeoDataFrame) -> shapely.Point:
 
 
 @pytest.fixture(scope="module")
-def proposal(client: TestClient, buurten: gpd.GeoDataFrame, secret: shapely.Point) -> dict[str, Any]:
+def proposal(
+    client: TestClient, writer: dict[str, str], buurten: gpd.GeoDataFrame, secret: shapely.Point
+) -> dict[str, Any]:
     area = gpd.GeoSeries([buurten.loc[CODES].union_all()], crs=28992).to_crs(4326).iloc[0]
     res = client.post(
         "/api/voorstellen",
@@ -107,17 +119,19 @@ def proposal(client: TestClient, buurten: gpd.GeoDataFrame, secret: shapely.Poin
             "geometrie": mapping(area),
             "crs": "EPSG:4326",
         },
+        headers=writer,
     )
     assert res.status_code == 201, res.text
     vid = res.json()["voorstel_id"]
     edit = client.post(
         f"/api/voorstellen/{vid}/versies",
         json={"basisversie": 1, "auteur": "planner", "motivering": "Tweede versie"},
+        headers=writer,
     )
     assert edit.status_code == 201, edit.text
     said = client.post(
         f"/api/voorstellen/{vid}/reacties",
-        json={"auteur": "Els", "organisatie": "Huurdersorganisaties Enschede", "tekst": COMMENT},
+        json={"tekst": COMMENT},  # the tenant's own comment (the client's user)
     )
     assert said.status_code == 201, said.text
     committed = client.post(
@@ -128,8 +142,8 @@ def proposal(client: TestClient, buurten: gpd.GeoDataFrame, secret: shapely.Poin
             "bedrag_eur": 750_000,
             "thema": "renovatie",
             "soort": "toegezegd",
-            "auteur": "Ons Huis",
         },
+        headers=writer,
     )
     assert committed.status_code == 201, committed.text
     return {"id": vid, **client.get(f"/api/voorstellen/{vid}").json()}

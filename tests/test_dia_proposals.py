@@ -24,6 +24,7 @@ from api.main import create_app
 from api.settings import Settings
 from layers.db.cluster import LocalCluster
 from layers.db.engine import make_engine
+from tests.signin import add_user, sign_in, token_for
 
 from .conftest import _create_db
 
@@ -48,6 +49,7 @@ def engine(url: str) -> Iterator[Engine]:
 @pytest.fixture(scope="module")
 def client(url: str) -> Iterator[TestClient]:
     with TestClient(create_app(Settings(database_url=url, gemeente="GM0153"))) as c:
+        sign_in(c, url, rol="beheerder")  # writes proposals of every organisation of the gemeente
         yield c
 
 
@@ -283,22 +285,19 @@ def test_comments_are_stored_as_given(client: TestClient, engine: Engine, buurte
     from layers.organisations import add_organisation
 
     with engine.begin() as conn:  # an organisation whose name looks like markup
-        add_organisation(
+        org = add_organisation(
             conn, gemeente="GM0153", naam="Huurdersorganisatie <b>Oost</b>", soort="huurdersorganisatie"
         )
+    tenant = add_user(engine, slug=org.slug, rol="lezer")  # comments in its own organisation's name
+    as_tenant = {"Authorization": f"Bearer {token_for(engine, tenant['id'])}"}
     vid = _new(client, buurten)["voorstel_id"]
     text_in = "<script>alert('x')</script>\nTweede regel & meer"
-    res = client.post(
-        f"/api/voorstellen/{vid}/reacties",
-        json={"auteur": "Els", "organisatie": "Huurdersorganisatie <b>Oost</b>", "tekst": text_in},
-    )
+    res = client.post(f"/api/voorstellen/{vid}/reacties", json={"tekst": text_in}, headers=as_tenant)
     assert res.status_code == 201, res.text
     got = client.get(f"/api/voorstellen/{vid}/reacties").json()
     assert got[-1]["tekst"] == text_in and got[-1]["organisatie"] == "Huurdersorganisatie <b>Oost</b>"
     assert got[-1]["versie"] == 1 and got[-1]["aangemaakt"]
-    bad = client.post(
-        f"/api/voorstellen/{vid}/reacties", json={"auteur": "Els", "organisatie": "X", "tekst": "a\x00b"}
-    )
+    bad = client.post(f"/api/voorstellen/{vid}/reacties", json={"tekst": "a\x00b"}, headers=as_tenant)
     assert bad.status_code == 422
     assert client.get("/api/voorstellen/999999/reacties").status_code == 404
 
@@ -376,14 +375,22 @@ def test_sia_voorstel_and_dossier_commands(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
+    """The CLI reads as the public does (the application role, anonymous): a concept is not listed,
+    a proposal that is voorgesteld is, with its voorgesteld versions."""
+    concept = _new(client, buurten, naam="Nog een concept")["voorstel_id"]
     vid = _new(client, buurten, naam="Via de CLI")["voorstel_id"]
+    res = client.post(f"/api/voorstellen/{vid}/status", json={"basisversie": 1, "status": "voorgesteld"})
+    assert res.status_code == 201, res.text
     monkeypatch.setenv("SIA_DATABASE_URL", url)
     monkeypatch.setenv("SIA_GEMEENTE", "GM0153")
     assert sia_main(["voorstel", "list"]) == 0
-    assert "Via de CLI" in capsys.readouterr().out
+    listed = capsys.readouterr().out
+    assert "Via de CLI" in listed and "Nog een concept" not in listed
+    assert sia_main(["voorstel", "show", str(concept)]) == 2
+    capsys.readouterr()
     assert sia_main(["voorstel", "show", str(vid)]) == 0
     shown = json.loads(capsys.readouterr().out)
-    assert shown["voorstel_id"] == vid and shown["versies"][0]["versie"] == 1
+    assert shown["voorstel_id"] == vid and [v["versie"] for v in shown["versies"]] == [2]
     out = tmp_path / "alle.gpkg"
     assert sia_main(["voorstel", "export", "--out", str(out)]) == 0
     assert "Via de CLI" in set(gpd.read_file(out, layer="dia_voorstellen")["naam"])
@@ -392,7 +399,7 @@ def test_sia_voorstel_and_dossier_commands(
     folder = tmp_path / "dossier"
     assert sia_main(["dossier", str(vid), "--out", str(folder), "--formaat", "gpkg", "html"]) == 0
     assert sorted(p.suffix for p in folder.iterdir()) == [".gpkg", ".html"]
-    assert io.BytesIO((folder / f"dossier_voorstel_{vid}_v1.gpkg").read_bytes()).getbuffer().nbytes > 0
+    assert io.BytesIO((folder / f"dossier_voorstel_{vid}_v2.gpkg").read_bytes()).getbuffer().nbytes > 0
 
 
 def test_a_new_boundary_being_drawn_does_not_overlap_its_own_proposal(

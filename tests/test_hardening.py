@@ -34,6 +34,7 @@ from layers.db.engine import make_engine, migrate
 from layers.partners.template import write_filled, write_template
 from tests.conftest import _create_db, free_port
 from tests.dutch import assert_dutch, assert_dutch_body
+from tests.signin import add_user, sign_in, token_for
 
 pytestmark = pytest.mark.postgis
 JSON = {"content-type": "application/json"}
@@ -47,7 +48,13 @@ def url(cluster: LocalCluster, loaded_url: str) -> str:
 @pytest.fixture(scope="module")
 def client(url: str) -> Iterator[TestClient]:
     with TestClient(create_app(Settings(database_url=url, gemeente="GM0153"))) as c:
+        sign_in(c, url, rol="beheerder")  # a writer: the limits, not the sign-in, are tested here
         yield c
+
+
+@pytest.fixture(scope="module")
+def writer_token(url: str) -> str:
+    return token_for(url, add_user(url, rol="beheerder")["id"])
 
 
 @contextlib.contextmanager
@@ -412,16 +419,18 @@ def test_health_is_503_naming_the_database_when_postgresql_is_down(own_cluster: 
 # -- an upload whose client disappears mid-body ------------------------------------------------------
 
 
-def _upload_head(port: int, length: int) -> bytes:
+def _upload_head(port: int, length: int, token: str) -> bytes:
     return (
         f"POST /api/partners/uploads HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        f"Authorization: Bearer {token}\r\n"
         f"Content-Type: multipart/form-data; boundary=grens\r\nContent-Length: {length}\r\n\r\n"
     ).encode()
 
 
 def test_interrupted_upload_stores_nothing(
-    live: int, url: str, enschede_buurten: Path, tmp_path: Path
+    live: int, url: str, writer_token: str, enschede_buurten: Path, tmp_path: Path
 ) -> None:
+    """As a signed-in writer (a beheerder, by API token): half a body, then the client is gone."""
     from layers.partners.synthetic import load_buurten, write_deliveries
 
     delivery = next(
@@ -434,7 +443,7 @@ def test_interrupted_upload_stores_nothing(
         b"Content-Type: application/octet-stream\r\n\r\n" + data + b"\r\n--grens--\r\n"
     )
     with socket.create_connection(("127.0.0.1", live)) as sock:
-        sock.sendall(_upload_head(live, len(body)))
+        sock.sendall(_upload_head(live, len(body), writer_token))
         sock.sendall(body[: len(body) // 2])  # then the client is gone
     time.sleep(1.0)
     assert {t: _count(url, t) for t in before} == before
@@ -444,6 +453,6 @@ def test_interrupted_upload_stores_nothing(
     assert status == 200
     # the same file sent whole is stored: the interruption, not the file, stored nothing
     with socket.create_connection(("127.0.0.1", live)) as sock:
-        sock.sendall(_upload_head(live, len(body)) + body)
+        sock.sendall(_upload_head(live, len(body), writer_token) + body)
         status, _ = _response(sock, timeout=60)
     assert status == 201 and _count(url, "leveringen") == before["leveringen"] + 1

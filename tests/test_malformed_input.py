@@ -35,6 +35,7 @@ from layers.db.engine import make_engine
 from layers.partners.template import write_filled
 from tests.conftest import _create_db
 from tests.dutch import assert_dutch_body
+from tests.signin import sign_in
 
 pytestmark = pytest.mark.postgis
 
@@ -688,6 +689,7 @@ def client(cluster: LocalCluster, loaded_url: str) -> Iterator[TestClient]:
     url = _create_db(cluster, "sia_malformed", template="sia_loaded")
     with TestClient(create_app(Settings(database_url=url, gemeente="GM0153"))) as c:
         c.app.state.test_url = url  # type: ignore[attr-defined]
+        sign_in(c, url, rol="beheerder")  # delivers for any organisation of the gemeente
         yield c
 
 

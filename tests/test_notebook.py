@@ -28,6 +28,7 @@ from api.settings import Settings
 from layers.db.cluster import LocalCluster
 from sia.profile import consensus_profile, load_profile, partner_profiles
 from tests.conftest import _create_db
+from tests.signin import sign_in
 
 from .test_engine_support import reference
 
@@ -92,6 +93,7 @@ def test_walkthrough_computes_what_the_api_and_the_reference_compute(
     state = json.loads(_stream(nb.cells[-1]).split(MARK, 1)[1])
 
     with TestClient(create_app(Settings(database_url=notebook_url, gemeente="GM0153"))) as api:
+        sign_in(api, notebook_url, rol="lezer")  # the proposal is a concept: partners read it
         data = api.get("/api/indicators/table").json()
         areas = api.post("/api/scores/candidates", json={}).json()
         scenario = api.get(f"/api/scenarios/{state['scenario_a']}").json()
@@ -158,7 +160,7 @@ def test_walkthrough_computes_what_the_api_and_the_reference_compute(
     # scenarios: reproduced exactly, stored, and the rank agreement of the two scenarios
     assert state["identiek"] is True
     assert "reproduced exactly: True" in "".join(_stream(c) for c in code_cells)
-    assert scenario["naam"] == "Standaard" and scenario["auteur"] == "notebook"
+    assert scenario["naam"] == "Standaard" and scenario["auteur"] == "Notebook"  # the signed-in planner
     emphasis = reference(table, profile, weights={"aandeel_label_efg": 8.0})
     tau = kendalltau(ref["rank"], emphasis["rank"]).statistic
     assert state["kendall_tau"] == pytest.approx(tau, abs=1e-12)
@@ -177,7 +179,7 @@ def _proposal_checks(
     codes = set(codes if isinstance(codes, list) else re.split(r"[,; ]+", codes))
     stats = proposal["statistieken"]
     assert proposal["naam"] == state["kaart_titel"] == f"Kandidaatgebied {state['voorstel_gebied']}"
-    assert (proposal["versie"], proposal["status"], proposal["auteur"]) == (1, "concept", "notebook")
+    assert (proposal["versie"], proposal["status"], proposal["auteur"]) == (1, "concept", "Notebook")
     assert {b["buurtcode"] for b in stats["buurten"] if b["methode"] == "geheel"} == codes
     printed = "".join(_stream(c) for c in code_cells)
     assert (

@@ -17,8 +17,10 @@ from sqlalchemy import Engine, text
 from api.main import create_app
 from api.settings import Settings
 from layers import partner_store
+from layers.access import Principal, set_principal
 from layers.partners.synthetic import generate, load_buurten, write_deliveries
 from sia.errors import InvalidUpload
+from tests.signin import sign_in
 
 pytestmark = pytest.mark.postgis
 PERIOD = "2026-najaar"
@@ -123,7 +125,13 @@ def test_project_polygon_is_apportioned_by_area(
         partner_store.load_delivery_file(
             conn, geojson, gemeente="GM0153", layer="projecten", partner="Gemeente Enschede", period=PERIOD
         )
+        # one project: only its own organisation reads the sum (the disclosure rule, layers.disclosure)
+        org = conn.execute(text("SELECT id FROM organisaties WHERE slug = 'gemeente'")).scalar_one()
+        set_principal(conn, Principal(gebruiker_id=1, organisatie_id=org, gemeente="GM0153", rol="lezer"))
         agg = partner_store.aggregate(conn, gemeente="GM0153", jaar=2021, periode=PERIOD)
+        set_principal(conn, Principal())  # the public: one project is no figure to publish
+        public = partner_store.aggregate(conn, gemeente="GM0153", jaar=2021, periode=PERIOD)
+    assert public.loc[list(shares), "geplande_investering"].isna().all()
     for code, share in shares.items():
         assert agg.loc[code, "geplande_investering"] == pytest.approx(1_000_000 * share, rel=1e-6)
         assert agg.loc[code, "geplande_woningen"] == pytest.approx(100 * share, rel=1e-6)
@@ -175,6 +183,7 @@ def test_identical_reupload_changes_nothing(engine: Engine, synthetic_files: lis
 @pytest.fixture
 def client(db_url: str, engine: Engine) -> Iterator[TestClient]:
     with TestClient(create_app(Settings(database_url=db_url, gemeente="GM0153"))) as c:
+        sign_in(c, db_url, rol="beheerder")  # delivers for every organisation of the gemeente
         yield c
 
 
@@ -319,10 +328,14 @@ def test_uploaded_synthetic_flag_does_not_publish_addresses(
     synthetic keeps the confidentiality of its records."""
     domijn = next(p for p in synthetic_files if "domijn" in p.name)
     with TestClient(create_app(Settings(database_url=db_url, gemeente="GM0153"))) as client:
+        sign_in(client, db_url, slug="domijn", rol="planner")
         with domijn.open("rb") as fh:
             assert (
                 client.post("/api/partners/uploads", files={"bestand": (domijn.name, fh)}).status_code == 201
             )
+        own = client.get("/api/partners/features?laag=bezit").json()  # Domijn sees its own addresses
+        assert own["features"] and own["verborgen"] == 0
+        del client.headers["Authorization"]  # the public
         bezit = client.get("/api/partners/features?laag=bezit").json()
         assert bezit["features"] == [] and bezit["verborgen"] > 0
         sales = client.get("/api/partners/sales-check").json()

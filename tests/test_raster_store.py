@@ -19,10 +19,13 @@ from sqlalchemy import Engine, text
 from api.main import create_app
 from api.settings import Settings
 from layers import queries
+from layers.access import Principal, connect_as
 from layers.cbs import prepare_buurten, store_buurten
+from layers.db.roles import app_engine
 from layers.partners.synthetic import load_buurten
-from layers.raster_store import raster_values, store_raster
+from layers.raster_store import raster_deliveries, raster_values, store_raster
 from sia.errors import InvalidUpload
+from tests.signin import sign_in
 
 pytestmark = pytest.mark.postgis
 CELL = 20.0
@@ -189,6 +192,7 @@ def test_api_upload_list_and_catalogue(
 ) -> None:
     path = _burn(tmp_path / "hitte.tif", buurten, np.linspace(25, 40, len(buurten)))
     with TestClient(create_app(Settings(database_url=db_url, gemeente="GM0153"))) as client:
+        sign_in(client, db_url, slug="gemeente", rol="planner")
         form = {
             "indicator": "hitte",
             "label": "Hittestress",
@@ -203,6 +207,7 @@ def test_api_upload_list_and_catalogue(
             )
         assert res.status_code == 201, res.text
         assert res.json()["versie"] == 1 and res.json()["buurten_met_waarde"] >= 68
+        assert res.json()["vertrouwelijkheid"] == "openbaar"  # the form's default: open, unless
         bad = client.post(
             "/api/partners/rasters",
             data={**form, "indicator": "lbm_score"},
@@ -221,17 +226,40 @@ def test_api_upload_list_and_catalogue(
         assert min(values) >= 25 and max(values) <= 40 and len(set(values)) > 60
 
 
+@pytest.mark.parametrize(
+    ("who", "sees"),
+    [
+        (None, False),  # the public
+        (("ons_huis", "planner"), False),  # another organisation
+        (("gemeente", "lezer"), True),  # the delivering organisation
+    ],
+)
 def test_confidential_raster_stays_off_the_public_map(
-    engine: Engine, buurten: gpd.GeoDataFrame, tmp_path: Path
+    engine: Engine, app_db_url: str, buurten: gpd.GeoDataFrame, tmp_path: Path, who: Any, sees: bool
 ) -> None:
+    """An `eigen` raster (and its figures per buurt) is read by its own organisation only, through
+    the application role; the owner stores both (row-level security, migration 0008)."""
     path = _burn(tmp_path / "eigen.tif", buurten, np.full(len(buurten), 30.0))
     _store(engine, path, vertrouwelijkheid="eigen")
     _store(engine, path, indicator="open", vertrouwelijkheid="openbaar")
-    with engine.connect() as conn:
-        ids = [f.id for _, f in queries.all_indicator_fields(conn)]
-        table = _table(conn, "GM0153")
-    assert "open" in ids and "groen" not in ids
-    assert "open" in table["indicatoren"] and "groen" not in table["indicatoren"]
+    app = app_engine(app_database_url=app_db_url, database_url=None)
+    principal = Principal()
+    if who is not None:
+        with engine.connect() as conn:
+            org = conn.execute(
+                text("SELECT id FROM organisaties WHERE slug = :s"), {"s": who[0]}
+            ).scalar_one()
+        principal = Principal(gebruiker_id=1, organisatie_id=org, gemeente="GM0153", rol=who[1])
+    try:
+        with connect_as(app, principal) as conn:
+            ids = [f.id for _, f in queries.all_indicator_fields(conn)]
+            table = _table(conn, "GM0153")
+            listed = {r["indicator"] for r in raster_deliveries(conn)}
+    finally:
+        app.dispose()
+    assert "open" in ids and ("groen" in ids) is sees
+    assert "open" in table["indicatoren"] and ("groen" in table["indicatoren"]) is sees
+    assert listed == ({"open", "groen"} if sees else {"open"})  # its metadata too
     assert _count(engine)[0] == 2  # stored, only not shown
 
 

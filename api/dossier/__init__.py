@@ -34,19 +34,19 @@ from sqlalchemy import Connection
 from api.dia import AreaReport, area_report, investment_agenda, sources
 from api.exporting import GPKG, metadata_frame, ranking_frame, write_gpkg
 from api.scoring import ScoreRequest, catalogue
-from layers import proposals
+from layers import disclosure, proposals
 from layers.areas import MIN_ADDRESS_DWELLINGS, visible_records
 from layers.catalogue import CBS_ATTRIBUTION, LBM_ATTRIBUTION
-from layers.indicators import MIN_DWELLINGS, read_table
+from layers.indicators import read_table
 from sia.run import MonteCarlo
 
 __all__ = ["Dossier", "build_dossier", "dossier_map", "gather"]
 
 _REPO_WEBMAP = Path(__file__).resolve().parents[2] / "webmap"
 CONFIDENTIALITY = (
-    "Openbare weergave: partnerrecords op adresniveau alleen als ze openbaar zijn of synthetische "
-    "demonstratiedata van de beheerder; vertrouwelijke records tellen alleen mee in buurtcijfers. "
-    f"Aandelen en gemiddelden van minder dan {MIN_DWELLINGS} corporatiewoningen zijn onderdrukt."
+    "Partnerrecords op adresniveau: alleen die de maker van dit dossier mocht zien (openbaar, of als "
+    "aangemelde partner); de cijfers van het gebied zijn die van de openbare weergave, waarin "
+    "vertrouwelijke records meetellen onder de regel voor openbaarmaking. " + disclosure.RULE["regel"]
 )
 
 

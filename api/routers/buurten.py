@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request, Response
 
+from api.caching import cached_json
 from api.deps import ConnDep, SettingsDep
 from api.models import BuurtOut, CodeChangeOut
 from api.types import Editie, Gemeente, Jaar
@@ -40,8 +41,16 @@ def get_code_changes(
 @router.get("/{code}", response_model=BuurtOut, summary="All values of one buurt")
 def get_buurt(
     code: Annotated[str, Path(pattern=r"^BU\d{4}[0-9A-Z]{4}$", examples=["BU01530000"])],
+    request: Request,
     conn: ConnDep,
     jaar: Annotated[Jaar | None, Query()] = None,
     editie: Annotated[Editie | None, Query(description="Leefbaarometer edition")] = None,
-) -> dict[str, Any]:
-    return queries.buurt(conn, code, year=jaar, editie=editie)
+) -> Response:
+    """Cached per data version with an ETag (``api.caching``; no partner data in it)."""
+
+    def compute() -> Any:
+        return BuurtOut.model_validate(queries.buurt(conn, code, year=jaar, editie=editie)).model_dump(
+            mode="json"
+        )
+
+    return cached_json(request, conn, compute, gemeente="GM" + code[2:6], partners=False)

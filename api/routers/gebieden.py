@@ -4,20 +4,24 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from api.caching import cached_json
 from api.deps import ConnDep, SettingsDep
 from api.dia import AreaRequest, area_report, table_for
 from api.dia_models import AreaFromBuurten, AreaStatistics
 from api.middleware import GEOMETRY_BODY_LIMIT
-from api.scoring import CacheDep, DataRequest
+from api.ratelimit import rate_limit
+from api.scoring import CacheDep, DataRequest, data_choice
 from api.timing import TimedRoute, Timings, add_timing
 from api.types import Buurtcode, Gemeente, Jaar
+from layers import proposals
 from layers.area_geometry import dissolve_buurten
 from layers.codes import WIJKCODE_PATTERN
 from layers.errors import InvalidInput
+from sia.profile import profiles_version
 
 Wijkcode = Annotated[str, StringConstraints(pattern=WIJKCODE_PATTERN)]
 
@@ -27,6 +31,7 @@ router = APIRouter(prefix="/api/gebieden", tags=["gebieden"], route_class=TimedR
 @router.post(
     "/statistieken",
     max_body_size=GEOMETRY_BODY_LIMIT,
+    dependencies=[rate_limit("zwaar")],
     response_class=JSONResponse,
     responses={200: {"model": AreaStatistics, "description": "the area's statistics and scores"}},
     summary="Statistics of an area: buurten and their share inside, inhabitants, corporation holdings, "
@@ -39,20 +44,36 @@ router = APIRouter(prefix="/api/gebieden", tags=["gebieden"], route_class=TimedR
     "share of their address points inside, else by area (`buurten[].methode`). The figures are "
     "those of the indicator table of the chosen gemeente, `jaar`, `editie` and `periode` (defaults as "
     "POST /api/scores): partner records of the period's view (each partner's newest delivery at or "
-    "before it, `volledigheid` says which are carried forward), the map's public view and "
-    "small-count rule. `synthetisch` is true only when a part counts synthetic records or the score "
+    "before it, `volledigheid` says which are carried forward); records the viewer may not read "
+    "enter per buurt under the disclosure rule (`corporatiebezit.onderdrukt_waarden`). "
+    "`synthetisch` is true only when a part counts synthetic records or the score "
     "weighs a synthetic criterion (`synthetisch_in` names them). With an urgency-only profile the "
     "potential is null and the quadrant `potentie_onbekend`. `overlap` lists open proposals and "
     "adopted DIAs that overlap (except `voorstel_id`, the proposal whose boundary is being edited). "
     "Nothing is stored. `Server-Timing` gives the server time.",
 )
-def statistics(body: AreaRequest, conn: ConnDep, settings: SettingsDep, cache: CacheDep) -> JSONResponse:
+def statistics(
+    body: AreaRequest, request: Request, conn: ConnDep, settings: SettingsDep, cache: CacheDep
+) -> Response:
     timings = Timings()
-    with timings.measure("gebied"):
-        table = table_for(conn, body, settings, cache)
-        report = area_report(conn, body, table, exclude=body.voorstel_id, memo=True)
-    # plain JSON data: serialised directly (FastAPI's encoder would walk every coordinate)
-    response = JSONResponse(report.data)
+    choice = data_choice(settings, body)
+
+    def compute() -> Any:
+        with timings.measure("gebied"):
+            table = table_for(conn, body, settings, cache)
+            report = area_report(conn, body, table, exclude=body.voorstel_id, memo=True)
+        # plain JSON data: serialised directly (FastAPI's encoder would walk every coordinate)
+        return report.data
+
+    # the same area and weighting on the same data, view and proposals: cached (api.caching)
+    response = cached_json(
+        request,
+        conn,
+        compute,
+        gemeente=choice["gemeente"],
+        periode=body.periode,
+        key=(body.model_dump_json(), proposals.version(conn), profiles_version()),
+    )
     add_timing(response, timings)
     return response
 

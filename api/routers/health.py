@@ -8,8 +8,9 @@ from pydantic import BaseModel
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from api.deps import EngineDep, SettingsDep
+from api.deps import SettingsDep
 from api.errors import database_unavailable
+from layers.access import ANONYMOUS, connect_as
 
 router = APIRouter(prefix="/api", tags=["status"])
 
@@ -31,7 +32,6 @@ class FrontendConfig(BaseModel):
     gemeente: str
     basemap_url: str
     basemap_attribution: str
-    schrijven_met_sleutel: bool
 
 
 @router.get(
@@ -39,10 +39,10 @@ class FrontendConfig(BaseModel):
     response_model=Health,
     responses={503: {"model": Unhealthy, "description": "De database is niet bereikbaar"}},
 )
-def health(request: Request, engine: EngineDep) -> Health | JSONResponse:
+def health(request: Request) -> Health | JSONResponse:
     """200 when PostgreSQL with PostGIS answers; 503 naming the database when it does not."""
     try:
-        with engine.connect() as conn:
+        with connect_as(request.app.state.app_engine, ANONYMOUS) as conn:
             postgis = conn.execute(text("SELECT postgis_lib_version()")).scalar_one()
             count = conn.execute(text("SELECT count(*) FROM buurten")).scalar_one()
     except DBAPIError as exc:
@@ -64,5 +64,4 @@ def config(settings: SettingsDep) -> FrontendConfig:
         gemeente=settings.gemeente,
         basemap_url=settings.basemap_url,
         basemap_attribution=settings.basemap_attribution,
-        schrijven_met_sleutel=settings.schrijfsleutel is not None,
     )

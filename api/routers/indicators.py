@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
 
+from api.caching import cached_json
 from api.deps import ConnDep, SettingsDep
 from api.models import ChoicesOut, IndicatorTableOut
 from api.routers.periods import completeness_out
@@ -92,7 +93,7 @@ def table_out(table: IndicatorTable) -> dict[str, Any]:
         "synthetisch": table.synthetisch,
         "indicatoren": table.indicatoren,
         "kolommen": [c.as_dict() for c in table.kolommen.values()],
-        "onderdrukt": {**SUPPRESSION, "buurten": table.onderdrukt},
+        "onderdrukt": {**SUPPRESSION, "buurten": table.onderdrukt, "cellen": table.onderdrukte_cellen},
         "volledigheid": completeness_out(table.view, default=table.keuzes.standaard.get("periode")),
         "leveringen": table.deliveries_used(),
         "rasters": table.rasters_used(),
@@ -132,6 +133,7 @@ def choices_out(table: IndicatorTable) -> dict[str, Any]:
     "does not cover, changed buurtcodes).",
 )
 def indicator_table(
+    request: Request,
     conn: ConnDep,
     settings: SettingsDep,
     cache: CacheDep,
@@ -139,8 +141,15 @@ def indicator_table(
     jaar: JaarQ = None,
     editie: EditieQ = None,
     periode: PeriodeQ = None,
-) -> dict[str, Any]:
-    return table_out(cache.get(conn, **data_choice(settings, _data(gemeente, jaar, editie, periode))))
+) -> Response:
+    """Cached per data version and view, with an ETag (``api.caching``)."""
+    choice = data_choice(settings, _data(gemeente, jaar, editie, periode))
+
+    def compute() -> Any:
+        out = IndicatorTableOut.model_validate(table_out(cache.get(conn, **choice)))
+        return out.model_dump(mode="json")
+
+    return cached_json(request, conn, compute, gemeente=choice["gemeente"], periode=periode)
 
 
 @router.get(

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
 from sqlalchemy import Connection
 
+from api.caching import cached_json
 from api.deps import ConnDep, SettingsDep
 from api.models import FeaturesOut
 from api.types import Editie, Gemeente, Jaar, Periode
@@ -89,6 +89,7 @@ def _parse_bbox(bbox: str | None) -> tuple[float, float, float, float] | None:
 )
 def layer_features(
     layer_id: str,
+    request: Request,
     conn: ConnDep,
     settings: SettingsDep,
     gemeente: Annotated[Gemeente | None, Query()] = None,
@@ -98,19 +99,45 @@ def layer_features(
     properties: Annotated[str | None, Query(description="komma-gescheiden veldnamen")] = None,
     limit: Annotated[int, Query(ge=1, le=50000)] = 20000,
     periode: Annotated[Periode | None, Query()] = None,
-) -> JSONResponse:
+) -> Response:
+    """Cached per data version and view with an ETag (``api.caching``): a map that asks again
+    gets 304 Not Modified until a load or delivery changes what it shows."""
+    layer = queries.get_layer(layer_id)  # 404 before anything else
     props = [p.strip() for p in properties.split(",") if p.strip()] if properties else None
-    if gemeente is None and layer_id in ("partnerdata", "raster"):
+    if gemeente is None and layer.id in ("partnerdata", "raster"):
         gemeente = settings.gemeente  # figures per buurt come from a gemeente's indicator table
-    collection = queries.features(
+    box = _parse_bbox(bbox)
+
+    def compute() -> Any:
+        if layer.id in queries.SIMPLE_LAYERS:
+            return queries.features_json(
+                conn,
+                layer.id,
+                gemeente=gemeente,
+                year=jaar,
+                editie=editie,
+                bbox=box,
+                properties=props,
+                limit=limit,
+            )
+        return queries.features(
+            conn,
+            layer.id,
+            gemeente=gemeente,
+            year=jaar,
+            editie=editie,
+            bbox=box,
+            properties=props,
+            limit=limit,
+            periode=periode,
+        )
+
+    return cached_json(
+        request,
         conn,
-        layer_id,
+        compute,
         gemeente=gemeente,
-        year=jaar,
-        editie=editie,
-        bbox=_parse_bbox(bbox),
-        properties=props,
-        limit=limit,
         periode=periode,
+        partners=layer.id not in queries.SIMPLE_LAYERS,
+        media_type="application/geo+json",
     )
-    return JSONResponse(collection, media_type="application/geo+json")

@@ -1,26 +1,43 @@
-"""Partner deliveries: the Excel template, uploads (validated as a whole), versions, the 4.1 check."""
+"""Partner deliveries: the Excel template, uploads (validated as a whole), versions, the 4.1 check.
+
+Uploads need a planner or beheerder (checked before the body is read, ``WriterFirstRoute``); the
+gemeente is the signed-in user's, a planner delivers only for its own organisation (the form's
+and the file's partner must be it), a beheerder for any organisation of its gemeente. Every upload
+is written to the audit trail, a refused one too (in a transaction of its own). What a reader sees
+of the records is decided by row-level security.
+"""
 
 from __future__ import annotations
 
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse
+from sqlalchemy import Connection
 from starlette.background import BackgroundTask
 
-from api.deps import ConnDep, EngineDep, SettingsDep, WriteAccess
+from api.deps import ConnDep, SettingsDep
+from api.security import PrincipalDep, Writer, WriterFirstRoute, client_address
 from api.types import KorteTekst, Naam, Periode
-from layers import partner_store
+from layers import audit, partner_store
+from layers.access import Principal
 from layers.files import brief, control_characters
 from layers.partners.template import write_template
 from layers.periods import default_period
 from layers.readers import to_python
-from sia.errors import InvalidUpload, NotFound
+from sia.errors import Forbidden, InvalidUpload, NotFound, SiaError
 
 router = APIRouter(prefix="/api/partners", tags=["partners"])
+uploads = APIRouter(prefix="/api/partners", tags=["partners"], route_class=WriterFirstRoute)
+"""The upload routes: writer and rate limit checked before the body is read (api.main includes
+both routers)."""
+_WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    413: {"description": "Het bestand is groter dan 50 MB"},
+    429: {"description": "Te veel wijzigingen achter elkaar; zie Retry-After"},
+}
 UPLOAD_LIMIT = 50 * 1024 * 1024
 """Largest upload (a delivery or a raster); the body limit adds room for the form around it."""
 _UPLOAD_BODY = UPLOAD_LIMIT + 256 * 1024
@@ -72,18 +89,22 @@ def _save(bestand: UploadFile, folder: Path, name: str) -> Path:
 def template(
     conn: ConnDep,
     settings: SettingsDep,
+    principal: PrincipalDep,
     partner: Annotated[Naam | None, Query(description="organisatie die levert (vooraf ingevuld)")] = None,
     periode: Annotated[Periode | None, Query()] = None,
 ) -> FileResponse:
     from layers.organisations import organisations_for
 
+    gemeente = principal.gemeente or settings.gemeente
+    if partner is None and principal.rol == "planner":
+        partner = principal.organisatie  # a planner delivers for its own organisation
     tmp = Path(tempfile.mkdtemp(prefix="sia-template-"))
     try:
         path = write_template(  # the choice lists name the gemeente's organisations
             tmp / "sia-levering.xlsx",
             partner=partner,
             period=periode,
-            organisations=organisations_for(conn, settings.gemeente),
+            organisations=organisations_for(conn, gemeente),
         )
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -96,30 +117,94 @@ def template(
     )
 
 
-@router.post(
+def _own_partner(principal: Principal, partner: str | None) -> str | None:
+    """The partner a delivery is for: a planner's own organisation (a different one is refused);
+    a beheerder's choice (any organisation of its gemeente; the file names it otherwise)."""
+    if principal.rol != "planner":
+        return partner
+    if partner is not None and partner != principal.organisatie:
+        raise Forbidden(
+            f"U levert voor {principal.organisatie}, niet voor {partner}; alleen een beheerder van de "
+            "gemeente levert voor een andere organisatie. Er is niets opgeslagen."
+        )
+    return principal.organisatie
+
+
+def _refused(
+    db: Connection, request: Request, principal: Principal, actie: audit.Actie, name: str, exc: SiaError
+) -> None:
+    """Record a refused upload in a transaction of its own (the upload itself stored nothing)."""
+    if db.in_transaction():
+        db.rollback()
+    with db.begin():
+        audit.record(
+            db,
+            actie,
+            principal=principal,
+            object_soort="bestand",
+            object_id=brief(name, 150),
+            client=client_address(request),
+            details={"reden": type(exc).__name__, "melding": exc.message[:500]},
+        )
+
+
+@uploads.post(
     "/uploads",
     status_code=201,
-    summary="Upload a delivery (all or nothing)",
-    dependencies=[WriteAccess],
+    summary="Upload a delivery (all or nothing); planner (own organisation) or beheerder",
     max_body_size=_UPLOAD_BODY,
-    responses={413: {"description": "Het bestand is groter dan 50 MB"}},
+    responses=_WRITE_RESPONSES,
 )
 def upload(
-    engine: EngineDep,
-    settings: SettingsDep,
+    request: Request,
+    principal: Writer,
+    db: ConnDep,
     bestand: Annotated[UploadFile, File(description="ingevuld sjabloon (.xlsx) of GIS/CSV")],
     laag: Annotated[str | None, Form(pattern="^(bezit|projecten|verkoop)$")] = None,
     partner: Annotated[Naam | None, Form()] = None,
     periode: Annotated[Periode | None, Form()] = None,
 ) -> dict[str, Any]:
-    name = _upload_name(bestand, "upload")
-    options = {k: v for k, v in (("layer", laag), ("partner", partner), ("period", periode)) if v}
-    with tempfile.TemporaryDirectory(prefix="sia-upload-") as tmp:
-        path = _save(bestand, Path(tmp), name)
-        with engine.begin() as conn:  # one transaction: a rejected file stores nothing
-            stored = partner_store.load_delivery_file(
-                conn, path, gemeente=settings.gemeente, filename=name, via="upload", **options
-            )
+    assert principal.gemeente is not None
+    name = (bestand.filename or "upload")[:200]
+    given_partner = partner is not None
+    try:
+        name = _upload_name(bestand, "upload")
+        partner = _own_partner(principal, partner)
+        if name.lower().endswith(".xlsx") and not given_partner:
+            partner = None  # the workbook names its partner; checked below (for_organisation)
+        options = {k: v for k, v in (("layer", laag), ("partner", partner), ("period", periode)) if v}
+        with tempfile.TemporaryDirectory(prefix="sia-upload-") as tmp:
+            path = _save(bestand, Path(tmp), name)
+            with db.begin():  # one transaction: a rejected file stores nothing
+                stored = partner_store.load_delivery_file(
+                    db,
+                    path,
+                    gemeente=principal.gemeente,
+                    filename=name,
+                    via="upload",
+                    for_organisation=principal.organisatie if principal.rol == "planner" else None,
+                    **options,
+                )
+                audit.record(
+                    db,
+                    "levering.upload",
+                    principal=principal,
+                    object_soort="levering",
+                    object_id=stored.id,
+                    voor={"levering": stored.vervangen} if stored.vervangen else None,
+                    na={
+                        "levering": stored.id,
+                        "partner": stored.partner,
+                        "periode": stored.periode,
+                        "versie": stored.versie,
+                        "ongewijzigd": stored.unchanged,
+                    },
+                    client=client_address(request),
+                    details={"bestand": name, "aantallen": stored.aantallen},
+                )
+    except SiaError as exc:
+        _refused(db, request, principal, "levering.geweigerd", name, exc)
+        raise
     return {
         "id": stored.id,
         "partner": stored.partner,
@@ -132,50 +217,90 @@ def upload(
     }
 
 
-@router.post(
+@uploads.post(
     "/rasters",
     status_code=201,
-    summary="Upload a raster indicator (GeoTIFF), per buurt",
-    dependencies=[WriteAccess],
+    summary="Upload a raster indicator (GeoTIFF), per buurt; planner (own organisation) or beheerder",
     max_body_size=_UPLOAD_BODY,
-    responses={413: {"description": "Het bestand is groter dan 50 MB"}},
+    responses=_WRITE_RESPONSES,
 )
 def upload_raster(
-    engine: EngineDep,
-    settings: SettingsDep,
+    request: Request,
+    principal: Writer,
+    db: ConnDep,
     bestand: Annotated[UploadFile, File(description="GeoTIFF met coördinatenstelsel")],
     indicator: Annotated[str, Form(description="korte naam, bijv. hittestress", max_length=41)],
     label: Annotated[Naam, Form(description="naam in de kaart")],
     periode: Annotated[Periode, Form()],
-    partner: Annotated[Naam, Form()],
+    partner: Annotated[Naam | None, Form(description="leverende organisatie; standaard de uwe")] = None,
     eenheid: Annotated[KorteTekst | None, Form(max_length=40)] = None,
     drempel: Annotated[
         float | None, Form(description="aandeel cellen boven deze waarde", allow_inf_nan=False)
     ] = None,
     band: Annotated[int, Form(ge=1, le=10_000)] = 1,
     synthetisch: Annotated[bool, Form()] = False,
+    vertrouwelijkheid: Annotated[
+        Literal["openbaar", "partners", "eigen"],
+        Form(
+            description="wie het raster en zijn cijfers per buurt ziet: iedereen, de aangemelde partners "
+            "van de gemeente, of alleen de eigen organisatie"
+        ),
+    ] = "openbaar",
 ) -> dict[str, Any]:
+    from layers.organisations import list_organisations
     from layers.raster_store import store_raster
 
-    name = _upload_name(bestand, "raster.tif")
-    with tempfile.TemporaryDirectory(prefix="sia-raster-") as tmp:
-        path = _save(bestand, Path(tmp), name)
-        with engine.begin() as conn:  # a rejected raster stores nothing
-            stored = store_raster(
-                conn,
-                path,
-                gemeente=settings.gemeente,
-                indicator=indicator,
-                label=label,
-                periode=periode,
-                partner=partner,
-                eenheid=eenheid,
-                drempel=drempel,
-                band=band,
-                synthetisch=synthetisch,
-                filename=name,
-                via="upload",
+    assert principal.gemeente is not None
+    name = (bestand.filename or "raster.tif")[:200]
+    try:
+        name = _upload_name(bestand, "raster.tif")
+        partner = _own_partner(principal, partner) or principal.organisatie
+        known = [o.naam for o in list_organisations(db, principal.gemeente)]
+        db.rollback()  # the read above began a transaction; the store below is one of its own
+        if partner not in known:
+            raise InvalidUpload(
+                f"'{partner}' is geen organisatie van {principal.gemeente}; kies uit: {', '.join(known)}."
             )
+        with tempfile.TemporaryDirectory(prefix="sia-raster-") as tmp:
+            path = _save(bestand, Path(tmp), name)
+            with db.begin():  # a rejected raster stores nothing
+                stored = store_raster(
+                    db,
+                    path,
+                    gemeente=principal.gemeente,
+                    indicator=indicator,
+                    label=label,
+                    periode=periode,
+                    partner=str(partner),
+                    eenheid=eenheid,
+                    drempel=drempel,
+                    band=band,
+                    synthetisch=synthetisch,
+                    vertrouwelijkheid=vertrouwelijkheid,
+                    filename=name,
+                    via="upload",
+                )
+                audit.record(
+                    db,
+                    "raster.upload",
+                    principal=principal,
+                    object_soort="raster",
+                    object_id=stored.id,
+                    voor={"raster": stored.vervangen} if stored.vervangen else None,
+                    na={
+                        "raster": stored.id,
+                        "indicator": stored.indicator,
+                        "periode": stored.periode,
+                        "versie": stored.versie,
+                        "vertrouwelijkheid": vertrouwelijkheid,
+                        "ongewijzigd": stored.unchanged,
+                    },
+                    client=client_address(request),
+                    details={"bestand": name, "partner": partner},
+                )
+    except SiaError as exc:
+        _refused(db, request, principal, "raster.geweigerd", name, exc)
+        raise
     return {
         "id": stored.id,
         "indicator": stored.indicator,
@@ -185,6 +310,7 @@ def upload_raster(
         "buurten_zonder_waarde": stored.buurten_zonder_waarde,
         "vervangen": stored.vervangen,
         "ongewijzigd": stored.unchanged,
+        "vertrouwelijkheid": vertrouwelijkheid,
     }
 
 
@@ -228,20 +354,21 @@ def sales_check(
     periode = periode or default_period(conn, settings.gemeente)[0]  # data-truth: the default period
     if periode is None:
         raise NotFound("Er zijn nog geen partnerleveringen geladen.")
-    frame = partner_store.sales_check(conn, periode=periode, gemeente=settings.gemeente)
+    frame = partner_store.sales_check(conn, periode=periode, gemeente=settings.gemeente)  # what RLS shows
     feats = []
-    hidden = 0
     for rec in frame.to_dict("records") if not frame.empty else []:
-        if not (rec["vertrouwelijkheid"] == "openbaar" or (rec["synthetisch"] and rec["via"] == "beheer")):
-            hidden += 1  # see partner_store.PUBLIC_RECORDS: no sign-in yet, so public view
-            continue
         if alleen_overtredingen and not rec["overtreding"]:
             continue
-        props = {k: to_python(v) for k, v in rec.items() if k not in {"lon", "lat"}}
+        props = {k: to_python(v) for k, v in rec.items() if k not in {"lon", "lat", "via"}}
         geometry = (
             {"type": "Point", "coordinates": [rec["lon"], rec["lat"]]} if rec["lon"] is not None else None
         )
         feats.append({"type": "Feature", "id": rec["id"], "properties": props, "geometry": geometry})
+    from layers.periods import period_view
+
+    hidden = partner_store.hidden_counts(
+        conn, {"verkoop": period_view(conn, settings.gemeente, periode).ids("verkoop")}
+    )["verkoop"]
     return {
         "type": "FeatureCollection",
         "periode": periode,

@@ -3,22 +3,34 @@
 A scenario stores the profile as used, the data it read and its result; it is never changed
 afterwards. Saving a changed scenario means POSTing a new one (``vorige`` = the id it revises).
 DELETE hides a scenario from the list but keeps it readable by id (``verwijderd_op`` is set).
+
+Saving needs a planner or beheerder; the author is the signed-in user and its organisation. A
+scenario has a class (``vertrouwelijkheid``: openbaar, the default, partners or eigen) and is
+*computed in the view of that audience* (``layers.access.audience``): an ``openbaar`` scenario
+from the public view, a ``partners`` one from what every signed-in partner of the gemeente may
+read, an ``eigen`` one from what the author's organisation may read. So storing a result never
+shows its readers more than they may see; row-level security decides who reads it. Deleting: a
+planner of its organisation or a beheerder of the gemeente. Saves and deletions are audited.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import pandas as pd
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import ConfigDict, Field
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection
 
-from api.deps import ConnDep, EngineDep, SettingsDep, WriteAccess
+from api.deps import ConnDep, SettingsDep
 from api.models import Scenario, ScenarioComparison, ScenarioDeleted, ScenarioRerun, ScenarioSummary
+from api.ratelimit import rate_limit
 from api.scoring import ScoreRequest, as_stored, build_profile, catalogue, data_choice, describe
+from api.security import Writer, client_address
 from api.timing import TimedRoute, Timings, add_timing
-from api.types import LangeTekst, Naam
+from api.types import Id, LangeTekst, Naam
+from layers import audit
+from layers.access import Principal, acting_as, audience
 from layers.indicators import IndicatorTable, read_table, score_table, usable_profiles
 from layers.provenance import score_inputs
 from layers.scenarios import (
@@ -29,6 +41,7 @@ from layers.scenarios import (
     store_scenario,
 )
 from sia.criteria import Profile
+from sia.errors import Forbidden
 from sia.profile import profile_from_dict, profile_to_dict
 from sia.robustness import compare_rankings
 from sia.run import QUADRANTS, Analyses, records
@@ -37,19 +50,34 @@ router = APIRouter(prefix="/api/scenarios", tags=["scenarios"], route_class=Time
 
 
 class ScenarioRequest(ScoreRequest):
-    """A score request (see POST /api/scores) plus who saves it under which name."""
+    """A score request (see POST /api/scores) plus its name and who may read it."""
 
     model_config = ConfigDict(str_strip_whitespace=True)
 
     naam: Naam = Field(description="name of the scenario")
-    auteur: Naam = Field(description="who saves it")
+    auteur: Naam | None = Field(
+        None, deprecated=True, description="ignored: the author is the signed-in user (since sign-in)"
+    )
     toelichting: LangeTekst | None = Field(None, description="why, what was changed")
-    vorige: int | None = Field(None, ge=1, description="id of the scenario this one revises")
+    vorige: Id | None = Field(None, description="id of the scenario this one revises")
+    vertrouwelijkheid: Literal["openbaar", "partners", "eigen"] = Field(
+        "openbaar",
+        description="who reads it: everyone (computed from the public view), the signed-in partners "
+        "of the gemeente, or the author's organisation (each computed from what they may read)",
+    )
 
 
-def _snapshot(engine: Engine) -> Connection:
-    """A connection whose reads in one transaction all see the same snapshot of the data."""
-    return engine.connect().execution_options(isolation_level="REPEATABLE READ")
+def _snapshot(conn: Connection) -> Connection:
+    """``conn``, whose next transaction sees one snapshot of the data in all its reads."""
+    return conn.execution_options(isolation_level="REPEATABLE READ")
+
+
+def _stored_audience(stored: dict[str, Any]) -> Principal:
+    """The view a stored scenario was computed in (its class, organisation and gemeente)."""
+    author = Principal(
+        gebruiker_id=0, organisatie_id=stored.get("organisatie_id"), gemeente=stored["gemeente"]
+    )
+    return audience(author, stored.get("vertrouwelijkheid") or "openbaar")
 
 
 def _summary(row: dict[str, Any]) -> dict[str, Any]:
@@ -60,34 +88,50 @@ def _summary(row: dict[str, Any]) -> dict[str, Any]:
     "",
     status_code=201,
     response_model=Scenario,
-    summary="Save a scenario: score now and store the inputs and the result (never overwritten)",
-    dependencies=[WriteAccess],
+    summary="Save a scenario: score now (in the view of its readers) and store the inputs and the "
+    "result (never overwritten); planner or beheerder",
+    dependencies=[rate_limit("schrijven")],
 )
 def create(
-    body: ScenarioRequest, engine: EngineDep, settings: SettingsDep, response: Response
+    body: ScenarioRequest,
+    request: Request,
+    principal: Writer,
+    db: ConnDep,
+    settings: SettingsDep,
+    response: Response,
 ) -> dict[str, Any]:
     timings = Timings()
     analyses = body.analyses()
-    with _snapshot(engine) as conn, conn.begin():
-        with timings.measure("db"):
-            table = read_table(conn, **data_choice(settings, body))
-            profiles = catalogue(conn, table.gemeente)
-        profile = build_profile(body, profiles, table)
-        sources = score_inputs(table)
-        scored = score_table(
-            table,
-            profile,
-            analyses,
-            partner_labels=profiles.partners,
-            alternatives=usable_profiles(table, profiles),
-            timings=timings,
+    choice = data_choice(settings, body)
+    if choice["gemeente"] != principal.gemeente:
+        raise Forbidden(
+            f"U slaat scenario's op voor uw eigen gemeente ({principal.gemeente}), niet voor "
+            f"{choice['gemeente']}."
         )
+    with _snapshot(db).begin():
+        with acting_as(db, audience(principal, body.vertrouwelijkheid)):
+            with timings.measure("db"):
+                table = read_table(db, **choice)
+                profiles = catalogue(db, table.gemeente)
+            profile = build_profile(body, profiles, table)
+            sources = score_inputs(table)
+            scored = score_table(
+                table,
+                profile,
+                analyses,
+                partner_labels=profiles.partners,
+                alternatives=usable_profiles(table, profiles),
+                timings=timings,
+            )
         result = as_stored(scored.output)
         stored = store_scenario(
-            conn,
+            db,
             {
                 "naam": body.naam,
-                "auteur": body.auteur,
+                "auteur": principal.naam or principal.email or "onbekend",
+                "organisatie_id": principal.organisatie_id,
+                "gebruiker_id": principal.gebruiker_id,
+                "vertrouwelijkheid": body.vertrouwelijkheid,
                 "toelichting": body.toelichting,
                 "vorige_id": body.vorige,
                 "profiel": profile.name,
@@ -113,6 +157,20 @@ def create(
                 "analyses": analyses.model_dump(mode="json"),
                 "resultaat": result,
             },
+        )
+        audit.record(
+            db,
+            "scenario.opgeslagen",
+            principal=principal,
+            object_soort="scenario",
+            object_id=stored["id"],
+            voor={"scenario": body.vorige} if body.vorige else None,
+            na={
+                "scenario": stored["id"],
+                "naam": stored["naam"],
+                "vertrouwelijkheid": body.vertrouwelijkheid,
+            },
+            client=client_address(request),
         )
     add_timing(response, timings)
     return stored
@@ -146,7 +204,7 @@ def _ranking(scenario: dict[str, Any]) -> pd.DataFrame:
     "(buurten ranked in only one scenario last). `kendall_tau`: tau-b between the two rankings "
     "on the buurten ranked in both.",
 )
-def compare(conn: ConnDep, a: Annotated[int, Query(ge=1)], b: Annotated[int, Query(ge=1)]) -> dict[str, Any]:
+def compare(conn: ConnDep, a: Annotated[Id, Query()], b: Annotated[Id, Query()]) -> dict[str, Any]:
     first, second = get_scenario(conn, a), get_scenario(conn, b)
     ra, rb = _ranking(first), _ranking(second)
     cmp = compare_rankings(ra, rb)
@@ -169,19 +227,32 @@ def compare(conn: ConnDep, a: Annotated[int, Query(ge=1)], b: Annotated[int, Que
     response_model=Scenario,
     summary="One scenario with its profile, inputs and stored result",
 )
-def show(scenario_id: int, conn: ConnDep) -> dict[str, Any]:
+def show(scenario_id: Annotated[Id, Path()], conn: ConnDep) -> dict[str, Any]:
     return get_scenario(conn, scenario_id)
 
 
 @router.delete(
     "/{scenario_id}",
     response_model=ScenarioDeleted,
-    summary="Delete a scenario (soft: hidden from the list, still readable by id, never erased)",
-    dependencies=[WriteAccess],
+    summary="Delete a scenario (soft: hidden from the list, still readable by id, never erased); a "
+    "planner of its organisation or a beheerder",
+    dependencies=[rate_limit("schrijven")],
 )
-def remove(scenario_id: int, engine: EngineDep) -> dict[str, Any]:
-    with engine.begin() as conn:
-        return delete_scenario(conn, scenario_id)
+def remove(
+    scenario_id: Annotated[Id, Path()], request: Request, principal: Writer, db: ConnDep
+) -> dict[str, Any]:
+    with db.begin():
+        deleted = delete_scenario(db, scenario_id)
+        audit.record(
+            db,
+            "scenario.verwijderd",
+            principal=principal,
+            object_soort="scenario",
+            object_id=scenario_id,
+            na={"verwijderd_op": deleted["verwijderd_op"]},
+            client=client_address(request),
+        )
+    return deleted
 
 
 def _differences(
@@ -236,25 +307,27 @@ def _differences(
     response_model_by_alias=True,
     summary="Re-run a scenario with its stored profile, year and period; `identiek` says whether "
     "the result equals the stored one exactly",
-    description="Nothing is stored. When `identiek` is false, `verschillen` lists the result parts "
+    dependencies=[rate_limit("zwaar")],
+    description="Nothing is stored; the scenario is re-run in the view it was computed in (its "
+    "class). When `identiek` is false, `verschillen` lists the result parts "
     "and buurten that differ and the inputs that changed since (a new delivery version, another "
     "Leefbaarometer edition).",
 )
-def rerun(scenario_id: int, engine: EngineDep, response: Response) -> dict[str, Any]:
+def rerun(scenario_id: Annotated[Id, Path()], db: ConnDep, response: Response) -> dict[str, Any]:
     timings = Timings()
-    with _snapshot(engine) as conn, conn.begin():
-        stored = get_scenario(conn, scenario_id)
+    with _snapshot(db).begin():
+        stored = get_scenario(db, scenario_id)  # 404 when the principal may not read it
         profile: Profile = profile_from_dict(stored["profiel_inhoud"], source=f"scenario {scenario_id}")
         analyses = Analyses.model_validate(stored["analyses"])
-        with timings.measure("db"):
+        with timings.measure("db"), acting_as(db, _stored_audience(stored)):  # as it was computed
             table = read_table(
-                conn,
+                db,
                 gemeente=stored["gemeente"],
                 jaar=stored["jaar"],
                 editie=stored["lbm_editie"],
                 periode=stored["periode"],
             )
-            profiles = catalogue(conn, table.gemeente)
+            profiles = catalogue(db, table.gemeente)
             sources = score_inputs(table)
     scored = score_table(table, profile, analyses, partner_labels=profiles.partners, timings=timings)
     fresh = as_stored(scored.output)

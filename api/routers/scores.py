@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import ConfigDict, Field
 
+from api.caching import cached_json
 from api.deps import ConnDep, SettingsDep
 from api.models import CandidateCollection, ProfileOut, ScoreResponse
+from api.ratelimit import rate_limit
 from api.scoring import (
     CacheDep,
     DataRequest,
@@ -24,7 +26,7 @@ from api.types import Editie, Gemeente, Jaar, Periode
 from layers.indicators import IndicatorTable, candidate_areas, score_table, usable_profiles
 from sia.candidates import AXIS_LABELS
 from sia.criteria import Criterion, Profile
-from sia.profile import ProfileCatalogue
+from sia.profile import ProfileCatalogue, profiles_version
 from sia.run import QUADRANTS, known_axes
 
 router = APIRouter(prefix="/api/scores", tags=["scores"], route_class=TimedRoute)
@@ -105,6 +107,7 @@ def profiles(
 @router.post(
     "",
     response_model=ScoreResponse,
+    dependencies=[rate_limit("zwaar")],
     response_model_by_alias=True,
     summary="Score and rank buurten; optional robustness: Monte Carlo, one-at-a-time (±20 %), "
     "partner profiles, method comparison",
@@ -120,23 +123,38 @@ def profiles(
     "the server time in ms (`app`; parts `db`, `engine`, ...).",
 )
 def post_scores(
-    body: ScoreRequest, conn: ConnDep, settings: SettingsDep, cache: CacheDep, response: Response
-) -> dict[str, Any]:
+    body: ScoreRequest, request: Request, conn: ConnDep, settings: SettingsDep, cache: CacheDep
+) -> Response:
     timings = Timings()
-    with timings.measure("db"):
-        table = cache.get(conn, **data_choice(settings, body))
-        available = catalogue(conn, table.gemeente)
-    profile = build_profile(body, available, table)
-    scored = score_table(
-        table,
-        profile,
-        body.analyses(),
-        partner_labels=available.partners,
-        alternatives=usable_profiles(table, available),
-        timings=timings,
+    choice = data_choice(settings, body)
+
+    def compute() -> Any:
+        with timings.measure("db"):
+            table = cache.get(conn, **choice)
+            available = catalogue(conn, table.gemeente)
+        profile = build_profile(body, available, table)
+        scored = score_table(
+            table,
+            profile,
+            body.analyses(),
+            partner_labels=available.partners,
+            alternatives=usable_profiles(table, available),
+            timings=timings,
+        )
+        out = {**describe(profile, table), "kwadranten": QUADRANTS, **scored.output}
+        return ScoreResponse.model_validate(out).model_dump(mode="json", by_alias=True)
+
+    # the same weighting on the same data and view gives the same answer: cached (api.caching)
+    response = cached_json(
+        request,
+        conn,
+        compute,
+        gemeente=choice["gemeente"],
+        periode=body.periode,
+        key=(body.model_dump_json(), profiles_version()),
     )
     add_timing(response, timings)
-    return {**describe(profile, table), "kwadranten": QUADRANTS, **scored.output}
+    return response
 
 
 class CandidateRequest(ScoreRequest):
@@ -189,6 +207,7 @@ def _candidates(body: CandidateRequest, table: IndicatorTable, available: Profil
 @router.post(
     "/candidates",
     response_model=CandidateCollection,
+    dependencies=[rate_limit("zwaar")],
     response_model_by_alias=True,
     summary="Candidate DIA areas for a weighting on the chosen score (body as POST /api/scores), GeoJSON",
     description="Contiguous groups of high-scoring buurten on the score `as` (gecombineerd, urgentie "
@@ -199,15 +218,29 @@ def _candidates(body: CandidateRequest, table: IndicatorTable, available: Profil
     "`terugval: true`.",
 )
 def post_candidates(
-    body: CandidateRequest, conn: ConnDep, settings: SettingsDep, cache: CacheDep
-) -> dict[str, Any]:
-    table = cache.get(conn, **data_choice(settings, body))
-    return _candidates(body, table, catalogue(conn, table.gemeente))
+    body: CandidateRequest, request: Request, conn: ConnDep, settings: SettingsDep, cache: CacheDep
+) -> Response:
+    choice = data_choice(settings, body)
+
+    def compute() -> Any:
+        table = cache.get(conn, **choice)
+        out = _candidates(body, table, catalogue(conn, table.gemeente))
+        return CandidateCollection.model_validate(out).model_dump(mode="json", by_alias=True)
+
+    return cached_json(
+        request,
+        conn,
+        compute,
+        gemeente=choice["gemeente"],
+        periode=body.periode,
+        key=(body.model_dump_json(), profiles_version()),
+    )
 
 
 @router.get(
     "/candidates",
     response_model=CandidateCollection,
+    dependencies=[rate_limit("zwaar")],
     response_model_by_alias=True,
     summary="Candidate DIA areas for a profile of the gemeente, GeoJSON",
 )

@@ -13,9 +13,10 @@ from layers.errors import SetupError
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-def make_engine(url: str) -> Engine:
-    """A SQLAlchemy engine for ``url`` (psycopg 3)."""
-    return create_engine(url, pool_pre_ping=True, future=True)
+def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 10) -> Engine:
+    """A SQLAlchemy engine for ``url`` (psycopg 3) with a connection pool of ``pool_size`` (plus
+    ``max_overflow`` in bursts)."""
+    return create_engine(url, pool_pre_ping=True, future=True, pool_size=pool_size, max_overflow=max_overflow)
 
 
 def alembic_config(url: str) -> Config:

@@ -31,6 +31,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     SmallInteger,
     Table,
@@ -43,8 +44,11 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.sql.elements import TextClause
 
 __all__ = [
+    "api_tokens",
+    "audit",
     "bezit",
     "buurten",
+    "gebruikers",
     "leefbaarometer",
     "leveringen",
     "load_log",
@@ -54,6 +58,7 @@ __all__ = [
     "raster_leveringen",
     "raster_statistieken",
     "scenarios",
+    "sessies",
     "verkoop",
     "voorstel_reacties",
     "voorstel_toezeggingen",
@@ -326,6 +331,7 @@ raster_leveringen = Table(
         server_default=text("'beheer'::text"),
     ),
     Column("gemeente", Text, nullable=False),
+    Column("organisatie_id", BigInteger, ForeignKey("organisaties.id")),  # migration 0008
     UniqueConstraint("indicator", "periode", "gemeente", "versie", name="raster_leveringen_versie_uniek"),
     Index(
         "raster_leveringen_een_actief",
@@ -353,6 +359,19 @@ raster_statistieken = Table(
     ),
 )
 
+
+def _text_default(value: str = "") -> TextClause:
+    return text(f"'{value}'::text")
+
+
+def _author() -> list[Column[object]]:
+    """Who wrote a row (migration 0008): the signed-in user and its organisation."""
+    return [
+        Column("organisatie_id", BigInteger, ForeignKey("organisaties.id")),
+        Column("gebruiker_id", BigInteger, ForeignKey("gebruikers.id")),
+    ]
+
+
 scenarios = Table(
     "scenarios",
     metadata,
@@ -376,6 +395,16 @@ scenarios = Table(
     Column("resultaat", JSONB, nullable=False),
     Column("aangemaakt", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("verwijderd_op", DateTime(timezone=True)),
+    # migration 0008: author and class (row-level security)
+    Column("organisatie_id", BigInteger, ForeignKey("organisaties.id")),
+    Column("gebruiker_id", BigInteger, ForeignKey("gebruikers.id")),
+    Column(
+        "vertrouwelijkheid",
+        Text,
+        CheckConstraint(_CONFIDENTIALITY),
+        nullable=False,
+        server_default=_text_default("openbaar"),
+    ),
     Index("scenarios_aangemaakt_idx", text("aangemaakt DESC")),
 )
 
@@ -385,16 +414,13 @@ _NOT_BLANK = "length(btrim({})) > 0"
 _GEMEENTE_CHECK = "gemeente ~ '^GM[0-9]{4}$'"
 
 
-def _text_default(value: str = "") -> TextClause:
-    return text(f"'{value}'::text")
-
-
 voorstellen = Table(
     "voorstellen",
     metadata,
     Column("id", BigInteger, primary_key=True),
     Column("gemeente", Text, CheckConstraint(_GEMEENTE_CHECK), nullable=False),
     Column("aangemaakt", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    *_author(),
 )
 
 voorstel_versies = Table(
@@ -428,6 +454,7 @@ voorstel_versies = Table(
     Column("auteur", Text, CheckConstraint(_NOT_BLANK.format("auteur")), nullable=False),
     Column("wijziging", Text, nullable=False, server_default=_text_default()),
     Column("aangemaakt", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    *_author(),
     UniqueConstraint("voorstel_id", "versie", name="voorstel_versies_voorstel_id_versie_key"),
     CheckConstraint(
         "status <> 'vastgesteld' OR (bo_datum IS NOT NULL "
@@ -446,6 +473,7 @@ voorstel_reacties = Table(
     Column("organisatie", Text, CheckConstraint(_NOT_BLANK.format("organisatie")), nullable=False),
     Column("tekst", Text, CheckConstraint(_NOT_BLANK.format("tekst")), nullable=False),
     Column("aangemaakt", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    *_author(),
     Index("voorstel_reacties_voorstel_idx", "voorstel_id", "id"),
 )
 
@@ -462,5 +490,89 @@ voorstel_toezeggingen = Table(
     Column("auteur", Text, CheckConstraint(_NOT_BLANK.format("auteur")), nullable=False),
     Column("toelichting", Text, nullable=False, server_default=_text_default()),
     Column("aangemaakt", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    *_author(),
     Index("voorstel_toezeggingen_voorstel_idx", "voorstel_id", "id"),
+)
+
+# -- sign-in and the audit trail (migration 0008); row-level security is in the migration -----
+
+gebruikers = Table(
+    "gebruikers",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("organisatie_id", BigInteger, ForeignKey("organisaties.id"), nullable=False),
+    Column("naam", Text, CheckConstraint("length(btrim(naam)) BETWEEN 1 AND 120"), nullable=False),
+    Column(
+        "email",
+        Text,
+        CheckConstraint(
+            "email = lower(btrim(email)) AND length(email) <= 254 "
+            "AND email ~ '^[^@[:space:]]+@[^@[:space:]]+$'"
+        ),
+        nullable=False,
+    ),
+    Column("wachtwoord_hash", Text, CheckConstraint("wachtwoord_hash LIKE '$argon2id$%'")),
+    Column("rol", Text, CheckConstraint("rol IN ('beheerder', 'planner', 'lezer')"), nullable=False),
+    Column("actief", Boolean, nullable=False, server_default=text("true")),
+    Column("aangemaakt", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("laatst_aangemeld", DateTime(timezone=True)),
+    Column(
+        "mislukte_pogingen",
+        Integer,
+        CheckConstraint("mislukte_pogingen >= 0"),
+        nullable=False,
+        server_default=text("0"),
+    ),
+    Column("geblokkeerd_tot", DateTime(timezone=True)),
+    UniqueConstraint("email", name="gebruikers_email_uniek"),
+    Index("gebruikers_organisatie_idx", "organisatie_id"),
+)
+
+sessies = Table(
+    "sessies",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("gebruiker_id", BigInteger, ForeignKey("gebruikers.id"), nullable=False),
+    Column("token_hash", LargeBinary, CheckConstraint("length(token_hash) = 32"), nullable=False),
+    Column("csrf_hash", LargeBinary, CheckConstraint("length(csrf_hash) = 32"), nullable=False),
+    Column("aangemaakt", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("laatst_gebruikt", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("verloopt_op", DateTime(timezone=True), nullable=False),
+    Column("client", Text, CheckConstraint("length(client) <= 100")),
+    UniqueConstraint("token_hash", name="sessies_token_uniek"),
+    Index("sessies_gebruiker_idx", "gebruiker_id"),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("gebruiker_id", BigInteger, ForeignKey("gebruikers.id"), nullable=False),
+    Column("naam", Text, CheckConstraint("length(btrim(naam)) BETWEEN 1 AND 120"), nullable=False),
+    Column("prefix", Text, CheckConstraint("length(prefix) BETWEEN 4 AND 16"), nullable=False),
+    Column("token_hash", LargeBinary, CheckConstraint("length(token_hash) = 32"), nullable=False),
+    Column("aangemaakt", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("laatst_gebruikt", DateTime(timezone=True)),
+    Column("verloopt_op", DateTime(timezone=True)),
+    Column("ingetrokken_op", DateTime(timezone=True)),
+    UniqueConstraint("token_hash", name="api_tokens_token_uniek"),
+    Index("api_tokens_gebruiker_idx", "gebruiker_id"),
+)
+
+audit = Table(
+    "audit",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("tijdstip", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("gebruiker_id", BigInteger, ForeignKey("gebruikers.id")),
+    Column("organisatie_id", BigInteger, ForeignKey("organisaties.id")),
+    Column("gemeente", Text, CheckConstraint("gemeente ~ '^GM[0-9]{4}$'")),
+    Column("actie", Text, CheckConstraint("actie ~ '^[a-z][a-z_.]{1,59}$'"), nullable=False),
+    Column("object_soort", Text, CheckConstraint("length(object_soort) <= 60")),
+    Column("object_id", Text, CheckConstraint("length(object_id) <= 200")),
+    Column("voor", JSONB),
+    Column("na", JSONB),
+    Column("client", Text, CheckConstraint("length(client) <= 100")),
+    Column("details", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Index("audit_gemeente_tijdstip_idx", "gemeente", "tijdstip"),
 )

@@ -1,52 +1,28 @@
--- Corporation holdings of an area (EPSG:28992) from the deliveries :ids (the period's view of the
--- layer bezit, layers.periods: each partner's newest delivery at or before the period).
--- bron 'punt': address points the viewer may see ({public}) inside the area, counted where they lie.
--- bron 'buurt': everything else per touched buurt (records without a location, by their buurtcode;
--- points the viewer may not see, in the first buurt they touch by code): the caller apportions
--- these by the buurt's share, so they enter only as the buurt aggregate the map already shows.
+-- Corporation holdings at the address points inside an area (EPSG:28992) that the viewer may read,
+-- from the deliveries :ids (the period's view of the layer bezit, layers.periods), counted where they
+-- lie, per corporation. Row-level security already limits the application role to these records; the
+-- predicate sia_mag_lezen (the same rule, migration 0008) is stated as well so that these points and
+-- the rest, which sia_gebied_bezit returns per buurt, add up exactly on any connection.
 WITH a AS (
     SELECT ST_GeomFromWKB(:wkb, 28992) AS g
 ),
 l AS MATERIALIZED (  -- the deliveries of the view (a handful): joined by hash, not looked up per record
-    SELECT id, via FROM leveringen WHERE id = ANY(CAST(:ids AS bigint[]))
-),
-b AS (
-    SELECT buurtcode, geom FROM buurten
-    WHERE gemeentecode = :gm AND jaar = :jaar AND buurtcode = ANY(CAST(:codes AS text[]))
-),
-hidden AS MATERIALIZED (  -- points the viewer may not see (few or none): filtered before any spatial test
-    SELECT x.* FROM bezit x JOIN l ON l.id = x.levering_id
-    WHERE CAST(:met_verborgen AS boolean)  -- false when the view has none: not scanned at all
-      AND x.geom IS NOT NULL AND NOT {public}
-),
-rec AS (
-    SELECT 'punt' AS bron, NULL::text AS buurtcode, x.corporatie, x.aantal_woningen,
-           x.energielabel, x.conditie, x.synthetisch
-    FROM bezit x JOIN l ON l.id = x.levering_id CROSS JOIN a
-    WHERE x.geom IS NOT NULL AND {public} AND ST_Intersects(a.g, x.geom)
-    UNION ALL
-    SELECT 'buurt', b.buurtcode, x.corporatie, x.aantal_woningen, x.energielabel, x.conditie,
-           x.synthetisch
-    FROM bezit x JOIN l ON l.id = x.levering_id
-    JOIN b ON x.buurtcode = b.buurtcode
-    WHERE x.geom IS NULL
-    UNION ALL
-    SELECT 'buurt', b.buurtcode, x.corporatie, x.aantal_woningen, x.energielabel, x.conditie,
-           x.synthetisch
-    FROM b JOIN hidden x ON ST_Intersects(b.geom, x.geom)
-    WHERE ST_Contains(b.geom, x.geom)
-       OR NOT EXISTS (SELECT 1 FROM buurten y
-                      WHERE y.gemeentecode = :gm AND y.jaar = :jaar AND y.buurtcode < b.buurtcode
-                        AND ST_Intersects(y.geom, x.geom))
+    SELECT id, via, organisatie_id, gemeente FROM leveringen WHERE id = ANY(CAST(:ids AS bigint[]))
 )
-SELECT bron, buurtcode, corporatie,
-       sum(aantal_woningen)::float8 AS woningen,
-       coalesce(sum(aantal_woningen) FILTER (WHERE energielabel IN ('E', 'F', 'G')), 0)::float8 AS efg,
-       coalesce(sum(aantal_woningen) FILTER (WHERE energielabel IS NOT NULL), 0)::float8 AS gelabeld,
-       coalesce(sum(conditie * aantal_woningen) FILTER (WHERE conditie IS NOT NULL), 0)::float8
+SELECT 'punt' AS bron, NULL::text AS buurtcode, x.corporatie,
+       sum(x.aantal_woningen)::float8 AS woningen,
+       coalesce(sum(x.aantal_woningen) FILTER (WHERE x.energielabel IN ('E', 'F', 'G')), 0)::float8 AS efg,
+       coalesce(sum(x.aantal_woningen) FILTER (WHERE x.energielabel IS NOT NULL), 0)::float8 AS gelabeld,
+       coalesce(sum(x.conditie * x.aantal_woningen) FILTER (WHERE x.conditie IS NOT NULL), 0)::float8
            AS conditie_som,
-       coalesce(sum(aantal_woningen) FILTER (WHERE conditie IS NOT NULL), 0)::float8 AS conditie_n,
-       bool_or(synthetisch) AS synthetisch
-FROM rec
-GROUP BY bron, buurtcode, corporatie
-ORDER BY bron, buurtcode, corporatie
+       coalesce(sum(x.aantal_woningen) FILTER (WHERE x.conditie IS NOT NULL), 0)::float8 AS conditie_n,
+       bool_or(x.synthetisch) AS synthetisch,
+       '{}'::jsonb AS onderdrukt
+FROM bezit x JOIN l ON l.id = x.levering_id CROSS JOIN a
+WHERE x.geom IS NOT NULL AND ST_Intersects(a.g, x.geom)
+  AND sia_mag_lezen(x.vertrouwelijkheid, x.synthetisch, l.via, l.organisatie_id, l.gemeente)
+GROUP BY x.corporatie
+UNION ALL
+SELECT 'buurt', buurtcode, corporatie, woningen, efg, gelabeld, conditie_som, conditie_n, synthetisch,
+       onderdrukt
+FROM sia_gebied_bezit(:gm, :jaar, CAST(:ids AS bigint[]), CAST(:codes AS text[]))

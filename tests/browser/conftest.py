@@ -112,9 +112,33 @@ def attach(page: Page, base: str) -> MapPage:
     return mp
 
 
+def session_cookies(owner_url: str, base: str, *, slug: str, rol: str) -> list[dict[str, object]]:
+    """A new user of organisation ``slug`` with role ``rol``, signed in: the session cookie and the
+    readable CSRF cookie the server sets at sign-in (made as the owner, as `sia user add` makes
+    users; the sign-in form itself: test_auth.py)."""
+    from datetime import timedelta
+
+    from layers import auth
+    from layers.db.engine import make_engine
+    from tests.signin import add_user
+
+    engine = make_engine(owner_url)
+    try:
+        user = add_user(engine, slug=slug, rol=rol)
+        with engine.begin() as conn:
+            session = auth.create_session(conn, user["id"], duur=timedelta(hours=1))
+    finally:
+        engine.dispose()
+    return [
+        {"name": "sia_sessie", "value": session.token, "url": base, "httpOnly": True, "sameSite": "Lax"},
+        {"name": "sia_csrf", "value": session.csrf, "url": base, "sameSite": "Lax"},
+    ]
+
+
 @pytest.fixture
-def open_map(server: str, chromium: Browser) -> Iterator[Opener]:
-    """open_map(viewport=DESKTOP, hash="", intro_seen=True, scored=True, base=server) → MapPage."""
+def open_map(server: str, chromium: Browser, browser_url: str) -> Iterator[Opener]:
+    """open_map(viewport=DESKTOP, hash="", intro_seen=True, scored=True, base=server, user=None) →
+    MapPage; ``user=(organisation slug, role)`` opens it signed in as a new user of that kind."""
     contexts = []
     pages: list[MapPage] = []
 
@@ -124,6 +148,7 @@ def open_map(server: str, chromium: Browser) -> Iterator[Opener]:
         intro_seen: bool = True,
         scored: bool = True,
         base: str | None = None,
+        user: tuple[str, str] | None = None,
     ) -> MapPage:
         url = base or server
         # bypass_csp: wait_for_function evaluates strings, which the CSP (no unsafe-eval) forbids;
@@ -132,6 +157,8 @@ def open_map(server: str, chromium: Browser) -> Iterator[Opener]:
         contexts.append(ctx)
         if intro_seen:
             ctx.add_init_script("localStorage.setItem('sia-intro-gezien', '1')")
+        if user is not None:
+            ctx.add_cookies(session_cookies(browser_url, url, slug=user[0], rol=user[1]))  # type: ignore[arg-type]
         page = ctx.new_page()
         mp = attach(page, url)
         pages.append(mp)

@@ -249,34 +249,3 @@ def test_labels_from_uploads_are_shown_as_text(
         == 0
     )
     assert not problems  # an <img src=x> would have made the browser request /x (404)
-
-
-def test_write_key_asked_and_sent(
-    browser_url: str, chromium: Browser, tmp_path: Path, enschede_buurten: Path
-) -> None:
-    """With SIA_SCHRIJFSLEUTEL set the map asks for the key and sends it with an upload."""
-    from layers.partners.synthetic import load_buurten, write_deliveries
-
-    good = next(p for p in write_deliveries(tmp_path, load_buurten(enschede_buurten)) if "sjht" in p.name)
-    settings = Settings(
-        database_url=browser_url, gemeente="GM0153", basemap_url="", schrijfsleutel="sleutel-42"
-    )
-    with serve(settings) as url:
-        ctx = chromium.new_context(viewport=DESKTOP, bypass_csp=True)
-        ctx.add_init_script("localStorage.setItem('sia-intro-gezien', '1')")
-        pg = ctx.new_page()
-        pg.goto(url + "/")
-        pg.wait_for_selector("body[data-ready=true]", state="attached", timeout=20_000)
-        pg.click("#open-upload")
-        assert pg.locator("#key-upload").is_visible()
-        pg.set_input_files("#upload-file", str(good))
-        pg.click("#upload-submit")
-        pg.wait_for_selector(".upload-error")
-        assert "schrijfsleutel" in pg.locator("#upload-result").inner_text()
-        pg.fill("#key-upload", "sleutel-42")
-        pg.dispatch_event("#key-upload", "change")
-        pg.click("#upload-submit")
-        pg.wait_for_selector(".upload-ok")
-        assert "al geladen" in pg.locator("#upload-result").inner_text()
-        assert pg.locator("#key-scenario").input_value() == "sleutel-42"  # one key for both
-        ctx.close()

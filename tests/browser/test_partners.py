@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
+from tests.browser.conftest import Opener
+
 pytestmark = pytest.mark.browser
 
 
@@ -140,9 +142,10 @@ def delivery_files(tmp_path_factory: pytest.TempPathFactory, enschede_buurten: P
 
 
 def test_upload_dialog_reports_errors_and_stores_nothing(
-    page: tuple[Page, list[str]], delivery_files: tuple[Path, Path]
+    open_map: Opener, delivery_files: tuple[Path, Path]
 ) -> None:
-    pg, problems = page
+    mp = open_map(user=("gemeente", "beheerder"))  # a beheerder delivers for every organisation
+    pg, problems = mp.page, mp.problems
     good, bad = delivery_files
     pg.click("#open-upload")
     pg.wait_for_selector("#deliveries table")

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page
 
-from tests.browser.conftest import scored, set_weight
+from tests.browser.conftest import Opener, scored, set_weight
 
 pytestmark = pytest.mark.browser
 
@@ -244,12 +244,13 @@ def test_partner_profiles_compared_in_the_panel(page: tuple[Page, list[str]]) ->
     assert not problems
 
 
-def test_scenarios_saved_compared_and_mapped_with_a_diverging_ramp(page: tuple[Page, list[str]]) -> None:
-    pg, problems = page
+def test_scenarios_saved_compared_and_mapped_with_a_diverging_ramp(open_map: Opener) -> None:
+    mp = open_map(user=("gemeente", "planner"))  # saving needs a planner
+    pg, problems = mp.page, mp.problems
     n = scored(pg)
     pg.click("#scenario-box summary")
     pg.fill("#scenario-naam", "Standaard")
-    pg.fill("#scenario-auteur", "Team Wonen")
+    assert pg.locator("#scenario-auteur").input_value().startswith("Planner")  # the signed-in user
     pg.click("#scenario-save")
     pg.wait_for_function("document.getElementById('scenario-status').textContent.includes('Opgeslagen')")
     set_weight(pg, "gem_conditie", 10)

@@ -24,7 +24,7 @@ import { mountScenarios } from "./ui/scenarios.js";
 import { mountCompare, setCompareMode, forgetTables } from "./ui/compare.js";
 import { mountPartners, partnerState } from "./ui/partners.js";
 import { mountUpload } from "./ui/upload.js";
-import { setupKeyFields } from "./ui/key.js";
+import { mountAuth } from "./ui/auth.js";
 import { mountLayersPanel } from "./ui/layers-panel.js";
 import { mountIntro } from "./ui/intro.js";
 import { mountDrawers } from "./ui/drawers.js";
@@ -56,7 +56,7 @@ async function init() {
   const view = readView();
   const [config, meta] = await Promise.all([getJSON("/api/config"), getJSON("/api/meta")]);
   store.set({ config, meta });
-  setupKeyFields(config.schrijven_met_sleutel);
+  await mountAuth(); // sign-in, and which view the map shows (issue 10)
   createMap(config);
   const gm = config.gemeente;
   // the year, edition and period of the address (or the API's defaults) decide everything below

@@ -17,7 +17,24 @@ function track(delta) {
   store.set({ loading: inFlight });
 }
 
+// --- sign-in (issue 10): every state-changing request carries the session's CSRF token, which
+// the server set in the readable cookie sia_csrf (the session cookie itself is HttpOnly)
+const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+export function csrfToken(cookies = globalThis.document?.cookie ?? "") {
+  const found = cookies.match(/(?:^|;\s*)sia_csrf=([^;]*)/);
+  return found ? decodeURIComponent(found[1]) : null;
+}
+
+function withCsrf(options) {
+  const token = csrfToken();
+  if (!token || !UNSAFE.has((options.method || "GET").toUpperCase())) return options;
+  return { ...options, headers: { ...(options.headers || {}), "X-CSRF-Token": token } };
+}
+// --- end sign-in
+
 export async function request(url, options = {}) {
+  options = withCsrf(options);
   track(1);
   try {
     let res;

@@ -1,21 +1,10 @@
-// The write key (SIA_SCHRIJFSLEUTEL) that uploads and scenario changes send when the server asks
-// for one (config.schrijven_met_sleutel). Kept for the browser session only.
+// Headers for requests that change something. The interim write key is gone (issue 10): writing
+// needs a signed-in planner or beheerder, and the CSRF token of the session, which api.js adds to
+// every POST, PUT, PATCH and DELETE itself. Kept for modules that pass writeHeaders() explicitly.
 
-const STORE = "sia-schrijfsleutel";
+import { csrfToken } from "./api.js";
 
 export function writeHeaders(extra = {}) {
-  const key = sessionStorage.getItem(STORE);
-  return key ? { ...extra, "X-SIA-Sleutel": key } : extra;
-}
-
-export function setupKeyFields(required) {
-  document.querySelectorAll(".write-key").forEach((box) => {
-    box.hidden = !required;
-    const input = box.querySelector("input");
-    input.value = sessionStorage.getItem(STORE) || "";
-    input.addEventListener("change", () => {
-      sessionStorage.setItem(STORE, input.value.trim());
-      document.querySelectorAll(".write-key input").forEach((other) => { other.value = input.value.trim(); });
-    });
-  });
+  const token = csrfToken();
+  return token ? { ...extra, "X-CSRF-Token": token } : extra;
 }

@@ -7,7 +7,8 @@ import { createStore } from "../lib/store.js";
 
 export const store = createStore({
   // --- from the server, read once at start
-  config: null, //        GET /api/config: gemeente, basemap, write key required
+  config: null, //        GET /api/config: gemeente, basemap
+  user: null, //          GET /api/auth/ik: the signed-in user (null: the public view; ui/auth.js)
   meta: null, //          GET /api/meta: methods, quadrants, directions, score indicators, kerncijfer labels
   layerInfo: [], //       GET /api/layers: titles, attribution, years/editions per layer
   catalogue: [], //       GET /api/indicators: the indicators of the loaded layers
