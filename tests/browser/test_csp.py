@@ -1,5 +1,6 @@
-"""In real headless Chromium: the web map satisfies the Content-Security-Policy, and /docs renders
-offline from local assets (swagger-ui-dist from npm, no CDN)."""
+"""In real headless Chromium: the web map satisfies the Content-Security-Policy (the map, and the
+DIA path: Leaflet-Geoman's drawing, buurten kiezen, the area's statistics and a proposal saved
+signed in), and /docs renders offline from local assets (swagger-ui-dist from npm, no CDN)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from api.settings import Settings
 from layers.db.cluster import LocalCluster
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, screen_point, session_cookies
 from tests.browser.conftest import serve as _serve
 from tests.conftest import _create_db
 
@@ -26,9 +27,13 @@ document.addEventListener('securitypolicyviolation',
 
 
 @pytest.fixture(scope="module")
-def server(cluster: LocalCluster, demo_url: str) -> Iterator[str]:
-    url = _create_db(cluster, "sia_browser_hardening", template="sia_demo")
-    with _serve(Settings(database_url=url, gemeente="GM0153", basemap_url="")) as base:
+def db_url(cluster: LocalCluster, demo_url: str) -> str:
+    return _create_db(cluster, "sia_browser_hardening", template="sia_demo")
+
+
+@pytest.fixture(scope="module")
+def server(db_url: str) -> Iterator[str]:
+    with _serve(Settings(database_url=db_url, gemeente="GM0153", basemap_url="")) as base:
         yield base
 
 
@@ -40,9 +45,14 @@ def browser() -> Iterator[Browser]:
         b.close()
 
 
-def _page(browser: Browser, server: str) -> tuple[Page, list[str], list[str]]:
-    """A page that records console problems and blocks (and records) every request off this server."""
+def _page(
+    browser: Browser, server: str, cookies: list[dict[str, object]] | None = None
+) -> tuple[Page, list[str], list[str]]:
+    """A page that records console problems and blocks (and records) every request off this server;
+    with ``cookies``, signed in."""
     page = browser.new_page(viewport={"width": 1300, "height": 850})
+    if cookies:
+        page.context.add_cookies(cookies)  # type: ignore[arg-type]
     problems: list[str] = []
     external: list[str] = []
     page.on(
@@ -135,6 +145,58 @@ def test_web_map_runs_under_the_csp(browser: Browser, server: str) -> None:
     _until(page, "window.__csp.length > 0")
     assert page.evaluate("window.__ran") is None
     assert "script-src" in page.evaluate("window.__csp[0]")
+    page.close()
+
+
+def test_dia_drawing_and_a_proposal_run_under_the_csp(browser: Browser, server: str, db_url: str) -> None:
+    """The DIA path under the real policy, signed in as a planner (it saves): Leaflet-Geoman draws a
+    polygon with mouse clicks, "buurten kiezen" builds an area from a clicked buurt and a wijk, the
+    statistics are shown, the area is saved as a proposal and its panel opens."""
+    page, problems, external = _page(
+        browser, server, session_cookies(db_url, server, slug="gemeente", rol="planner")
+    )
+    page.add_init_script("localStorage.setItem('sia-intro-gezien', '1')")
+    page.goto(server + "/")
+    page.wait_for_selector("body[data-ready=true]", state="attached", timeout=20_000)
+    _until(page, "document.body.dataset.scored")
+    assert page.locator("#who").inner_text().endswith("(planner, Gemeente Enschede)")
+    stats = "window.siaMap.store.get('diaStats') && window.siaMap.store.get('diaStats').state === 'ok'"
+    # Geoman: a triangle of three clicks, closed on its first corner
+    codes = ["BU01530000", "BU01530001", "BU01530002"]
+    page.click("button.dia-tool[data-tool=tekenen]")
+    corners = [screen_point(page, c) for c in codes]
+    for x, y in corners:
+        page.mouse.click(x, y)
+        page.wait_for_timeout(120)
+    first = page.locator(".marker-icon.leaflet-interactive:not(.cursor-marker)").first.bounding_box()
+    assert first is not None
+    page.mouse.click(first["x"] + first["width"] / 2, first["y"] + first["height"] / 2)
+    _until(page, "window.siaMap.store.get('diaTool') === null && window.siaMap.diaArea")
+    _until(page, stats, timeout=30)
+    assert page.locator("#dia-area-stats table.buurten tbody tr").count() >= 1
+    page.click("button.dia-tool[data-tool=wissen]")
+    # buurten kiezen: a clicked buurt and a whole wijk, dissolved by the server
+    page.click("button.dia-tool[data-tool=buurten]")
+    page.mouse.click(*screen_point(page, codes[0]))
+    _until(page, f"(window.siaMap.store.get('diaArea') || {{}}).buurtcodes?.join() === '{codes[0]}'")
+    page.select_option("#dia-wijk", "WK015303")
+    page.click("#dia-wijk-toevoegen")
+    _until(page, "(window.siaMap.store.get('diaArea') || {}).buurtcodes?.length > 1", timeout=30)
+    _until(page, f"{stats} && window.siaMap.store.get('diaStats').data.buurten.length > 1", timeout=30)
+    page.click("#dia-pick-klaar")
+    rows = page.locator("#dia-area-stats table.buurten tbody tr").count()
+    assert rows == len(page.evaluate("window.siaMap.store.get('diaStats').data.buurten")) > 1
+    assert page.locator("#dia-area-stats [data-figuur=inwoners]").count() == 1
+    # saved as a proposal in the signed-in user's name; the panel (status chip styled by script) opens
+    page.fill("#voorstel-naam", "Onder de CSP")
+    page.click("#voorstel-opslaan")
+    _until(page, "(document.body.dataset.voorstel || '').endsWith(':1:1:concept:0:0')", timeout=60)
+    assert page.locator("#voorstel-titel").inner_text() == "Onder de CSP"
+    assert page.locator("#voorstel-ik").inner_text() == "U werkt als " + page.locator("#who").inner_text()
+    assert page.locator(".status-chip").evaluate("e => e.style.borderColor") != ""
+    assert page.evaluate("window.__csp") == []
+    assert not problems, problems
+    assert not external, external
     page.close()
 
 

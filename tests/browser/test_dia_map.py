@@ -6,6 +6,12 @@ date), a comment with markup shown as text, a commitment, the dossier PDF and Ge
 the proposals layer and list, the ranking downloads, a shared link that restores the view, and the
 phone layout with axe-core. Every test ends with no request having left the machine (open_map).
 
+Under sign-in (issue 10): tests that save or look at concept proposals open the map signed in as a
+planner of the gemeente (``open_map(user=...)``) and send their own requests with an API token; the
+drawing and statistics tests stay anonymous (the public may measure an area). An anonymous visitor
+gets a sign-in line instead of the forms and does not see concepts; a planner of a corporation that
+is not involved gets the server's Dutch refusal; the author shown is the signed-in user.
+
 With ``SIA_DIA_SCREENSHOTS=DIR`` the tests save screenshots of what they show there.
 """
 
@@ -27,7 +33,10 @@ import pytest
 from playwright.sync_api import Page
 from pypdf import PdfReader
 
-from tests.browser.conftest import PHONE, Opener, run_axe, scored, screen_point, set_weight
+from layers import auth
+from layers.db.engine import make_engine
+from tests.browser.conftest import DESKTOP, PHONE, Opener, run_axe, scored, screen_point, set_weight
+from tests.signin import add_user, token_for
 
 pytestmark = pytest.mark.browser
 
@@ -75,13 +84,24 @@ def nl_percent(fraction: float) -> str:
 
 # -- the page and the API -----------------------------------------------------------------------
 
+PASSWORD = "een wachtwoord voor de DIA-kaart"
 
-def api(base: str, path: str, body: Any | None = None) -> tuple[int, Any]:
-    """A request straight to the server (not through the page)."""
+
+@pytest.fixture(scope="module")
+def planner_token(browser_url: str) -> str:
+    """An API token of a planner of the gemeente, for requests straight to the server that write or
+    read concept proposals."""
+    user = add_user(browser_url, slug="gemeente", rol="planner")
+    return token_for(browser_url, user["id"])
+
+
+def api(base: str, path: str, body: Any | None = None, *, token: str | None = None) -> tuple[int, Any]:
+    """A request straight to the server (not through the page); anonymous unless ``token``."""
     data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(
-        base + path, data=data, headers={"Content-Type": "application/json"}, method="POST" if data else "GET"
-    )
+    headers = {"Content-Type": "application/json"}
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    req = urllib.request.Request(base + path, data=data, headers=headers, method="POST" if data else "GET")
     try:
         with urllib.request.urlopen(req, timeout=60) as res:
             return res.status, json.loads(res.read())
@@ -194,22 +214,20 @@ def wait_voorstel(pg: Page, condition: str) -> None:
     )
 
 
-def create_proposal(base: str, codes: list[str], naam: str) -> dict[str, Any]:
+def create_proposal(base: str, codes: list[str], naam: str, token: str) -> dict[str, Any]:
+    """A concept proposal of the buurten ``codes`` by the planner of ``token``, with Domijn as partner."""
     status, area = api(base, "/api/gebieden/uit-buurten", {"buurtcodes": codes})
     assert status == 200, area
-    status, saved = api(
-        base,
-        "/api/voorstellen",
-        {
-            "naam": naam,
-            "auteur": "Test",
-            "geometrie": area["geometrie"],
-            "crs": "EPSG:4326",
-            "partners": ["Domijn"],
-        },
-    )
+    body = {"naam": naam, "geometrie": area["geometrie"], "crs": "EPSG:4326", "partners": ["Domijn"]}
+    status, saved = api(base, "/api/voorstellen", body, token=token)
     assert status == 201, saved
     return saved
+
+
+def me(pg: Page) -> dict[str, Any]:
+    """The signed-in user of the page, as the server sees it."""
+    who: dict[str, Any] = pg.evaluate("async () => (await (await fetch('/api/auth/ik')).json()).gebruiker")
+    return who
 
 
 # -- drawing and statistics -------------------------------------------------------------------------
@@ -361,7 +379,7 @@ def test_a_self_intersecting_shape_is_refused_in_dutch(open_map: Opener, server:
     assert text == f"Dit gebied kan niet: {refusal['melding']}"
     assert "geen geldig vlak" in text
     assert pg.locator("#dia-area-stats table").count() == 0  # no figures of another shape
-    assert pg.locator("#dia-save form").count() == 1
+    assert pg.locator("#dia-save-aanmelden").count() == 1  # the area stays (a visitor: the sign-in line)
     # "Wissen" clears it
     pg.click("button.dia-tool[data-tool=wissen]")
     assert pg.evaluate("window.siaMap.store.get('diaArea')") is None
@@ -453,10 +471,12 @@ def test_build_an_area_by_clicking_buurten_and_a_wijk(open_map: Opener, server: 
 
 
 def test_candidate_area_to_proposal_versions_status_comments_and_dossier(
-    open_map: Opener, server: str, tmp_path: Path
+    open_map: Opener, server: str, tmp_path: Path, planner_token: str
 ) -> None:
-    mp = open_map()
+    mp = open_map(user=("gemeente", "planner"))
     pg = mp.page
+    user = me(pg)
+    assert user["organisatie"] == "Gemeente Enschede" and user["rol"] == "planner"
     pg.check("#toggle-kandidaten")
     pg.wait_for_selector("#kandidaten-lijst button", timeout=30_000)
     candidate = pg.evaluate("window.siaMap.store.get('candidates').features[0].properties")
@@ -476,15 +496,21 @@ def test_candidate_area_to_proposal_versions_status_comments_and_dossier(
     pg.check("#voorstel-partners input[value='Domijn']")
     pg.check("#voorstel-partners input[value='Huurdersorganisaties Enschede']")
     pg.fill("#voorstel-contact", "wijkregisseur@enschede.nl")
-    pg.fill("#voorstel-auteur", "Planner Gemeente")
-    pg.click("#voorstel-opslaan")
+    # no author to type: the form names who is signed in, as the top bar does
+    assert pg.locator("#dia-save input#voorstel-auteur, #dia-save [autocomplete=name]").count() == 0
+    assert pg.locator("#dia-save-auteur").inner_text() == "U werkt als " + pg.locator("#who").inner_text()
+    with pg.expect_request(lambda r: r.url.endswith("/api/voorstellen") and r.method == "POST") as sent:
+        pg.click("#voorstel-opslaan")
+    assert "auteur" not in sent.value.post_data_json
     wait_voorstel(pg, "v[1] === '1' && v[2] === '1' && v[3] === 'concept'")
     pid = int(voorstel_state(pg)[0])
+    assert f"{user['naam']}, " in pg.locator(".dia-fields").inner_text()  # the server's author
     assert pg.locator("#voorstel-titel").inner_text() == naam  # markup in a name is text
     assert pg.locator("#voorstel-body b").count() == 0
     assert "Domijn, Huurdersorganisaties Enschede" in pg.locator(".dia-fields").inner_text()
-    status, v1 = api(server, f"/api/voorstellen/{pid}/versies/1")
-    assert status == 200 and v1["weging"]["profiel"] == pg.evaluate("window.siaMap.store.get('profile')")
+    status, v1 = api(server, f"/api/voorstellen/{pid}/versies/1", token=planner_token)
+    assert status == 200 and v1["auteur"] == user["naam"]
+    assert v1["weging"]["profiel"] == pg.evaluate("window.siaMap.store.get('profile')")
     # on the map and in the list, coloured by status
     outline = pg.locator(f"path[data-voorstel='{pid}']")
     assert outline.count() == 1 and outline.get_attribute("stroke") == "#1f78b4"
@@ -517,7 +543,7 @@ def test_candidate_area_to_proposal_versions_status_comments_and_dossier(
     assert pg.evaluate("JSON.stringify(window.siaMap.store.get('diaArea').geometry)") != area_before
     assert pg.locator("#dia-area-title").inner_text() == f"Nieuwe grens voor '{naam}'"
     assert pg.locator("#dia-overlap").count() == 0  # a proposal's new boundary does not overlap itself
-    pg.fill("#versie-auteur", "Planner Gemeente")
+    assert pg.locator("#dia-save-auteur").inner_text() == "U werkt als " + pg.locator("#who").inner_text()
     pg.fill("#versie-wijziging", "hoekpunt verlegd naar de straat")
     pg.click("#versie-opslaan")
     wait_voorstel(pg, "v[1] === '2' && v[2] === '2'")
@@ -529,7 +555,7 @@ def test_candidate_area_to_proposal_versions_status_comments_and_dossier(
     pg.select_option("#vergelijk-b", "2")
     pg.click("#vergelijk-knop")
     pg.wait_for_selector("#vergelijking-cijfers")
-    status, cmp = api(server, f"/api/voorstellen/{pid}/vergelijk?a=1&b=2")
+    status, cmp = api(server, f"/api/voorstellen/{pid}/vergelijk?a=1&b=2", token=planner_token)
     assert status == 200 and cmp["toegevoegd_ha"] + cmp["verwijderd_ha"] > 0
     for kind in ("toegevoegd", "verwijderd"):  # a layer for each part the API found
         assert (pg.locator(f"path.dia-diff-{kind}").count() > 0) == (cmp[kind] is not None), kind
@@ -556,11 +582,10 @@ def test_candidate_area_to_proposal_versions_status_comments_and_dossier(
     status, _ = api(
         server,
         f"/api/voorstellen/{pid}/status",
-        {"basisversie": 2, "auteur": "Ander", "status": "voorgesteld"},
+        {"basisversie": 2, "status": "voorgesteld"},
+        token=planner_token,
     )
     assert status == 201
-    pg.fill("#voorstel-ik", "Planner Gemeente")
-    pg.select_option("#voorstel-organisatie", "Gemeente Enschede")
     pg.select_option("#voorstel-nieuwe-status", "voorgesteld")
     pg.click("#voorstel-status-opslaan")
     wait_voorstel(pg, "v[2] === '3' && v[3] === 'voorgesteld'")
@@ -590,13 +615,15 @@ def test_candidate_area_to_proposal_versions_status_comments_and_dossier(
     wait_voorstel(pg, "v[4] === '1'")
     comment = pg.locator(".dia-comments li").first
     assert comment.locator(".text").inner_text() == tekst
-    assert "Planner Gemeente" in comment.inner_text() and "Gemeente Enschede" in comment.inner_text()
+    assert comment.locator(".who").inner_text().startswith(f"{user['naam']}, Gemeente Enschede · ")
     assert comment.locator("script, img").count() == 0
     assert pg.evaluate("window.__xss") is None
     # a commitment by hand in the investment agenda
-    status, agenda_before = api(server, f"/api/voorstellen/{pid}/investeringsagenda")
+    status, agenda_before = api(server, f"/api/voorstellen/{pid}/investeringsagenda", token=planner_token)
     pg.locator("#voorstel-agenda summary").click()
-    pg.select_option("#toezegging-partner", "Domijn")
+    # a planner commits on behalf of its own organisation only: the only partner offered
+    partners = pg.locator("#toezegging-partner option").evaluate_all("os => os.map(o => o.value)")
+    assert partners == ["Gemeente Enschede"]
     pg.fill("#toezegging-jaar", "2028")
     pg.fill("#toezegging-bedrag", "250000")
     pg.fill("#toezegging-thema", "verduurzaming")
@@ -605,13 +632,12 @@ def test_candidate_area_to_proposal_versions_status_comments_and_dossier(
     wait_voorstel(pg, "v[5] === '1'")
     total = pg.locator("#voorstel-agenda [data-figuur=agenda_totaal]").inner_text()
     assert total == "€\u00a0" + nl(agenda_before["totaal_eur"] + 250000, 0)
-    assert (
-        "Domijn, 2028: €\u00a0250.000 verduurzaming (toegezegd)"
-        in pg.locator("#voorstel-agenda").inner_text()
-    )
+    commitment = pg.locator(".dia-commitments li").first.inner_text()
+    assert commitment.startswith("Gemeente Enschede, 2028: €\u00a0250.000 verduurzaming (toegezegd)")
+    assert f"— {user['naam']}, " in commitment
     shot(pg, "voorstel-vastgesteld")
     # the dossier of the shown version: PDF and GeoPackage, read back
-    status, newest = api(server, f"/api/voorstellen/{pid}")
+    status, newest = api(server, f"/api/voorstellen/{pid}", token=planner_token)
     buurtnamen = [b["buurtnaam"] for b in newest["statistieken"]["buurten"]]
     with pg.expect_download(timeout=90_000) as dl:
         pg.click("#dossier-pdf")
@@ -640,7 +666,9 @@ def test_candidate_area_to_proposal_versions_status_comments_and_dossier(
     allp = tmp_path / "voorstellen.gpkg"
     dl.value.save_as(allp)
     frame = gpd.read_file(allp, layer="dia_voorstellen")
-    assert naam in set(frame["naam"]) and len(frame) == len(api(server, "/api/voorstellen")[1])
+    assert naam in set(frame["naam"]) and len(frame) == len(
+        api(server, "/api/voorstellen", token=planner_token)[1]
+    )
     # the list filters by status and partner
     pg.select_option("#voorstel-status", "vastgesteld")
     assert naam in pg.locator("#voorstel-lijst").inner_text()
@@ -656,9 +684,9 @@ def test_candidate_area_to_proposal_versions_status_comments_and_dossier(
     assert [p for p in mp.problems if "409 (Conflict)" not in p] == [] and len(mp.problems) == 1, mp.problems
 
 
-def test_overlap_with_an_open_proposal_is_flagged(open_map: Opener, server: str) -> None:
-    saved = create_proposal(server, THREE[:2], "Overlap-test")
-    mp = open_map()
+def test_overlap_with_an_open_proposal_is_flagged(open_map: Opener, server: str, planner_token: str) -> None:
+    saved = create_proposal(server, THREE[:2], "Overlap-test", planner_token)
+    mp = open_map(user=("gemeente", "planner"))  # a concept: partners see it
     pg = mp.page
     pg.wait_for_selector(f"path[data-voorstel='{saved['id']}']")
     zoom_to(pg, THREE)
@@ -710,9 +738,9 @@ def test_ranking_downloads_csv_and_geopackage(open_map: Opener, tmp_path: Path) 
     assert not mp.problems, mp.problems
 
 
-def test_a_shared_link_restores_the_view(open_map: Opener, server: str) -> None:
-    saved = create_proposal(server, ["BU01530003"], "Gedeelde link")
-    mp = open_map()
+def test_a_shared_link_restores_the_view(open_map: Opener, server: str, planner_token: str) -> None:
+    saved = create_proposal(server, ["BU01530003"], "Gedeelde link", planner_token)
+    mp = open_map(user=("gemeente", "planner"))
     pg = mp.page
     n = scored(pg)
     pg.select_option("#indicator", "aandeel_label_efg")
@@ -727,7 +755,7 @@ def test_a_shared_link_restores_the_view(open_map: Opener, server: str) -> None:
     ranks = pg.evaluate("window.siaMap.store.get('scores').result.buurten.map(b => [b.buurtcode, b.rang])")
     assert "gewichten=" in link and f"voorstel={saved['id']}" in link and f"buurt={buurt}" in link
     # another browser opens the link
-    other = open_map(hash=link[link.index("#") :])
+    other = open_map(hash=link[link.index("#") :], user=("domijn", "lezer"))
     op = other.page
     wait_voorstel(op, f"v[0] === '{saved['id']}'")
     op.wait_for_function(
@@ -739,6 +767,12 @@ def test_a_shared_link_restores_the_view(open_map: Opener, server: str) -> None:
     assert op.input_value("#n-aandeel_label_efg") == "7,5"
     assert op.evaluate("window.siaMap.store.get('selected')") == buurt
     assert op.locator("#voorstel-titel").inner_text() == "Gedeelde link"
+    # a lezer (of a partner) comments, but is offered no status change or commitment
+    assert op.locator("#reactie-form").count() == 1
+    assert op.locator("#voorstel-status-form, #voorstel-grens, #toezegging-form").count() == 0
+    assert (
+        op.locator("#voorstel-aanmelden").inner_text().startswith("De status en de grens wijzigen planners")
+    )
     # the shown ranking is the one of the shared weights
     assert (
         op.evaluate("window.siaMap.store.get('scores').result.buurten.map(b => [b.buurtcode, b.rang])")
@@ -752,7 +786,7 @@ def test_a_shared_link_restores_the_view(open_map: Opener, server: str) -> None:
 
 @pytest.mark.parametrize("viewport", [PHONE, {"width": 1440, "height": 900}], ids=["telefoon", "desktop"])
 def test_drawing_and_proposal_panel_on_phone_and_desktop(open_map: Opener, viewport: dict[str, int]) -> None:
-    mp = open_map(viewport=viewport)
+    mp = open_map(viewport=viewport, user=("gemeente", "planner"))
     pg = mp.page
     phone = viewport["width"] < 600
     if phone:
@@ -777,19 +811,179 @@ def test_drawing_and_proposal_panel_on_phone_and_desktop(open_map: Opener, viewp
         pg.wait_for_function("document.body.dataset.drawer === 'resultaten'")
         assert pg.locator("#dia-area-stats table").first.is_visible()
     pg.fill("#voorstel-naam", f"Voorstel {'telefoon' if phone else 'desktop'}")
-    pg.fill("#voorstel-auteur", "Tester")
-    pg.click("#voorstel-opslaan")
+    with pg.expect_request(lambda r: r.url.endswith("/api/voorstellen") and r.method == "POST") as sent:
+        pg.click("#voorstel-opslaan")
+    assert "auteur" not in sent.value.post_data_json  # nothing typed: the server takes the signed-in user
     wait_voorstel(pg, "v[3] === 'concept'")
     assert pg.locator("#dia-proposal").is_visible()
+    user = me(pg)
+    who = f"{user['naam']} (planner, Gemeente Enschede)"
+    assert pg.locator("#voorstel-ik").inner_text() == f"U werkt als {who}"
+    made_by = pg.locator(".dia-fields dt", has_text="Versie gemaakt door").locator(
+        "xpath=following-sibling::dd[1]"
+    )
+    assert made_by.inner_text().startswith(f"{user['naam']}, ")
     if phone:
         assert pg.evaluate("document.body.dataset.drawer") == "resultaten"
     shot(pg, f"voorstelpaneel-{'telefoon' if phone else 'desktop'}")
     # keyboard: the status control and the comment field are reachable and labelled
     pg.focus("#voorstel-nieuwe-status")
     assert pg.evaluate("document.activeElement.id") == "voorstel-nieuwe-status"
-    for control in ("#voorstel-nieuwe-status", "#reactie-tekst", "#voorstel-ik", "#voorstel-organisatie"):
+    for control in ("#voorstel-nieuwe-status", "#reactie-tekst", "#toezegging-partner"):
         cid = control[1:]
         assert pg.locator(f"label[for={cid}]").count() == 1, control
     violations = run_axe(pg)
     assert violations == [], violations
     assert not mp.problems, mp.problems
+
+
+# -- under sign-in: what a visitor and an uninvolved partner are offered -------------------------------
+
+
+@pytest.fixture(scope="module")
+def domijn_planner(browser_url: str) -> str:
+    """A planner of Domijn with a password (hashed once for the module); its e-mail address."""
+    engine = make_engine(browser_url)
+    with engine.begin() as conn:
+        org = auth.find_organisation(conn, "domijn", gemeente="GM0153")
+        user = auth.create_user(
+            conn,
+            email="dia.planner@domijn.example",
+            naam="Dirk Domijn",
+            organisatie_id=org["id"],
+            rol="planner",
+            wachtwoord=PASSWORD,
+        )
+    engine.dispose()
+    return str(user["email"])
+
+
+def in_list(pg: Page, pid: int) -> int:
+    return pg.locator(f"#voorstel-lijst button[data-voorstel='{pid}']").count()
+
+
+def test_an_anonymous_visitor_measures_but_is_offered_no_form_and_sees_no_concept(
+    open_map: Opener, server: str, planner_token: str, domijn_planner: str
+) -> None:
+    concept = create_proposal(server, ["BU01530004"], "Concept van de gemeente", planner_token)
+    public = create_proposal(server, ["BU01530005"], "Aan het BO voorgesteld", planner_token)
+    status, _ = api(
+        server,
+        f"/api/voorstellen/{public['id']}/status",
+        {"basisversie": 1, "status": "voorgesteld"},
+        token=planner_token,
+    )
+    assert status == 201
+    mp = open_map()
+    pg = mp.page
+    assert pg.locator("#open-login").is_visible()  # not signed in
+    # the list and the layer hold the public proposal, not the concept
+    pg.wait_for_selector(f"#voorstel-lijst button[data-voorstel='{public['id']}']")
+    assert in_list(pg, concept["id"]) == 0
+    assert pg.locator(f"path[data-voorstel='{public['id']}']").count() == 1
+    assert pg.locator(f"path[data-voorstel='{concept['id']}']").count() == 0
+    assert "alleen de openbare voorstellen" in pg.locator("#voorstellen-aanmelden").inner_text()
+    # measuring an area is public: the figures, but a sign-in line instead of the save form
+    zoom_to(pg, THREE)
+    before = stats_count(pg)
+    draw(pg, around(pg, THREE))
+    wait_stats(pg, before)
+    assert pg.locator("#dia-area-stats table.buurten tbody tr").count() >= len(THREE)
+    assert pg.locator("#dia-save form, #voorstel-naam, #voorstel-opslaan").count() == 0
+    prompt = pg.locator("#dia-save-aanmelden")
+    assert prompt.inner_text() == "Log in om een voorstel op te slaan. Inloggen"
+    shot(pg, "gebied-anoniem-desktop")
+    # the public proposal's panel: everything to read, no form the server would refuse
+    pg.locator(f"#voorstel-lijst button[data-voorstel='{public['id']}']").click()
+    wait_voorstel(pg, f"v[0] === '{public['id']}' && v[3] === 'voorgesteld'")
+    forms = "#voorstel-status-form, #voorstel-grens, #reactie-form, #toezegging-form, #voorstel-ik"
+    assert pg.locator(forms).count() == 0
+    assert pg.locator("#voorstel-titel").inner_text() == "Aan het BO voorgesteld"
+    status, public_versions = api(server, f"/api/voorstellen/{public['id']}/versies")
+    assert status == 200 and [v["status"] for v in public_versions] == ["voorgesteld"]  # not the concept
+    assert pg.locator("#voorstel-versies tbody tr").count() == len(public_versions)
+    assert pg.locator("#voorstel-aanmelden").inner_text().startswith("Log in om de status of de grens")
+    pg.locator("#voorstel-reacties summary").click()
+    assert pg.locator("#reactie-aanmelden").inner_text() == "Log in om te reageren. Inloggen"
+    assert (pg.locator("#toezegging-aanmelden").text_content() or "").startswith("Log in om een toezegging")
+    assert run_axe(pg) == []
+    pg.evaluate("document.getElementById('dia-proposal').scrollIntoView()")
+    shot(pg, "voorstelpaneel-anoniem-desktop")
+    pg.set_viewport_size(PHONE)
+    pg.wait_for_function("window.siaMap.store.get('layout') === 'smal'")
+    pg.evaluate("window.siaMap.store.set({ drawer: 'resultaten' })")
+    pg.wait_for_timeout(400)  # the drawer slides in
+    pg.evaluate("document.getElementById('dia-proposal').scrollIntoView()")
+    shot(pg, "voorstelpaneel-anoniem-telefoon")
+    pg.set_viewport_size(DESKTOP)
+    pg.wait_for_function("window.siaMap.store.get('layout') === 'breed'")
+    # the button of the sign-in line opens the top bar's sign-in dialog; signed in, the page is read
+    # again in the new view: the concept is there, and the forms
+    pg.locator("#reactie-aanmelden button").click()
+    assert pg.locator("#login-dialog").is_visible()
+    pg.fill("#login-email", domijn_planner)
+    pg.fill("#login-password", PASSWORD)
+    with pg.expect_navigation():
+        pg.click("#login-submit")
+    pg.wait_for_selector("body[data-ready=true]", state="attached", timeout=20_000)
+    pg.wait_for_selector(f"#voorstel-lijst button[data-voorstel='{concept['id']}']")
+    assert in_list(pg, public["id"]) == 1 and pg.locator("#voorstellen-aanmelden").count() == 0
+    wait_voorstel(pg, f"v[0] === '{public['id']}'")  # the open proposal is in the address
+    assert pg.locator("#voorstel-ik").inner_text() == "U werkt als Dirk Domijn (planner, Domijn)"
+    assert pg.locator("#reactie-form").count() == 1 and pg.locator("#voorstel-status-form").count() == 1
+    # signed out: read again, the concept is gone
+    with pg.expect_navigation():
+        pg.click("#logout")
+    pg.wait_for_selector("body[data-ready=true]", state="attached", timeout=20_000)
+    pg.wait_for_selector(f"#voorstel-lijst button[data-voorstel='{public['id']}']")
+    assert in_list(pg, concept["id"]) == 0
+    assert not mp.problems, mp.problems
+    # the concept by its link: not found for a visitor, with the reason and the sign-in line
+    other = open_map(hash=f"#voorstel={concept['id']}")
+    op = other.page
+    op.wait_for_selector("#voorstel-aanmelden")
+    assert op.locator("#voorstel-body .error").inner_text() == (
+        f"Het voorstel kon niet worden geladen: Voorstel {concept['id']} bestaat niet."
+    )
+    assert "Concept van de gemeente" not in op.locator("#dia-proposal").inner_text()
+    assert other.problems == [
+        "error: Failed to load resource: the server responded with a status of 404 (Not Found)"
+    ], other.problems
+
+
+def test_a_planner_of_an_uninvolved_corporation_gets_the_dutch_refusal(
+    open_map: Opener, server: str, browser_url: str, planner_token: str
+) -> None:
+    saved = create_proposal(server, ["BU01530006"], "Zonder Ons Huis", planner_token)  # partner: Domijn
+    mp = open_map(user=("ons_huis", "planner"))
+    pg = mp.page
+    pg.wait_for_selector(f"#voorstel-lijst button[data-voorstel='{saved['id']}']")
+    pg.locator(f"#voorstel-lijst button[data-voorstel='{saved['id']}']").click()
+    wait_voorstel(pg, f"v[0] === '{saved['id']}' && v[3] === 'concept'")
+    assert pg.locator("#voorstel-ik").inner_text() == "U werkt als " + pg.locator("#who").inner_text()
+    assert pg.locator("#who").inner_text().endswith("(planner, Ons Huis)")
+    # a commitment only on behalf of its own organisation
+    options = pg.locator("#toezegging-partner option").evaluate_all("os => os.map(o => o.value)")
+    assert options == ["Ons Huis"]
+    # the status form is offered (the server knows who is involved); the refusal is the server's
+    pg.select_option("#voorstel-nieuwe-status", "voorgesteld")
+    pg.click("#voorstel-status-opslaan")
+    pg.wait_for_function("document.getElementById('voorstel-melding').textContent.length > 0")
+    shown = pg.locator("#voorstel-melding").inner_text()
+    other = add_user(browser_url, slug="ons_huis", rol="planner")
+    status, refusal = api(
+        server,
+        f"/api/voorstellen/{saved['id']}/status",
+        {"basisversie": 1, "status": "voorgesteld"},
+        token=token_for(browser_url, other["id"]),
+    )
+    assert status == 403
+    assert shown == f"Status niet gewijzigd: {refusal['melding']}"
+    assert "planner van een betrokken organisatie" in shown
+    assert "error" in (pg.get_attribute("#voorstel-melding", "class") or "")
+    status, now = api(server, f"/api/voorstellen/{saved['id']}", token=planner_token)
+    assert (now["status"], now["versie"]) == ("concept", 1)  # nothing stored
+    assert voorstel_state(pg)[2:4] == ["1", "concept"]
+    assert mp.problems == [
+        "error: Failed to load resource: the server responded with a status of 403 (Forbidden)"
+    ], mp.problems

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   STATUS_COLORS, proposalStyle, statusInfo, nextStatuses, filterProposals, partnerList, agendaTable,
-  areaBuurten, toggled, debounce, newest, fileName, isoDate, areaText,
+  areaBuurten, toggled, debounce, newest, fileName, isoDate, areaText, proposalRights, commitmentPartners,
 } from "../src/lib/dia.js";
 import { formatNumber } from "../src/lib/format.js";
 
@@ -122,4 +122,24 @@ test("file names from Content-Disposition", () => {
   assert.equal(fileName("attachment; filename*=UTF-8''dossier%20v2.pdf", "x"), "dossier v2.pdf");
   assert.equal(fileName(null, "ranglijst.csv"), "ranglijst.csv");
   assert.equal(isoDate(new Date(2026, 0, 5)), "2026-01-05");
+});
+
+test("who is offered which DIA form: writers write, everyone signed in comments, nobody else", () => {
+  const planner = { naam: "Els", rol: "planner", organisatie: "Domijn" };
+  const reader = { naam: "Jan", rol: "lezer", organisatie: "Huurdersorganisaties Enschede" };
+  const admin = { naam: "Ria", rol: "beheerder", organisatie: "Gemeente Enschede" };
+  assert.deepEqual(proposalRights(null), { signedIn: false, write: false, comment: false });
+  assert.deepEqual(proposalRights(reader), { signedIn: true, write: false, comment: true });
+  assert.deepEqual(proposalRights(planner), { signedIn: true, write: true, comment: true });
+  assert.deepEqual(proposalRights(admin), { signedIn: true, write: true, comment: true });
+  assert.deepEqual(proposalRights({ ...planner, rol: "onbekend" }).write, false);
+});
+
+test("a planner commits for its own organisation only, a beheerder for any of the gemeente", () => {
+  const orgs = [{ naam: "Gemeente Enschede" }, { naam: "Domijn" }, { naam: "Ons Huis" }];
+  assert.deepEqual(commitmentPartners({ rol: "planner", organisatie: "Domijn" }, orgs), ["Domijn"]);
+  assert.deepEqual(commitmentPartners({ rol: "beheerder", organisatie: "Gemeente Enschede" }, orgs),
+    ["Gemeente Enschede", "Domijn", "Ons Huis"]);
+  assert.deepEqual(commitmentPartners({ rol: "lezer", organisatie: "Domijn" }, orgs), []);
+  assert.deepEqual(commitmentPartners(null, orgs), []);
 });

@@ -140,3 +140,26 @@ export function isoDate(d) {
   const pad = (n) => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
+
+// --- who may write in the DIA forms (issue 10). The server decides: it takes the author and
+// organisation from the signed-in user, and refuses (401/403/409, in Dutch) what a user may not do
+// (api/security.py Writer, layers/proposals.py check_writer, migration 0008's policies). The map only
+// leaves out the forms every request of which would be refused, and offers what may be chosen.
+
+/** The roles that start proposals, change their status or boundary and add commitments. */
+export const WRITER_ROLES = ["planner", "beheerder"];
+
+/**
+ * What a user (store "user", GET /api/auth/ik; null: not signed in) is offered: `write` a proposal,
+ * its status, boundary and commitments (planner, beheerder), `comment` (anyone signed in).
+ */
+export function proposalRights(user) {
+  return { signedIn: Boolean(user), write: Boolean(user) && WRITER_ROLES.includes(user.rol), comment: Boolean(user) };
+}
+
+/** The organisations a user may add a commitment for: a beheerder any of the gemeente's, a planner its own. */
+export function commitmentPartners(user, organisations) {
+  if (!proposalRights(user).write) return [];
+  if (user.rol === "beheerder") return organisations.map((o) => o.naam);
+  return [user.organisatie];
+}

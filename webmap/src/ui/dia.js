@@ -2,12 +2,12 @@
 // whole wijken dissolved into one area by POST /api/gebieden/uit-buurten), "maak hier een
 // voorstel van" for every candidate area, the live statistics of the area (debounced POST
 // /api/gebieden/statistieken with the current weighting), refusals in Dutch from the API, and
-// saving the area as a new proposal or as a new version of the proposal whose boundary is edited.
+// saving the area as a new proposal or as a new version of the proposal whose boundary is edited
+// (planners and beheerders, in their own name: ui/proposal-signer.js; anyone may draw and measure).
 
 import { store } from "./state.js";
 import { h, fill, byId } from "./dom.js";
 import { postJSON } from "./api.js";
-import { writeHeaders } from "./key.js";
 import { getMap } from "./map.js";
 import { candidateLayer } from "./candidates.js";
 import { requestBody } from "./scores.js";
@@ -15,6 +15,7 @@ import { mountDraw } from "./dia-draw.js";
 import { statsView } from "./dia-stats.js";
 import { loadProposals } from "./proposals.js";
 import { reloadProposal } from "./proposal-panel.js";
+import { rights, signedInAs, signInInstead } from "./proposal-signer.js";
 import { AREA_COLOR, debounce, newest, toggled } from "../lib/dia.js";
 import { formatInteger, formatFixed, plural } from "../lib/format.js";
 
@@ -206,7 +207,7 @@ function renderCandidates(s) {
 
 // --- statistics ---------------------------------------------------------------------------------
 
-const fetchStats = debounce(async () => {
+const debouncedStats = debounce(async () => {
   const area = store.get("diaArea");
   const t = statsTicket.ticket();
   if (!area?.geometry) { store.set({ diaStats: null }); return; }
@@ -220,6 +221,14 @@ const fetchStats = debounce(async () => {
     if (statsTicket.isNewest(t)) store.set({ diaStats: { state: "fout", data: null, error: err.message } });
   }
 }, 350);
+
+/** Ask for the statistics of the area as it is now: an answer still on its way for an earlier
+ * area or weighting is dropped at once (a new ticket), not shown while the new one is debounced. */
+function fetchStats() {
+  statsTicket.ticket();
+  debouncedStats();
+}
+fetchStats.cancel = () => { statsTicket.ticket(); debouncedStats.cancel(); };
 
 function renderArea(s) {
   const area = s.get("diaArea");
@@ -255,20 +264,22 @@ function useClipped(data) {
 
 // --- saving ---------------------------------------------------------------------------------------
 
-function auteurField(id) {
-  return [h("label", { for: id }, "Uw naam (auteur)"), h("input", { id, autocomplete: "name", value: localStorage.getItem("sia-auteur") || "" })];
-}
-
 function renderSaveForm(area) {
   const key = area?.geometry ? (area.voorstel ? `v${area.voorstel.id}` : "nieuw") : null;
   if (key === formFor) return;
   formFor = key;
   if (!key) { fill("dia-save"); return; }
+  if (!rights().write) {
+    fill("dia-save", signInInstead("dia-save-aanmelden", area.voorstel
+      ? { anonymous: "Log in om de nieuwe grens als versie op te slaan.", reader: "Een nieuwe grens opslaan doen planners en beheerders van de betrokken organisaties." }
+      : { anonymous: "Log in om een voorstel op te slaan.", reader: "Een voorstel opslaan doen planners en beheerders; u kunt het gebied wel meten." }));
+    return;
+  }
   if (area.voorstel) {
     fill("dia-save", h("form", { id: "dia-versie-form", class: "dia-form", onsubmit: (e) => { e.preventDefault(); saveVersion(); } },
       h("h4", {}, "Opslaan als nieuwe versie"),
       h("p", { class: "hint" }, `Versie ${area.voorstel.versie} blijft ongewijzigd bewaard; de nieuwe grens wordt versie ${area.voorstel.versie + 1}.`),
-      auteurField("versie-auteur"),
+      signedInAs("dia-save-auteur"),
       h("label", { for: "versie-wijziging" }, "Wat is er veranderd en waarom?"), h("input", { id: "versie-wijziging", maxlength: "500" }),
       h("button", { type: "submit", class: "primary", id: "versie-opslaan" }, "Nieuwe versie opslaan"), " ",
       h("button", { type: "button", onclick: clearArea }, "Annuleren"),
@@ -278,12 +289,12 @@ function renderSaveForm(area) {
   const orgs = store.get("organisations");
   fill("dia-save", h("form", { id: "dia-voorstel-form", class: "dia-form", onsubmit: (e) => { e.preventDefault(); saveProposal(); } },
     h("h4", {}, "Opslaan als DIA-voorstel"),
+    signedInAs("dia-save-auteur"),
     h("label", { for: "voorstel-naam" }, "Naam van het voorstel"), h("input", { id: "voorstel-naam", maxlength: "120", required: true, value: area.naam || "" }),
     h("label", { for: "voorstel-motivering" }, "Motivering"), h("textarea", { id: "voorstel-motivering", rows: "3" }),
     h("fieldset", { id: "voorstel-partners", class: "checks" }, h("legend", {}, "Betrokken partners"),
       orgs.map((o) => h("label", { class: "check" }, h("input", { type: "checkbox", value: o.naam }), ` ${o.naam}`))),
     h("label", { for: "voorstel-contact" }, "Contactpersoon"), h("input", { id: "voorstel-contact", maxlength: "500" }),
-    auteurField("voorstel-auteur"),
     h("p", { class: "hint" }, "Het voorstel krijgt de status concept en bewaart de huidige weging en de gegevens waarop de cijfers staan."),
     h("button", { type: "submit", class: "primary", id: "voorstel-opslaan" }, "Voorstel opslaan"),
     h("p", { class: "hint", id: "dia-save-status", "aria-live": "polite" })));
@@ -298,17 +309,15 @@ function saveStatus(text, error = false) {
 async function saveProposal() {
   const area = store.get("diaArea");
   const naam = byId("voorstel-naam").value.trim();
-  const auteur = byId("voorstel-auteur").value.trim();
-  if (!naam || !auteur) { saveStatus("Vul een naam voor het voorstel en uw naam in.", true); return; }
-  localStorage.setItem("sia-auteur", auteur);
+  if (!naam) { saveStatus("Vul een naam voor het voorstel in.", true); return; }
   const body = {
-    naam, auteur, motivering: byId("voorstel-motivering").value.trim(), contact: byId("voorstel-contact").value.trim(),
+    naam, motivering: byId("voorstel-motivering").value.trim(), contact: byId("voorstel-contact").value.trim(),
     partners: [...byId("voorstel-partners").querySelectorAll("input:checked")].map((i) => i.value),
     geometrie: area.geometry, crs: "EPSG:4326", weging: requestBody(),
   };
   saveStatus("Opslaan…");
   try {
-    const saved = await postJSON("/api/voorstellen", body, writeHeaders());
+    const saved = await postJSON("/api/voorstellen", body);
     clearArea();
     await loadProposals();
     store.set({ proposal: saved.id, proposalVersion: null, proposalComparison: null });
@@ -319,15 +328,12 @@ async function saveProposal() {
 
 async function saveVersion() {
   const area = store.get("diaArea");
-  const auteur = byId("versie-auteur").value.trim();
-  if (!auteur) { saveStatus("Vul uw naam in.", true); return; }
-  localStorage.setItem("sia-auteur", auteur);
   saveStatus("Opslaan…");
   try {
     await postJSON(`/api/voorstellen/${area.voorstel.id}/versies`, {
-      basisversie: area.voorstel.versie, auteur, wijziging: byId("versie-wijziging").value.trim() || "grens gewijzigd",
+      basisversie: area.voorstel.versie, wijziging: byId("versie-wijziging").value.trim() || "grens gewijzigd",
       geometrie: area.geometry, crs: "EPSG:4326",
-    }, writeHeaders());
+    });
     const id = area.voorstel.id;
     clearArea();
     await loadProposals();

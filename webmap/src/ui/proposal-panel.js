@@ -4,16 +4,19 @@
 // on the map (area added green, removed red) with the change in figures, the statistics of the
 // shown version, the investment agenda with commitments added by hand, comments, and the
 // downloads of the BO dossier. Every text from the data is added as text (h()), never as HTML.
+// The forms show who is signed in (the author the server records) or, to a visitor the server would
+// refuse, a line with a sign-in button instead (ui/proposal-signer.js); a refusal shows the
+// server's Dutch message.
 
 import { store } from "./state.js";
 import { h, fill, byId } from "./dom.js";
 import { getJSON, postJSON } from "./api.js";
-import { writeHeaders } from "./key.js";
 import { getMap } from "./map.js";
 import { statsView } from "./dia-stats.js";
 import { fitOptions } from "./dia-draw.js";
 import { loadProposals } from "./proposals.js";
-import { DIFF_COLORS, STATUS_COLORS, agendaTable, areaText, isoDate, nextStatuses, partnerList, statusInfo } from "../lib/dia.js";
+import { rights, signedInAs, signInInstead } from "./proposal-signer.js";
+import { DIFF_COLORS, STATUS_COLORS, agendaTable, areaText, commitmentPartners, isoDate, nextStatuses, partnerList, statusInfo } from "../lib/dia.js";
 import { MISSING, formatDate, formatDateTime, formatFixed, formatMoney, formatNumber, formatSigned } from "../lib/format.js";
 
 const L = window.L;
@@ -21,10 +24,10 @@ let versionLayer = null;
 let diffLayer = null;
 let agenda = null;
 let loadSeq = 0;
+let loadError = null; // { id, error }: the open proposal could not be read (kept until the next load)
 let notice = null; // { text, error }: the outcome of the last status change, shown after the reload
 
 const statusLabel = (id) => statusInfo(store.get("meta"), id).label;
-const signer = () => ({ auteur: localStorage.getItem("sia-auteur") || "", organisatie: localStorage.getItem("sia-organisatie") || "" });
 
 // --- loading ---------------------------------------------------------------------------------
 
@@ -32,6 +35,7 @@ const signer = () => ({ auteur: localStorage.getItem("sia-auteur") || "", organi
 export async function reloadProposal({ versie = null } = {}) {
   const id = store.get("proposal");
   const seq = ++loadSeq;
+  loadError = null;
   if (!id) { store.set({ proposalDetail: null, proposalVersion: null, proposalComparison: null }); agenda = null; return; }
   try {
     const detail = await getJSON(`/api/voorstellen/${id}`);
@@ -41,10 +45,16 @@ export async function reloadProposal({ versie = null } = {}) {
     store.set({ proposalDetail: detail, proposalVersion: version });
   } catch (err) {
     if (seq !== loadSeq) return;
+    loadError = { id, error: err };
     store.set({ proposalDetail: null, proposalVersion: null });
-    byId("dia-proposal").hidden = false;
-    fill("voorstel-body", h("h3", { id: "voorstel-titel" }, `Voorstel ${id}`), h("p", { class: "hint error" }, `Het voorstel kon niet worden geladen: ${err.message}`));
+    render(store);
   }
+}
+
+/** The open proposal could not be read: why, and (a visitor: concepts are not public) the sign-in line. */
+function failed(id, err) {
+  return [h("h3", { id: "voorstel-titel", tabindex: "-1" }, `Voorstel ${id}`), h("p", { class: "hint error" }, `Het voorstel kon niet worden geladen: ${err.message}`),
+    err.status === 404 && !rights().signedIn ? signInInstead("voorstel-aanmelden", { anonymous: "Voorstellen in concept zien alleen ingelogde partners." }) : null];
 }
 
 async function showVersion(versie) {
@@ -110,26 +120,6 @@ function header(d, v) {
   ];
 }
 
-function signing() {
-  const me = signer();
-  const orgs = store.get("organisations");
-  const org = h("select", { id: "voorstel-organisatie" }, h("option", { value: "" }, "(kies uw organisatie)"),
-    orgs.map((o) => h("option", { value: o.naam, selected: o.naam === me.organisatie }, o.naam)));
-  const name = h("input", { id: "voorstel-ik", autocomplete: "name", value: me.auteur });
-  name.addEventListener("change", () => localStorage.setItem("sia-auteur", name.value.trim()));
-  org.addEventListener("change", () => localStorage.setItem("sia-organisatie", org.value));
-  return h("fieldset", { class: "dia-signer" }, h("legend", {}, "U werkt als"),
-    h("label", { for: "voorstel-ik" }, "Uw naam"), name, h("label", { for: "voorstel-organisatie" }, "Uw organisatie"), org);
-}
-
-function me() {
-  const auteur = byId("voorstel-ik").value.trim();
-  const organisatie = byId("voorstel-organisatie").value;
-  localStorage.setItem("sia-auteur", auteur);
-  if (organisatie) localStorage.setItem("sia-organisatie", organisatie);
-  return { auteur, organisatie };
-}
-
 function actions(d, v) {
   if (v.versie !== d.versie) return null;
   const next = nextStatuses(store.get("meta"), d.status);
@@ -141,14 +131,18 @@ function actions(d, v) {
   const sync = () => { besluit.hidden = !statusInfo(store.get("meta"), select.value).vraagt_besluit; };
   select.addEventListener("change", sync);
   sync();
+  const write = rights().write;
   return h("section", { class: "dia-section", "aria-labelledby": "voorstel-acties" },
     h("h4", { id: "voorstel-acties" }, "Status en grens"),
-    next.length ? h("form", { id: "voorstel-status-form", class: "dia-form", onsubmit: (e) => { e.preventDefault(); changeStatus(d); } },
+    next.length && !write ? signInInstead("voorstel-aanmelden", {
+      anonymous: "Log in om de status of de grens van dit voorstel te wijzigen.",
+      reader: "De status en de grens wijzigen planners en beheerders van de betrokken organisaties.",
+    }) : next.length ? h("form", { id: "voorstel-status-form", class: "dia-form", onsubmit: (e) => { e.preventDefault(); changeStatus(d); } },
       h("label", { for: "voorstel-nieuwe-status" }, `Status wijzigen (nu: ${statusLabel(d.status)})`), select, besluit,
       h("label", { for: "voorstel-toelichting" }, "Toelichting (optioneel)"), h("input", { id: "voorstel-toelichting", maxlength: "500" }),
       h("button", { type: "submit", id: "voorstel-status-opslaan" }, "Status wijzigen"))
       : h("p", { class: "hint" }, `'${statusLabel(d.status)}' is een eindstatus.`),
-    open ? h("button", { type: "button", id: "voorstel-grens", onclick: () => editBoundary(v) }, "Grens bewerken (nieuwe versie)") : null,
+    open && write ? h("button", { type: "button", id: "voorstel-grens", onclick: () => editBoundary(v) }, "Grens bewerken (nieuwe versie)") : null,
     h("p", { class: `hint${notice?.error ? " error" : ""}`, id: "voorstel-melding", "aria-live": "polite" }, notice?.text || ""));
 }
 
@@ -200,10 +194,15 @@ function agendaView(d, v) {
   if (!agenda) return null;
   const t = agendaTable(agenda.rijen);
   const yearLabel = (y) => (y === "" ? "onbekend" : y);
-  const orgs = store.get("organisations");
-  const form = v.versie === d.versie ? h("form", { id: "toezegging-form", class: "dia-form", onsubmit: (e) => { e.preventDefault(); addCommitment(d); } },
+  const user = store.get("user");
+  const partners = commitmentPartners(user, store.get("organisations"));
+  const form = v.versie !== d.versie ? null : !rights().write ? signInInstead("toezegging-aanmelden", {
+    anonymous: "Log in om een toezegging te doen.",
+    reader: "Toezeggingen doen planners (voor hun eigen organisatie) en beheerders.",
+  }) : h("form", { id: "toezegging-form", class: "dia-form", onsubmit: (e) => { e.preventDefault(); addCommitment(d); } },
     h("h5", {}, "Toezegging toevoegen"),
-    h("label", { for: "toezegging-partner" }, "Partner"), h("select", { id: "toezegging-partner" }, orgs.map((o) => h("option", { value: o.naam, selected: o.naam === signer().organisatie }, o.naam))),
+    h("label", { for: "toezegging-partner" }, "Partner"), h("select", { id: "toezegging-partner" }, partners.map((naam) => h("option", { value: naam, selected: naam === user.organisatie }, naam))),
+    user.rol === "beheerder" ? null : h("p", { class: "hint" }, "Een planner zegt toe namens de eigen organisatie."),
     h("div", { class: "pair" },
       h("div", {}, h("label", { for: "toezegging-jaar" }, "Jaar"), h("input", { id: "toezegging-jaar", type: "number", min: "2000", max: "2100", value: String(new Date().getFullYear() + 1), required: true })),
       h("div", {}, h("label", { for: "toezegging-bedrag" }, "Bedrag (€)"), h("input", { id: "toezegging-bedrag", type: "number", min: "0", step: "1000", required: true }))),
@@ -211,7 +210,7 @@ function agendaView(d, v) {
     h("label", { for: "toezegging-soort" }, "Soort"), h("select", { id: "toezegging-soort" }, h("option", { value: "toegezegd" }, "toegezegd"), h("option", { value: "indicatief" }, "indicatief")),
     h("label", { for: "toezegging-toelichting" }, "Toelichting (optioneel)"), h("input", { id: "toezegging-toelichting", maxlength: "500" }),
     h("button", { type: "submit", id: "toezegging-opslaan" }, "Toezegging toevoegen"),
-    h("p", { class: "hint", id: "toezegging-melding", "aria-live": "polite" })) : null;
+    h("p", { class: "hint", id: "toezegging-melding", "aria-live": "polite" }));
   return h("details", { class: "dia-section", id: "voorstel-agenda" },
     h("summary", {}, `Investeringsagenda (${formatMoney(agenda.totaal_eur)})`),
     agenda.synthetisch ? h("div", { class: "synthetic" }, "Geplande investeringen uit synthetische projectleveringen — geen echte gegevens") : null,
@@ -235,10 +234,11 @@ function comments(d) {
     h("ol", { class: "dia-comments" }, d.reacties.map((r) => h("li", { dataset: { reactie: String(r.id) } },
       h("div", { class: "who" }, h("strong", {}, r.auteur), `, ${r.organisatie} · ${formatDateTime(r.aangemaakt)} · over versie ${r.versie}`),
       h("p", { class: "text" }, r.tekst)))),
-    h("form", { id: "reactie-form", class: "dia-form", onsubmit: (e) => { e.preventDefault(); addComment(d); } },
+    rights().comment ? h("form", { id: "reactie-form", class: "dia-form", onsubmit: (e) => { e.preventDefault(); addComment(d); } },
       h("label", { for: "reactie-tekst" }, "Uw reactie"), h("textarea", { id: "reactie-tekst", rows: "3", maxlength: "20000", required: true }),
       h("button", { type: "submit", id: "reactie-plaatsen" }, "Reactie plaatsen"),
-      h("p", { class: "hint", id: "reactie-melding", "aria-live": "polite" })));
+      h("p", { class: "hint", id: "reactie-melding", "aria-live": "polite" }))
+      : signInInstead("reactie-aanmelden", { anonymous: "Log in om te reageren." }));
 }
 
 function downloads(d, v) {
@@ -255,9 +255,15 @@ function render(s) {
   const v = s.get("proposalVersion");
   const panel = byId("dia-proposal");
   panel.hidden = !s.get("proposal");
-  if (!d || !v) { if (s.get("proposal")) fill("voorstel-body", h("h3", { id: "voorstel-titel", tabindex: "-1" }, "Voorstel"), h("p", { class: "hint" }, "Laden…")); return; }
+  if (!d || !v) {
+    const id = s.get("proposal");
+    // a failed answer stays on screen when something else renders (e.g. the organisations arriving)
+    if (id && loadError?.id === id) fill("voorstel-body", failed(id, loadError.error));
+    else if (id) fill("voorstel-body", h("h3", { id: "voorstel-titel", tabindex: "-1" }, "Voorstel"), h("p", { class: "hint" }, "Laden…"));
+    return;
+  }
   fill("voorstel-body",
-    header(d, v), signing(), actions(d, v), versions(d, v),
+    header(d, v), signedInAs("voorstel-ik"), actions(d, v), versions(d, v),
     h("details", { class: "dia-section", id: "voorstel-statistieken" }, h("summary", {}, `Cijfers van versie ${v.versie}`),
       v.statistieken && Object.keys(v.statistieken).length ? statsView(v.statistieken) : h("p", { class: "hint" }, "Deze versie bewaarde geen cijfers.")),
     agendaView(d, v), comments(d), downloads(d, v));
@@ -276,18 +282,17 @@ function say(id, text, error = false) {
 
 async function changeStatus(d) {
   const status = byId("voorstel-nieuwe-status").value;
-  const { auteur } = me();
-  if (!auteur) { say("voorstel-melding", "Vul bij 'U werkt als' uw naam in.", true); return; }
-  const body = { basisversie: d.versie, auteur, status, toelichting: byId("voorstel-toelichting").value.trim() };
+  const body = { basisversie: d.versie, status, toelichting: byId("voorstel-toelichting").value.trim() };
   if (statusInfo(store.get("meta"), status).vraagt_besluit) {
     body.bo_datum = byId("voorstel-bo-datum").value || null;
     body.besluitreferentie = byId("voorstel-besluit-ref").value.trim() || null;
   }
   try {
-    await postJSON(`/api/voorstellen/${d.id}/status`, body, writeHeaders());
+    await postJSON(`/api/voorstellen/${d.id}/status`, body);
     notice = { text: `Status gewijzigd naar '${statusLabel(status)}'.`, error: false };
   } catch (err) {
-    // refused (409: not allowed, or someone else changed it first): show why, and what is now true
+    // refused: show the server's reason; a 409 (not allowed now, or someone else changed it first)
+    // also reloads, to show what is now true
     notice = { text: `Status niet gewijzigd: ${err.message}`, error: true };
     if (err.status !== 409) { say("voorstel-melding", notice.text, true); notice = null; return; }
   }
@@ -315,11 +320,10 @@ async function compare(id, a, b) {
 }
 
 async function addComment(d) {
-  const { auteur, organisatie } = me();
   const tekst = byId("reactie-tekst").value.trim();
-  if (!auteur || !organisatie || !tekst) { say("reactie-melding", "Vul uw naam, uw organisatie en een reactie in.", true); return; }
+  if (!tekst) { say("reactie-melding", "Schrijf eerst uw reactie.", true); return; }
   try {
-    await postJSON(`/api/voorstellen/${d.id}/reacties`, { auteur, organisatie, tekst }, writeHeaders());
+    await postJSON(`/api/voorstellen/${d.id}/reacties`, { tekst });
   } catch (err) {
     say("reactie-melding", `Reactie niet geplaatst: ${err.message}`, true);
     return;
@@ -329,14 +333,12 @@ async function addComment(d) {
 }
 
 async function addCommitment(d) {
-  const { auteur } = me();
-  if (!auteur) { say("toezegging-melding", "Vul bij 'U werkt als' uw naam in.", true); return; }
   const body = {
     partner: byId("toezegging-partner").value, jaar: Number(byId("toezegging-jaar").value), bedrag_eur: Number(byId("toezegging-bedrag").value),
-    thema: byId("toezegging-thema").value.trim(), soort: byId("toezegging-soort").value, auteur, toelichting: byId("toezegging-toelichting").value.trim(),
+    thema: byId("toezegging-thema").value.trim(), soort: byId("toezegging-soort").value, toelichting: byId("toezegging-toelichting").value.trim(),
   };
   try {
-    await postJSON(`/api/voorstellen/${d.id}/toezeggingen`, body, writeHeaders());
+    await postJSON(`/api/voorstellen/${d.id}/toezeggingen`, body);
   } catch (err) {
     say("toezegging-melding", `Toezegging niet opgeslagen: ${err.message}`, true);
     return;

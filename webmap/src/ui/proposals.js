@@ -2,7 +2,9 @@
 // /api/voorstellen/export?formaat=geojson), outlined in the colour of its status with a light fill,
 // a legend, a list with filters (status, partner) and the downloads of all proposals. Proposals
 // that overlap the area being drawn are flagged (red dashed). A click on an outline or a list item
-// opens the proposal (store "proposal").
+// opens the proposal (store "proposal"). Which proposals a visitor sees is the server's rule
+// (row-level security): not signed in, only the public ones; signing in or out reloads the page
+// (ui/auth.js), so the layer and the list are read again in the new view.
 //
 // Panes: "dia-voorstellen-vlak" (415, the fills: not clickable, the buurten stay clickable) and
 // "dia-voorstellen" (436, the outlines: clickable).
@@ -12,6 +14,7 @@ import { h, fill, fillSelect, byId } from "./dom.js";
 import { getJSON } from "./api.js";
 import { getMap } from "./map.js";
 import { addSnapLayer, removeSnapLayer } from "./dia-draw.js";
+import { rights, signInInstead } from "./proposal-signer.js";
 import { STATUS_COLORS, filterProposals, partnerList, proposalStyle, statusInfo } from "../lib/dia.js";
 import { formatDate, formatNumber, plural } from "../lib/format.js";
 
@@ -83,7 +86,9 @@ function renderList(s) {
   const meta = s.get("meta");
   const open = s.get("proposal");
   fill("voorstel-lijst",
-    h("p", { class: "hint" }, all.length ? `${plural(items.length, "voorstel", "voorstellen")} van ${all.length}` : "Nog geen voorstellen. Teken een gebied of kies buurten en sla het op."),
+    h("p", { class: "hint" }, all.length ? `${plural(items.length, "voorstel", "voorstellen")} van ${all.length}`
+      : rights().signedIn ? "Nog geen voorstellen. Teken een gebied of kies buurten en sla het op." : "Nog geen openbare voorstellen."),
+    rights().signedIn ? null : signInInstead("voorstellen-aanmelden", { anonymous: "U ziet alleen de openbare voorstellen; concepten zien ingelogde partners." }),
     items.length ? h("ul", {}, items.map((f) => {
       const p = f.properties;
       return h("li", { class: p.id === open ? "open" : null },
