@@ -45,6 +45,12 @@ THREE = ["BU01530000", "BU01530001", "BU01530002"]
 SHOTS = os.environ.get("SIA_DIA_SCREENSHOTS")
 
 
+# the proposal panel at the top of its scrolling column (scrollIntoView also moves the page itself)
+SHOW_PANEL = (
+    "document.getElementById('dia-proposal').scrollIntoView(); document.scrollingElement.scrollTop = 0"
+)
+
+
 def shot(pg: Page, name: str) -> None:
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
@@ -907,13 +913,13 @@ def test_an_anonymous_visitor_measures_but_is_offered_no_form_and_sees_no_concep
     assert pg.locator("#reactie-aanmelden").inner_text() == "Log in om te reageren. Inloggen"
     assert (pg.locator("#toezegging-aanmelden").text_content() or "").startswith("Log in om een toezegging")
     assert run_axe(pg) == []
-    pg.evaluate("document.getElementById('dia-proposal').scrollIntoView()")
+    pg.evaluate(SHOW_PANEL)
     shot(pg, "voorstelpaneel-anoniem-desktop")
     pg.set_viewport_size(PHONE)
     pg.wait_for_function("window.siaMap.store.get('layout') === 'smal'")
     pg.evaluate("window.siaMap.store.set({ drawer: 'resultaten' })")
     pg.wait_for_timeout(400)  # the drawer slides in
-    pg.evaluate("document.getElementById('dia-proposal').scrollIntoView()")
+    pg.evaluate(SHOW_PANEL)
     shot(pg, "voorstelpaneel-anoniem-telefoon")
     pg.set_viewport_size(DESKTOP)
     pg.wait_for_function("window.siaMap.store.get('layout') === 'breed'")

@@ -116,7 +116,7 @@ function header(d, v) {
       field("Contact", v.contact),
       field("Versie gemaakt door", `${v.auteur}, ${formatDateTime(v.aangemaakt)}${v.wijziging ? ` (${v.wijziging})` : ""}`),
       v.bo_datum ? field("Besluit BO", `${formatDate(v.bo_datum)}, ${v.besluitreferentie || ""}`) : null,
-      field("Weging", `${v.weging?.profiel || "default"} · ${v.weging?.methode || ""} · buurten ${v.weging?.jaar ?? "–"}, Leefbaarometer ${v.weging?.editie ?? "–"}, partnerdata ${v.weging?.periode ?? "geen"}`)),
+      field("Weging", `${[v.weging?.profiel || "default", v.weging?.methode].filter(Boolean).join(" · ")} · buurten ${v.weging?.jaar ?? "–"}, Leefbaarometer ${v.weging?.editie ?? "–"}, partnerdata ${v.weging?.periode ?? "geen"}`)),
   ];
 }
 
