@@ -72,7 +72,9 @@ def test_sign_in_shows_who_and_which_view_then_sign_out(open_map: Opener, planne
     pg.fill("#scenario-naam", "Van Els")
     pg.click("#scenario-save")
     pg.wait_for_function("document.getElementById('scenario-status').textContent.length > 0")
-    assert "Opgeslagen" in pg.locator("#scenario-status").inner_text(), pg.locator("#scenario-status").inner_text()
+    assert "Opgeslagen" in pg.locator("#scenario-status").inner_text(), pg.locator(
+        "#scenario-status"
+    ).inner_text()
     saved = pg.evaluate("async () => (await (await fetch('/api/scenarios')).json())[0]")
     assert (
         saved["naam"] == "Van Els" and saved["auteur"] == "Els de Vries" and saved["organisatie"] == "Domijn"
