@@ -15,7 +15,9 @@ is exactly those three, so:
 
 Responses carry ``Cache-Control: private, no-cache`` (a browser keeps them for this user and
 revalidates every time) and ``Vary: Cookie, Authorization``. The cache is an LRU bounded in bytes,
-one per worker process.
+one per worker process. Requests that miss the same key at once compute it once: the others wait
+for the first (after a new delivery every open map asks again at the same moment;
+``benchmarks/bench_load.py``).
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from fastapi import Request, Response
@@ -48,6 +51,20 @@ class ResponseCache:
         self.misses = 0
         self._items: OrderedDict[str, bytes] = OrderedDict()
         self._lock = threading.Lock()
+        self._computing: dict[str, threading.Lock] = {}  # key → the lock of the thread computing it
+
+    @contextmanager
+    def computing(self, key: str) -> Iterator[None]:
+        """Hold while computing ``key``: one thread per key at a time (the others wait here, then
+        find the body with :meth:`get`)."""
+        with self._lock:
+            lock = self._computing.setdefault(key, threading.Lock())
+        try:
+            with lock:
+                yield
+        finally:
+            with self._lock:
+                self._computing.pop(key, None)  # later requests find the body (or compute anew)
 
     def get(self, key: str) -> bytes | None:
         with self._lock:
@@ -138,13 +155,17 @@ def cached_json(
     cache = response_cache(request)
     body = cache.get(etag)
     if body is None:
-        value = compute()
-        if isinstance(value, str):
-            value = value.encode()
-        body = (
-            value
-            if isinstance(value, bytes)
-            else json.dumps(value, ensure_ascii=False, allow_nan=False, default=str).encode()
-        )
-        cache.put(etag, body)
+        with cache.computing(etag):
+            body = cache.get(etag)  # computed by another request while this one waited
+            if body is None:
+                body = _encode(compute())
+                cache.put(etag, body)
     return Response(body, media_type=media_type, headers=out_headers)
+
+
+def _encode(value: Any) -> bytes:
+    if isinstance(value, str):
+        return value.encode()
+    if isinstance(value, bytes):
+        return value
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, default=str).encode()

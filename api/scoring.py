@@ -163,6 +163,10 @@ class IndicatorCache:
     the view (``layers.access.view_key`` of the connection's principal): principals with the same
     key read the same rows. A new delivery changes the version of its gemeente and of the periods
     at or after its own only: other tables stay cached.
+
+    One read per key and version at a time: requests that miss while another thread reads the
+    same table wait for it instead of reading it too (after a new delivery, every request of a
+    busy map misses at once; ``benchmarks/bench_load.py``).
     """
 
     def __init__(self, size: int = 32) -> None:
@@ -171,6 +175,7 @@ class IndicatorCache:
         self.misses = 0
         self._items: OrderedDict[tuple[Any, ...], tuple[Any, IndicatorTable]] = OrderedDict()
         self._lock = threading.Lock()
+        self._reading: dict[tuple[Any, ...], threading.Lock] = {}  # (key, version) → its reader's lock
 
     def get(
         self,
@@ -191,20 +196,38 @@ class IndicatorCache:
             periode,
             tuple(sorted((bron or {}).items())),
         )
+        hit = self._cached(key, version)
+        if hit is not None:
+            return hit
+        with self._lock:
+            reading = self._reading.setdefault((key, version), threading.Lock())
+        with reading:  # one reader per key and version; the others wait and then find its table
+            hit = self._cached(key, version)
+            if hit is not None:
+                return hit
+            try:
+                table = read_table(
+                    conn, gemeente=gemeente, jaar=jaar, editie=editie, periode=periode, bron=bron
+                )
+                with self._lock:
+                    self.misses += 1
+                    self._items[key] = (version, table)
+                    self._items.move_to_end(key)
+                    while len(self._items) > self.size:
+                        self._items.popitem(last=False)
+            finally:
+                with self._lock:
+                    self._reading.pop((key, version), None)
+        return table
+
+    def _cached(self, key: tuple[Any, ...], version: Any) -> IndicatorTable | None:
         with self._lock:
             hit = self._items.get(key)
             if hit is not None and hit[0] == version:
                 self._items.move_to_end(key)
                 self.hits += 1
                 return hit[1]
-        table = read_table(conn, gemeente=gemeente, jaar=jaar, editie=editie, periode=periode, bron=bron)
-        with self._lock:
-            self.misses += 1
-            self._items[key] = (version, table)
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return table
+            return None
 
 
 def indicator_cache(request: Request) -> IndicatorCache:

@@ -296,3 +296,30 @@ def test_an_axis_without_weight_is_a_dutch_error(client: TestClient) -> None:
     body = client.post("/api/scores", json={"normalisatie": {"lbm_score": {"name": "log"}}}).json()
     assert body["details"][0]["veld"].startswith("normalisatie.lbm_score")
     assert '"name": "log"' in body["details"][0]["waarde"]  # the value as the user sent it (JSON)
+
+
+def test_requests_that_miss_together_read_the_indicator_table_once(demo_url: str) -> None:
+    """After a new delivery every request of a busy map misses the table cache at once; one
+    reads the table, the others wait for it (found by benchmarks/bench_load.py)."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from api.scoring import IndicatorCache
+    from layers.db.engine import make_engine
+
+    engine = make_engine(demo_url, pool_size=6)
+    cache = IndicatorCache()
+    together = threading.Barrier(6)
+
+    def one(_: int) -> object:
+        with engine.connect() as conn:
+            together.wait()
+            return cache.get(conn, gemeente="GM0153")
+
+    try:
+        with ThreadPoolExecutor(6) as pool:
+            tables = list(pool.map(one, range(6)))
+    finally:
+        engine.dispose()
+    assert (cache.misses, cache.hits) == (1, 5)
+    assert all(t is tables[0] for t in tables)

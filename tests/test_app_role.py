@@ -49,6 +49,24 @@ def test_without_an_app_url_the_owner_switches_to_the_app_role(db_url: str) -> N
         engine.dispose()
 
 
+def test_the_app_connections_run_without_jit(db_url: str) -> None:
+    """JIT compilation of the disclosure functions' plans took 1-2 s a query (benchmarks/bench_load.py)."""
+    owner = make_engine(db_url)
+    try:
+        with owner.connect() as conn:
+            assert conn.execute(text("SHOW jit")).scalar_one() == "on"  # the server's default
+    finally:
+        owner.dispose()
+    engine = app_engine(app_database_url=None, database_url=db_url)
+    try:
+        with connect_as(engine, ANONYMOUS) as conn:
+            assert conn.execute(text("SHOW jit")).scalar_one() == "off"
+            conn.rollback()
+            assert conn.execute(text("SHOW jit")).scalar_one() == "off"  # for the whole session
+    finally:
+        engine.dispose()
+
+
 def test_the_local_cluster_keeps_the_app_password_beside_the_owners(
     cluster: LocalCluster, app_role: str
 ) -> None:
@@ -114,3 +132,22 @@ def test_set_role_fallback_explains_when_the_owner_may_not_switch(db_url: str) -
         engine.dispose()
         with psycopg.connect(**_conninfo(db_url), autocommit=True) as conn:  # type: ignore[arg-type]
             conn.execute("DROP ROLE sia_vreemd")
+
+
+def test_worker_processes_make_the_app_role_ready_at_the_same_time(
+    cluster: LocalCluster, app_role: str
+) -> None:
+    """Each worker of ``sia serve`` makes the app role ready when it starts; two at once made
+    PostgreSQL refuse one ("tuple concurrently updated") and uvicorn stop the whole server
+    (found by benchmarks/bench_load.py)."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    def ready(together: threading.Barrier) -> str:
+        together.wait()
+        return ensure_app_role(cluster)
+
+    for _ in range(5):
+        together = threading.Barrier(6)
+        with ThreadPoolExecutor(6) as pool:
+            assert set(pool.map(ready, [together] * 6)) == {app_role}

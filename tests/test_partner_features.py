@@ -174,3 +174,38 @@ def test_the_disclosure_rule_in_the_public_table(
     for code in set(rows) - few:  # elsewhere the public gets the figure Domijn gets
         if ("gem_conditie", code) not in {(v, c) for c, v in cells}:
             assert rows[code]["gem_conditie"] == pytest.approx(mine[code]["gem_conditie"])
+
+
+def test_partner_layers_answer_304_until_a_delivery_changes_them(
+    cluster: LocalCluster, demo_url: str
+) -> None:
+    """The map asks for the partner layers again with the ETag it has (as a browser revalidates):
+    304 while nothing changed, the new layer as soon as a delivery changes it."""
+    url = _create_db(cluster, "sia_partner_etag", template="sia_demo")
+    paths = ("/api/partners/features?laag=verkoop", f"/api/partners/sales-check?periode={PERIOD}")
+    with _client(url) as client:
+        before = {p: client.get(p) for p in paths}
+        for path, first in before.items():
+            assert first.status_code == 200 and first.json()["features"]
+            again = client.get(path, headers={"If-None-Match": first.headers["etag"]})
+            assert again.status_code == 304 and again.content == b""
+            assert client.get(path).content == first.content  # served from the cache, the same
+        sign_in(client, url, slug="domijn", rol="planner")
+        csv = (
+            "corporatie;adres;x;y;energielabel;conditie;kluswoning;gemeld_aan_gemeente;gepland_jaar\n"
+            "Domijn;Teststraat 1;258000;471500;C;2;nee;nee;2031\n"
+        )
+        res = client.post(
+            "/api/partners/uploads",
+            files={"bestand": ("verkoop.csv", csv.encode(), "text/csv")},
+            data={"laag": "verkoop", "periode": PERIOD},
+        )
+        assert res.status_code == 201, res.text
+        del client.headers["Authorization"]  # the public again
+        for path, first in before.items():
+            after = client.get(path, headers={"If-None-Match": first.headers["etag"]})
+            assert after.status_code == 200 and after.headers["etag"] != first.headers["etag"]
+            # Domijn's demo sales were public; its uploaded one is not: fewer shown, one hidden
+            old, new = first.json(), after.json()
+            assert len(new["features"]) < len(old["features"]) and new["verborgen"] == old["verborgen"] + 1
+            assert not any(f["properties"]["partner"] == "Domijn" for f in new["features"])

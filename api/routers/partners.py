@@ -14,11 +14,12 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi.responses import FileResponse
 from sqlalchemy import Connection
 from starlette.background import BackgroundTask
 
+from api.caching import cached_json
 from api.deps import ConnDep, SettingsDep
 from api.security import PrincipalDep, Writer, WriterFirstRoute, client_address
 from api.types import KorteTekst, Naam, Periode
@@ -331,30 +332,66 @@ def periods(conn: ConnDep, settings: SettingsDep) -> list[str]:
     return partner_store.periods(conn, gemeente=settings.gemeente)  # data-truth: per gemeente
 
 
-@router.get("/features", summary="Address points and project areas of one partner layer (GeoJSON)")
+_GEOJSON: dict[int | str, dict[str, Any]] = {
+    200: {"description": "GeoJSON FeatureCollection", "content": {"application/json": {}}}
+}
+
+
+@router.get(
+    "/features",
+    summary="Address points and project areas of one partner layer (GeoJSON)",
+    description="Cached per data version and view with an ETag: a map that asks again with "
+    "`If-None-Match` gets 304 until a delivery changes what it shows.",
+    response_class=Response,
+    responses=_GEOJSON,
+)
 def features(
+    request: Request,
     conn: ConnDep,
     settings: SettingsDep,
     laag: Annotated[str, Query(pattern="^(bezit|projecten|verkoop)$")],
     periode: Annotated[Periode | None, Query()] = None,
-) -> dict[str, Any]:
-    periode = periode or default_period(conn, settings.gemeente)[0]  # data-truth: the default period
-    if periode is None:
-        raise NotFound("Er zijn nog geen partnerleveringen geladen.")
-    return partner_store.partner_features(conn, laag, periode=periode, gemeente=settings.gemeente)
+) -> Response:
+    def compute() -> Any:
+        chosen = periode or default_period(conn, settings.gemeente)[0]  # data-truth: the default period
+        if chosen is None:
+            raise NotFound("Er zijn nog geen partnerleveringen geladen.")
+        return partner_store.partner_features_json(conn, laag, periode=chosen, gemeente=settings.gemeente)
+
+    # periode None: the version of every period of the gemeente (the default period may move)
+    return cached_json(request, conn, compute, gemeente=settings.gemeente, periode=periode)
 
 
-@router.get("/sales-check", summary="Planned sales checked against agreement 4.1 (GeoJSON)")
+@router.get(
+    "/sales-check",
+    summary="Planned sales checked against agreement 4.1 (GeoJSON)",
+    description="Cached per data version and view with an ETag, as `/api/partners/features`.",
+    response_class=Response,
+    responses=_GEOJSON,
+)
 def sales_check(
+    request: Request,
     conn: ConnDep,
     settings: SettingsDep,
     periode: Annotated[Periode | None, Query()] = None,
     alleen_overtredingen: bool = False,
+) -> Response:
+    return cached_json(
+        request,
+        conn,
+        lambda: _sales_check(conn, settings.gemeente, periode, alleen_overtredingen),
+        gemeente=settings.gemeente,
+        periode=periode,
+    )
+
+
+def _sales_check(
+    conn: Connection, gemeente: str, periode: str | None, alleen_overtredingen: bool
 ) -> dict[str, Any]:
-    periode = periode or default_period(conn, settings.gemeente)[0]  # data-truth: the default period
+    periode = periode or default_period(conn, gemeente)[0]  # data-truth: the default period
     if periode is None:
         raise NotFound("Er zijn nog geen partnerleveringen geladen.")
-    frame = partner_store.sales_check(conn, periode=periode, gemeente=settings.gemeente)  # what RLS shows
+    frame = partner_store.sales_check(conn, periode=periode, gemeente=gemeente)  # what RLS shows
     feats = []
     for rec in frame.to_dict("records") if not frame.empty else []:
         if alleen_overtredingen and not rec["overtreding"]:
@@ -367,7 +404,7 @@ def sales_check(
     from layers.periods import period_view
 
     hidden = partner_store.hidden_counts(
-        conn, {"verkoop": period_view(conn, settings.gemeente, periode).ids("verkoop")}
+        conn, {"verkoop": period_view(conn, gemeente, periode).ids("verkoop")}
     )["verkoop"]
     return {
         "type": "FeatureCollection",

@@ -18,6 +18,11 @@ How the API finds its URL (:func:`app_engine`):
 
 Whatever the URL, every new connection checks that it is not a superuser and cannot bypass RLS,
 and refuses to work otherwise (:class:`~layers.errors.SetupError`).
+
+Every connection of the app also turns PostgreSQL's JIT compilation off (``SET jit = off``): the
+API's queries are small, but the planner's estimates for the disclosure functions (a spatial join
+with a correlated ``NOT EXISTS``) pass ``jit_optimize_above_cost``, and compiling them took 1-2 s
+per query, where running them takes about 10 ms (found by ``benchmarks/bench_load.py``).
 """
 
 from __future__ import annotations
@@ -87,16 +92,18 @@ def _write_secret(path: Path, value: str) -> None:
     os.replace(tmp, path)
 
 
+_READY_LOCK = 0x51A_A99  # advisory lock key: one process at a time makes the app role ready
+
+
 def ensure_app_role(cluster: LocalCluster) -> str:
     """Give ``sia_app`` LOGIN with the password in ``$SIA_HOME/app-password`` (generated on first
-    use) in the running local cluster; returns the password. Idempotent."""
+    use) in the running local cluster; returns the password. Idempotent, and safe when several
+    processes call it at once (the workers of ``sia serve`` each do when they start): they take
+    turns on an advisory lock, since PostgreSQL refuses two concurrent ``ALTER ROLE`` of one role
+    ("tuple concurrently updated")."""
     import psycopg
     from psycopg import sql
 
-    path = app_password_file(cluster)
-    if not path.exists():
-        _write_secret(path, secrets.token_urlsafe(24))
-    password = path.read_text().strip()
     owner = make_url(cluster.url())
     with psycopg.connect(
         host=owner.host,
@@ -106,6 +113,11 @@ def ensure_app_role(cluster: LocalCluster) -> str:
         dbname="postgres",
         autocommit=True,
     ) as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", (_READY_LOCK,))  # released when conn closes
+        path = app_password_file(cluster)
+        if not path.exists():
+            _write_secret(path, secrets.token_urlsafe(24))
+        password = path.read_text().strip()
         exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (APP_ROLE,)).fetchone()
         conn.execute(
             sql.SQL(
@@ -166,6 +178,7 @@ def _guard(set_role: bool) -> Any:
                         "`sia db migrate` (it creates the role), or let SIA_APP_DATABASE_URL log in as "
                         f"{APP_ROLE} (see README, 'Sign-in and confidentiality')."
                     ) from None
+            cursor.execute("SET jit = off")  # compiling costs more than these queries take (docstring)
             cursor.execute(
                 "SELECT current_user, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user"
             )
