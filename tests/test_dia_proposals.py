@@ -375,8 +375,8 @@ def test_sia_voorstel_and_dossier_commands(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """The CLI reads as the public does (the application role, anonymous): a concept is not listed,
-    a proposal that is voorgesteld is, with its voorgesteld versions."""
+    """Without --als the CLI reads as the public does (the application role, anonymous) and says so:
+    a concept is not listed, a proposal that is voorgesteld is, with its voorgesteld versions."""
     concept = _new(client, buurten, naam="Nog een concept")["voorstel_id"]
     vid = _new(client, buurten, naam="Via de CLI")["voorstel_id"]
     res = client.post(f"/api/voorstellen/{vid}/status", json={"basisversie": 1, "status": "voorgesteld"})
@@ -384,10 +384,15 @@ def test_sia_voorstel_and_dossier_commands(
     monkeypatch.setenv("SIA_DATABASE_URL", url)
     monkeypatch.setenv("SIA_GEMEENTE", "GM0153")
     assert sia_main(["voorstel", "list"]) == 0
-    listed = capsys.readouterr().out
-    assert "Via de CLI" in listed and "Nog een concept" not in listed
+    said = capsys.readouterr()
+    assert "Via de CLI" in said.out and "Nog een concept" not in said.out
+    assert (
+        "openbare weergave: concepten en vertrouwelijke gegevens niet zichtbaar; gebruik --als E-MAIL"
+        in said.err
+    )
     assert sia_main(["voorstel", "show", str(concept)]) == 2
-    capsys.readouterr()
+    err = capsys.readouterr().err
+    assert f"Voorstel {concept} bestaat niet of is niet openbaar (openbare weergave" in err
     assert sia_main(["voorstel", "show", str(vid)]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["voorstel_id"] == vid and [v["versie"] for v in shown["versies"]] == [2]
@@ -529,3 +534,64 @@ def test_an_oversized_proposal_id_is_a_dutch_422(
     assert "voorstel_id" in res.json()["melding"]
     largest = client.post("/api/gebieden/statistieken", json={**body, "voorstel_id": 2**63 - 1})
     assert largest.status_code == 200, largest.text
+
+
+def test_the_cli_acts_as_a_user_with_als(
+    url: str,
+    engine: Engine,
+    client: TestClient,
+    buurten: gpd.GeoDataFrame,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`--als E-MAIL`: the view of an existing, enabled user (row-level security: a planner of the
+    gemeente sees concepts and their history); what it exports is audited as that user's, via the
+    CLI. An unknown or disabled user is refused in Dutch."""
+    concept = _new(client, buurten, naam="Concept voor --als")["voorstel_id"]
+    planner = add_user(url, slug="gemeente", rol="planner")
+    monkeypatch.setenv("SIA_DATABASE_URL", url)
+    monkeypatch.setenv("SIA_GEMEENTE", "GM0153")
+    assert sia_main(["voorstel", "list", "--als", planner["email"].upper()]) == 0
+    said = capsys.readouterr()
+    assert "Concept voor --als" in said.out and "openbare weergave" not in said.err
+    assert f"Weergave van {planner['naam']} (planner, Gemeente Enschede)" in said.err
+    assert sia_main(["voorstel", "show", str(concept), "--als", planner["email"]]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["status"] == "concept" and shown["contact"] == "dia@enschede.nl"
+    before = _exports(engine)
+    out = tmp_path / "als.geojson"
+    assert sia_main(["voorstel", "export", "--out", str(out), "--als", planner["email"]]) == 0
+    assert concept in {f["properties"]["id"] for f in json.loads(out.read_text())["features"]}
+    folder = tmp_path / "dossier-als"
+    assert (
+        sia_main(
+            ["dossier", str(concept), "--out", str(folder), "--formaat", "gpkg", "--als", planner["email"]]
+        )
+        == 0
+    )
+    meta = pyogrio.read_dataframe(folder / f"dossier_voorstel_{concept}_v1.gpkg", layer="metadata")
+    meta = meta.set_index("sleutel")["waarde"]
+    assert meta["weergave"] == "Gemeente Enschede (planner)" and meta["vertrouwelijk"] == "true"
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT object_soort, gebruiker_id, client, details->>'via' AS via FROM audit "
+                "WHERE actie = 'export' ORDER BY id DESC LIMIT 2"
+            )
+        ).all()
+    assert _exports(engine) == before + 2
+    assert [(r.object_soort, r.gebruiker_id, r.client, r.via) for r in rows] == [
+        ("dossier", planner["id"], "cli", "cli"),
+        ("voorstellen", planner["id"], "cli", "cli"),
+    ]
+    capsys.readouterr()
+    assert sia_main(["voorstel", "list", "--als", "niemand@example.nl"]) == 2
+    assert "Geen gebruiker met e-mailadres niemand@example.nl" in capsys.readouterr().err
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE gebruikers SET actief = false WHERE id = :id"), {"id": planner["id"]})
+    assert sia_main(["voorstel", "list", "--als", planner["email"]]) == 2
+    assert "is uitgeschakeld" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stopped:  # argparse refuses it, in Dutch, before any query
+        sia_main(["voorstel", "show", "99999999999999999999"])
+    assert stopped.value.code == 2 and "geen nummer van een voorstel" in capsys.readouterr().err
