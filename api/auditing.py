@@ -38,7 +38,9 @@ def export(
     details: dict[str, Any] | None = None,
 ) -> None:
     """Record a download (also an anonymous one, in the gemeente it is of, so that the
-    gemeente's beheerders see it)."""
+    gemeente's beheerders see it). Only real downloads call this: a view of the same data that a
+    page loads every time (the map's proposals layer, ``/api/voorstellen/kaart``) is not an export
+    and would fill the append-only table with every visit."""
     principal = principal_of(request)
     record_apart(
         conn,

@@ -28,6 +28,7 @@ import shapely
 from pydantic import ConfigDict, Field
 from sqlalchemy import Connection
 
+from api.dutch import plural
 from api.scoring import (
     DataRequest,
     IndicatorCache,
@@ -38,6 +39,7 @@ from api.scoring import (
     describe,
 )
 from api.settings import Settings
+from api.types import Id
 from layers import areas, proposals
 from layers.area_geometry import clip_to_gemeente, parse_area, to_geojson_4326
 from layers.indicators import IndicatorTable, read_table, score_table, usable_profiles
@@ -60,6 +62,8 @@ __all__ = [
 ]
 
 SCORE_FIELDS = ("urgentie", "potentie", "gecombineerd")
+_HIDDEN_NOUNS = {"projecten": ("project", "projecten"), "verkoop": ("verkoop", "verkopen")}
+"""Dutch singular and plural of the partner layers whose hidden records a notice counts."""
 _ROBUSTNESS = ("p_top", "rang_p05", "rang_mediaan", "rang_p95")
 
 
@@ -71,9 +75,8 @@ class AreaRequest(ScoreRequest):
 
     geometrie: dict[str, Any] = Field(description="GeoJSON Polygon/MultiPolygon (or a Feature with one)")
     crs: str | int = Field(description="EPSG:4326 (lon/lat, as the map) or EPSG:28992 (RD New)")
-    voorstel_id: int | None = Field(
+    voorstel_id: Id | None = Field(
         None,
-        ge=1,
         description="the proposal whose boundary this is (being edited): not reported as overlapping",
     )
 
@@ -314,12 +317,13 @@ def area_report(
             f"Het gebied overlapt met {o['soort']} {o['id']} '{o['naam']}' ({o['status']}): "
             f"{o['overlap_ha']:.2f} ha, {100 * (o['aandeel_van_gebied'] or 0):.0f} % van dit gebied."
         )
-    hidden = {k: v for k, v in (stats.get("verborgen") or {}).items() if v and k != "bezit"}
+    hidden = {k: v for k, v in (stats.get("verborgen") or {}).items() if v and k in _HIDDEN_NOUNS}
     if hidden:
         notices.append(
             "Vertrouwelijke planrecords tellen hier niet mee: "
-            + ", ".join(f"{n} {k}" for k, n in hidden.items())
-            + " in deze periode zijn alleen per buurt samengevat te zien."
+            + " en ".join(plural(n, *_HIDDEN_NOUNS[k]) for k, n in hidden.items())
+            + f" in deze periode {'is' if sum(hidden.values()) == 1 else 'zijn'} alleen per buurt "
+            "samengevat te zien."
         )
     synthetic = _synthetic_parts(stats, scores)
     data = {

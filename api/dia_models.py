@@ -264,6 +264,13 @@ class AreaFromBuurten(_Out):
 # -- proposals -----------------------------------------------------------------------------
 
 
+_AUTHOR = (
+    "who made the version: the person's name for signed-in users of the proposal's gemeente, its "
+    "organisation for everyone else (personal data)"
+)
+_CONTACT = "the contact: for signed-in users of the proposal's gemeente; null for everyone else"
+
+
 class ProposalSummary(_Out):
     """The newest version of a proposal, without its stored figures."""
 
@@ -272,12 +279,12 @@ class ProposalSummary(_Out):
     naam: str
     motivering: str
     partners: list[str]
-    contact: str
+    contact: str | None = Field(description=_CONTACT)
     status: Status
     bo_datum: str | None
     besluitreferentie: str | None
     scenario_id: int | None
-    auteur: str
+    auteur: str = Field(description=_AUTHOR)
     aangemaakt: str
     gemeente: str
     oppervlakte_ha: float
@@ -293,7 +300,7 @@ class ProposalVersion(_Out):
     naam: str
     motivering: str
     partners: list[str] = Field(description="organisations of the gemeente")
-    contact: str
+    contact: str | None = Field(description=_CONTACT)
     status: Status
     bo_datum: str | None
     besluitreferentie: str | None
@@ -305,7 +312,7 @@ class ProposalVersion(_Out):
     statistieken: dict[str, Any] = Field(
         description="the area's statistics when saved (POST /api/gebieden/statistieken without geometrie)"
     )
-    auteur: str
+    auteur: str = Field(description=_AUTHOR)
     wijziging: str
     aangemaakt: str
     gemeente: str
@@ -321,7 +328,7 @@ class VersionSummary(_Out):
     bo_datum: str | None
     besluitreferentie: str | None
     partners: list[str]
-    auteur: str
+    auteur: str = Field(description=_AUTHOR)
     wijziging: str
     aangemaakt: str
     oppervlakte_ha: float
@@ -329,7 +336,7 @@ class VersionSummary(_Out):
 
 class Comment(_Out):
     id: int
-    voorstel_id: int | None = None
+    voorstel_id: int
     versie: int = Field(description="the version the comment was made on")
     auteur: str
     organisatie: str

@@ -16,6 +16,12 @@ gemeente does not know is refused with the names it does.
 Who reads and writes what is row-level security's business (migration 0008); every row records
 its author (``gebruiker_id``, ``organisatie_id``) besides the author's name. :func:`check_writer`
 says in Dutch why a change would be refused, before anything expensive is computed.
+
+Personal data (the author's name of a version, the contact) is for the partners of the proposal's
+gemeente, the signed-in users who also read its comments (``sia_voorstel_van_mijn_gemeente``);
+everyone else reads the author's organisation instead of the name and no contact (``None``). The
+rule is written once, in :data:`_PERSONAL`, and every read of versions here goes through it, so
+the API, the downloads, the CLI and the dossier follow it alike.
 """
 
 from __future__ import annotations
@@ -49,6 +55,7 @@ __all__ = [
     "difference",
     "get_version",
     "overlapping",
+    "shows_personal_data",
     "version",
     "version_geometry",
     "versions",
@@ -72,9 +79,25 @@ STATUS_LABELS: dict[str, str] = {
     "ingetrokken": "Ingetrokken",
 }
 _CONTENT = ("naam", "motivering", "partners", "contact", "scenario_id", "weging")
+_PARTNER_OF_GEMEENTE = "sia_voorstel_van_mijn_gemeente({alias}.voorstel_id)"
+_PERSONAL = {
+    "auteur": f"CASE WHEN {_PARTNER_OF_GEMEENTE} THEN {{alias}}.auteur ELSE coalesce((SELECT o.naam FROM "
+    "organisaties o WHERE o.id = {alias}.organisatie_id), 'organisatie onbekend') END AS auteur",
+    "contact": f"CASE WHEN {_PARTNER_OF_GEMEENTE} THEN {{alias}}.contact END AS contact",
+}
+"""The personal columns of a version as its reader may see them (see the module docstring)."""
+
+
+def _personal(alias: str, columns: tuple[str, ...] = ("auteur", "contact")) -> str:
+    """``columns`` (of ``auteur``, ``contact``) of the version row ``alias`` under the personal-data
+    rule."""
+    return ", ".join(_PERSONAL[c].format(alias=alias) for c in columns)
+
+
 _COLUMNS = (
-    "voorstel_id AS id, voorstel_id, versie, naam, motivering, partners, contact, status, bo_datum, "
-    "besluitreferentie, scenario_id, weging, invoer, statistieken, auteur, wijziging, aangemaakt"
+    "v.voorstel_id AS id, v.voorstel_id, v.versie, v.naam, v.motivering, v.partners, v.status, v.bo_datum, "
+    "v.besluitreferentie, v.scenario_id, v.weging, v.invoer, v.statistieken, v.wijziging, v.aangemaakt, "
+    + _personal("v")
 )
 
 
@@ -344,10 +367,10 @@ def versions(conn: Connection, voorstel_id: int) -> list[dict[str, Any]]:
     rows = (
         conn.execute(
             text(
-                "SELECT versie, naam, status, bo_datum, besluitreferentie, partners, auteur, wijziging, "
-                "aangemaakt, "
-                "ST_Area(geom) / 10000.0 AS oppervlakte_ha FROM voorstel_versies WHERE voorstel_id = :id "
-                "ORDER BY versie"
+                "SELECT v.versie, v.naam, v.status, v.bo_datum, v.besluitreferentie, v.partners, "
+                f"{_personal('v', ('auteur',))}, v.wijziging, v.aangemaakt, "
+                "ST_Area(v.geom) / 10000.0 AS oppervlakte_ha "
+                "FROM voorstel_versies v WHERE v.voorstel_id = :id ORDER BY v.versie"
             ),
             {"id": voorstel_id},
         )
@@ -373,9 +396,9 @@ def current_versions(
     rows = (
         conn.execute(
             text(
-                "SELECT c.voorstel_id AS id, c.versie, c.naam, c.motivering, c.partners, c.contact, "
-                "c.status, "
-                "c.bo_datum, c.besluitreferentie, c.scenario_id, c.auteur, c.aangemaakt, c.gemeente, "
+                "SELECT c.voorstel_id AS id, c.versie, c.naam, c.motivering, c.partners, c.status, "
+                f"c.bo_datum, c.besluitreferentie, c.scenario_id, {_personal('c')}, c.aangemaakt, "
+                "c.gemeente, "
                 f"ST_Area(c.geom) / 10000.0 AS oppervlakte_ha{geom} FROM ({_CURRENT}) c "
                 "WHERE (CAST(:status AS text) IS NULL OR c.status = :status) "
                 "AND (CAST(:gm AS text) IS NULL OR c.gemeente = :gm) ORDER BY c.voorstel_id DESC"
@@ -464,8 +487,8 @@ def comments(conn: Connection, voorstel_id: int) -> list[dict[str, Any]]:
     rows = (
         conn.execute(
             text(
-                "SELECT id, versie, auteur, organisatie, tekst, aangemaakt FROM voorstel_reacties "
-                "WHERE voorstel_id = :id ORDER BY id"
+                "SELECT id, voorstel_id, versie, auteur, organisatie, tekst, aangemaakt "
+                "FROM voorstel_reacties WHERE voorstel_id = :id ORDER BY id"
             ),
             {"id": voorstel_id},
         )
@@ -473,6 +496,20 @@ def comments(conn: Connection, voorstel_id: int) -> list[dict[str, Any]]:
         .all()
     )
     return [{**r, "aangemaakt": r["aangemaakt"].isoformat()} for r in rows]
+
+
+def shows_personal_data(conn: Connection, voorstel_id: int) -> bool:
+    """Whether the connection's reader sees the personal data of the proposal (author names and
+    contact; see the module docstring)."""
+    return bool(
+        conn.execute(
+            text(
+                f"SELECT {_PARTNER_OF_GEMEENTE.format(alias='p')} "
+                "FROM (SELECT CAST(:id AS bigint) AS voorstel_id) p"
+            ),
+            {"id": voorstel_id},
+        ).scalar()
+    )
 
 
 def add_commitment(conn: Connection, voorstel_id: int, values: dict[str, Any]) -> dict[str, Any]:
@@ -538,7 +575,11 @@ def difference(conn: Connection, voorstel_id: int, a: int, b: int) -> dict[str, 
     }
 
 
-def version(conn: Connection) -> int:
-    """A number that grows with every proposal version the connection's principal may read (for
-    caches of answers that mention proposals, e.g. the overlaps of an area)."""
-    return int(conn.execute(text("SELECT coalesce(max(id), 0) FROM voorstel_versies")).scalar_one())
+def version(conn: Connection) -> tuple[int, int]:
+    """A value that changes whenever the proposal versions the connection's principal may read
+    change (for caches of answers that mention proposals: the map's layer, the overlaps of an
+    area): their count and newest id. Versions are never deleted, so a readable set changes by a
+    new readable version (a higher newest id) or by versions that are no longer readable (a
+    withdrawn proposal leaves the public view: a lower count)."""
+    row = conn.execute(text("SELECT count(*), coalesce(max(id), 0) FROM voorstel_versies")).one()
+    return int(row[0]), int(row[1])

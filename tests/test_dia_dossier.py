@@ -5,6 +5,7 @@ the machine, and an `eigen` partner record that never appears in any of them."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -70,15 +71,18 @@ def buurten(enschede_buurten: Path) -> gpd.GeoDataFrame:
 
 @pytest.fixture(scope="module")
 def secret(engine: Engine, buurten: gpd.GeoDataFrame) -> shapely.Point:
-    """An `eigen` holding and sale of a real (non-synthetic) uploaded delivery inside the area."""
+    """An `eigen` holding and sale of a real (non-synthetic) uploaded delivery inside the area,
+    delivered for Ons Huis (whose users may read them; nobody else but the gemeente's beheerders)."""
     point = buurten.loc[CODES[0]].geometry.representative_point()
     with engine.begin() as conn:
         lid = conn.execute(
             text(
                 "INSERT INTO leveringen (partner, periode, versie, vertrouwelijkheid, synthetisch, "
-                "bron_bestand, sha256, via, gemeente, lagen, aantallen) VALUES ('Geheim Wonen', "
+                "bron_bestand, sha256, via, gemeente, lagen, aantallen, organisatie_id) "
+                "VALUES ('Geheim Wonen', "
                 "'2026-najaar', 1, 'eigen', false, 'geheim.xlsx', 'x', 'upload', 'GM0153', "
-                "'{bezit,verkoop}', '{\"bezit\": 1, \"verkoop\": 1}') RETURNING id"
+                "'{bezit,verkoop}', '{\"bezit\": 1, \"verkoop\": 1}', "
+                "(SELECT id FROM organisaties WHERE gemeente = 'GM0153' AND slug = 'ons_huis')) RETURNING id"
             )
         ).scalar_one()
         common = {"lid": lid, "x": point.x, "y": point.y}
@@ -149,8 +153,8 @@ def proposal(
     return {"id": vid, **client.get(f"/api/voorstellen/{vid}").json()}
 
 
-def _download(client: TestClient, vid: int, formaat: str) -> bytes:
-    res = client.get(f"/api/voorstellen/{vid}/dossier", params={"formaat": formaat})
+def _download(client: TestClient, vid: int, formaat: str, headers: dict[str, str] | None = None) -> bytes:
+    res = client.get(f"/api/voorstellen/{vid}/dossier", params={"formaat": formaat}, headers=headers)
     assert res.status_code == 200, res.text[:500]
     return res.content
 
@@ -164,7 +168,17 @@ def test_pdf_holds_name_buurten_and_synthetic_banner(client: TestClient, proposa
     for b in proposal["statistieken"]["buurten"]:
         assert b["buurtnaam"] in text_all
     assert all("SYNTHETISCHE DATA" in p for p in pages)
+    # a concept with comments, seen by a tenant organisation's lezer: not public
+    assert all("VERTROUWELIJK · weergave van Huurdersorganisaties" in p and "(lezer)" in p for p in pages)
     assert "versie 2" in pages[0] and "concept" in pages[0]
+    # Dutch dates (Europe/Amsterdam), the method's Dutch label
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:", text_all)
+    assert re.search(
+        r"\d{1,2} (januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|"
+        r"november|december) \d{4}, \d\d:\d\d",
+        text_all,
+    )
+    assert "methode gewogen som" in text_all and "gewogen_som" not in text_all
     assert "<script>alert('dossier')</script>" in text_all.replace("\n", " ")
     assert "Tweede versie" in text_all and "Investeringsagenda" in text_all
     assert SECRET not in text_all
@@ -177,6 +191,9 @@ def test_html_escapes_what_people_wrote(engine: Engine, proposal: dict[str, Any]
         html = render_html(gather(conn, proposal["id"]))
     assert "&lt;script&gt;alert(" in html and "<script>alert(" not in html
     assert "Binnenstad &lt;Oost&gt; &amp; Laares" in html
+    # the map's legend in Dutch numbers, like the rest
+    legend = re.findall(r">(−?\d+[.,]\d\d – −?\d+[.,]\d\d)</text>", html)
+    assert len(legend) == 5 and all("." not in c for c in legend), legend
 
 
 def test_geopackage_layers_and_rows(
@@ -239,6 +256,15 @@ def test_folium_map_opens_offline(client: TestClient, proposal: dict[str, Any], 
             )
             shapes = page.locator("path.leaflet-interactive").count()  # buurten, the area and the points
             assert page.locator("text=SYNTHETISCHE DATA").count() == 1
+            # a legend of its colours that names the profile, edition and period; a scale in metres
+            legend = page.locator(".dossier-legenda").inner_text()
+            classes = re.findall(r"−?\d+,\d\d – −?\d+,\d\d", legend)
+            assert len(classes) == 5 and "geen score" in legend and "het gebied" in legend
+            assert "SIA standaardprofiel, methode gewogen som" in legend
+            assert "Leefbaarometer 2024" in legend and "periode 2026-najaar" in legend
+            scales = page.locator(".leaflet-control-scale-line").all_inner_texts()
+            assert len(scales) == 1 and re.fullmatch(r"\d+ k?m", scales[0]), scales
+            assert page.locator(".dossier-mark", has_text="VERTROUWELIJK · weergave van").count() == 1
         finally:
             browser.close()
     assert outside == []
@@ -255,7 +281,10 @@ def test_eigen_records_count_only_as_buurt_figures(client: TestClient, proposal:
     assert secret["woningen"] == pytest.approx(3.0)
     assert secret["onderdrukt"] is True and secret["aandeel_label_efg"] is None
     assert stats["verborgen"]["verkoop"] == 1
-    assert any("Vertrouwelijke planrecords" in m and "1 verkoop" in m for m in stats["meldingen"])
+    assert any(
+        "Vertrouwelijke planrecords" in m and "1 verkoop in deze periode is alleen" in m
+        for m in stats["meldingen"]
+    )
     assert stats["verkoop"]["aantal"] == len(
         [
             s
@@ -276,3 +305,80 @@ def test_dossier_zip_holds_three_files(client: TestClient, proposal: dict[str, A
     old = client.get(f"/api/voorstellen/{proposal['id']}/dossier", params={"formaat": "gpkg", "versie": 1})
     assert old.status_code == 200 and "v1" in old.headers["content-disposition"]
     assert client.get(f"/api/voorstellen/{proposal['id']}/dossier", params={"versie": 9}).status_code == 404
+
+
+def _pdf_pages(data: bytes) -> list[str]:
+    return [p.extract_text() for p in PdfReader(io.BytesIO(data)).pages]
+
+
+def test_a_planners_dossier_with_eigen_records_is_marked_confidential(
+    client: TestClient, url: str, proposal: dict[str, Any], tmp_path: Path
+) -> None:
+    """An Ons Huis planner sees Ons Huis's `eigen` records: its dossier holds them (addresses in the
+    GeoPackage, the figures) and says "VERTROUWELIJK" and whose view it is on every PDF page, on the
+    map and in the metadata; its note says the figures are those of Ons Huis's view."""
+    planner = add_user(url, slug="ons_huis", rol="planner")
+    as_planner = {"Authorization": f"Bearer {token_for(url, planner['id'])}"}
+    mark = "VERTROUWELIJK · weergave van Ons Huis (planner)"
+    pages = _pdf_pages(_download(client, proposal["id"], "pdf", as_planner))
+    assert len(pages) > 3 and all(mark in p for p in pages)
+    text_all = "\n".join(pages)
+    assert "die van de weergave van Ons Huis (planner)" in text_all.replace("\n", " ")
+    assert "die van de openbare weergave" not in text_all.replace("\n", " ")
+    path = tmp_path / "planner.gpkg"
+    path.write_bytes(_download(client, proposal["id"], "gpkg", as_planner))
+    bezit = gpd.read_file(path, layer="partner_bezit")
+    assert bezit["adres"].fillna("").str.contains(SECRET).any()  # its own `eigen` record
+    meta = pyogrio.read_dataframe(path, layer="metadata").set_index("sleutel")["waarde"]
+    assert meta["vertrouwelijk"] == "true" and meta["weergave"] == "Ons Huis (planner)"
+    assert meta["vertrouwelijk_let_op"] == mark
+    assert "partnerrecords op adresniveau die niet openbaar zijn" in meta["niet_openbaar"]
+    assert "vertrouwelijke partnerrecords volledig meetellen" in meta["niet_openbaar"]
+    assert "die van de weergave van Ons Huis (planner)" in meta["vertrouwelijkheid"]
+    html = _download(client, proposal["id"], "html", as_planner).decode()
+    assert mark in html
+
+
+def test_a_public_dossier_is_not_marked_and_holds_no_eigen_record(
+    client: TestClient,
+    writer: dict[str, str],
+    buurten: gpd.GeoDataFrame,
+    secret: shapely.Point,
+    tmp_path: Path,
+) -> None:
+    """A proposal that is voorgesteld, downloaded by an anonymous visitor: the public view, said so,
+    no mark, no `eigen` record, no contact, no author's name."""
+    area = gpd.GeoSeries([buurten.loc[CODES].union_all()], crs=28992).to_crs(4326).iloc[0]
+    made = client.post(
+        "/api/voorstellen",
+        json={
+            "naam": "Openbaar dossier",
+            "contact": "geheim@contact.nl",
+            "geometrie": mapping(area),
+            "crs": "EPSG:4326",
+        },
+        headers=writer,
+    )
+    assert made.status_code == 201, made.text
+    vid, author = made.json()["voorstel_id"], made.json()["auteur"]
+    res = client.post(
+        f"/api/voorstellen/{vid}/status", json={"basisversie": 1, "status": "voorgesteld"}, headers=writer
+    )
+    assert res.status_code == 201, res.text
+    anonymous = {"Authorization": ""}
+    pdf = _download(client, vid, "pdf", anonymous)
+    pages = _pdf_pages(pdf)
+    text_all = " ".join(pages).replace("\n", " ")
+    assert all("SYNTHETISCHE DATA" in p and "VERTROUWELIJK" not in p for p in pages)
+    assert "die van de openbare weergave" in text_all and "in de openbare weergave" in text_all
+    assert SECRET not in text_all and "geheim@contact.nl" not in text_all and author not in text_all
+    path = tmp_path / "openbaar.gpkg"
+    path.write_bytes(_download(client, vid, "gpkg", anonymous))
+    assert SECRET.encode() not in path.read_bytes()
+    bezit = gpd.read_file(path, layer="partner_bezit")
+    assert len(bezit) > 0 and bezit["synthetisch"].all()  # only the public (demonstration) records
+    meta = pyogrio.read_dataframe(path, layer="metadata").set_index("sleutel")["waarde"]
+    assert meta["vertrouwelijk"] == "false" and meta["weergave"] == "openbare weergave"
+    assert meta["vertrouwelijk_let_op"] == "" and meta["niet_openbaar"] == "[]"
+    html = _download(client, vid, "html", anonymous).decode()
+    assert "VERTROUWELIJK" not in html and SECRET not in html

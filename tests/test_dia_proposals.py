@@ -375,8 +375,8 @@ def test_sia_voorstel_and_dossier_commands(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """The CLI reads as the public does (the application role, anonymous): a concept is not listed,
-    a proposal that is voorgesteld is, with its voorgesteld versions."""
+    """Without --als the CLI reads as the public does (the application role, anonymous) and says so:
+    a concept is not listed, a proposal that is voorgesteld is, with its voorgesteld versions."""
     concept = _new(client, buurten, naam="Nog een concept")["voorstel_id"]
     vid = _new(client, buurten, naam="Via de CLI")["voorstel_id"]
     res = client.post(f"/api/voorstellen/{vid}/status", json={"basisversie": 1, "status": "voorgesteld"})
@@ -384,10 +384,15 @@ def test_sia_voorstel_and_dossier_commands(
     monkeypatch.setenv("SIA_DATABASE_URL", url)
     monkeypatch.setenv("SIA_GEMEENTE", "GM0153")
     assert sia_main(["voorstel", "list"]) == 0
-    listed = capsys.readouterr().out
-    assert "Via de CLI" in listed and "Nog een concept" not in listed
+    said = capsys.readouterr()
+    assert "Via de CLI" in said.out and "Nog een concept" not in said.out
+    assert (
+        "openbare weergave: concepten en vertrouwelijke gegevens niet zichtbaar; gebruik --als E-MAIL"
+        in said.err
+    )
     assert sia_main(["voorstel", "show", str(concept)]) == 2
-    capsys.readouterr()
+    err = capsys.readouterr().err
+    assert f"Voorstel {concept} bestaat niet of is niet openbaar (openbare weergave" in err
     assert sia_main(["voorstel", "show", str(vid)]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["voorstel_id"] == vid and [v["versie"] for v in shown["versies"]] == [2]
@@ -418,3 +423,175 @@ def test_a_new_boundary_being_drawn_does_not_overlap_its_own_proposal(
     assert editing["inwoners"] == pytest.approx(plain["inwoners"])
     bad = client.post("/api/gebieden/statistieken", json={**body, "voorstel_id": 0})
     assert bad.status_code == 422
+
+
+# -- the map's layer is not a download; personal data; comments; ids (review of issue 9/10) ------
+
+ANONYMOUS = {"Authorization": ""}  # overrides the module client's token: no principal
+
+
+def _exports(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(text("SELECT count(*) FROM audit WHERE actie = 'export'")).scalar_one())
+
+
+def _propose(client: TestClient, buurten: gpd.GeoDataFrame, naam: str) -> int:
+    vid = int(_new(client, buurten, naam=naam)["voorstel_id"])
+    res = client.post(f"/api/voorstellen/{vid}/status", json={"basisversie": 1, "status": "voorgesteld"})
+    assert res.status_code == 201, res.text
+    return vid
+
+
+def test_the_map_layer_is_not_audited_and_follows_the_proposals(
+    client: TestClient, engine: Engine, buurten: gpd.GeoDataFrame
+) -> None:
+    """GET /api/voorstellen/kaart (what the map loads on every page) writes no audit row, answers
+    304 to its own ETag, and changes when the proposals a viewer may read change (also when one
+    leaves the public view); a download (/export) is audited."""
+    first = _propose(client, buurten, "Op de kaart A")
+    second = _propose(client, buurten, "Op de kaart B")  # newer: the newest public version
+    before = _exports(engine)
+    res = client.get("/api/voorstellen/kaart", headers=ANONYMOUS)
+    assert res.status_code == 200 and res.headers["content-type"].startswith("application/geo+json")
+    ids = {f["properties"]["id"] for f in res.json()["features"]}
+    assert {first, second} <= ids
+    etag = res.headers["etag"]
+    again = client.get("/api/voorstellen/kaart", headers={**ANONYMOUS, "If-None-Match": etag})
+    assert again.status_code == 304
+    signed_in = client.get("/api/voorstellen/kaart")
+    assert signed_in.headers["etag"] != etag  # another view: concepts too
+    assert len(signed_in.json()["features"]) == len(client.get("/api/voorstellen").json())
+    assert _exports(engine) == before  # loading the layer is not an export
+    withdrawn = client.post(
+        f"/api/voorstellen/{first}/status", json={"basisversie": 2, "status": "ingetrokken"}
+    )
+    assert withdrawn.status_code == 201, withdrawn.text
+    after = client.get("/api/voorstellen/kaart", headers={**ANONYMOUS, "If-None-Match": etag})
+    assert after.status_code == 200 and after.headers["etag"] != etag
+    assert {f["properties"]["id"] for f in after.json()["features"]} == ids - {first}
+    download = client.get("/api/voorstellen/export", params={"formaat": "geojson"}, headers=ANONYMOUS)
+    assert download.status_code == 200 and "attachment" in download.headers["content-disposition"]
+    assert _exports(engine) == before + 1
+    with engine.connect() as conn:
+        row = conn.execute(
+            text(
+                "SELECT object_soort, gebruiker_id FROM audit WHERE actie = 'export' ORDER BY id DESC LIMIT 1"
+            )
+        ).one()
+    assert (row.object_soort, row.gebruiker_id) == ("voorstellen", None)
+
+
+def test_the_public_reads_no_contact_and_no_author_names(
+    url: str, client: TestClient, buurten: gpd.GeoDataFrame, tmp_path: Path
+) -> None:
+    """Contact and author names are personal data: anonymous readers get the author's organisation
+    and no contact, in the proposal, its history, the comparison, the list, the map layer and the
+    downloads; signed-in partners of the gemeente (a tenant's lezer too) get them."""
+    me = client.get("/api/auth/ik").json()["gebruiker"]
+    vid = _propose(client, buurten, "Met persoonsgegevens")
+    tenant = add_user(url, slug="huurdersorganisaties", rol="lezer")
+    as_tenant = {"Authorization": f"Bearer {token_for(url, tenant['id'])}"}
+    for headers in ({}, as_tenant):
+        shown = client.get(f"/api/voorstellen/{vid}", headers=headers).json()
+        assert shown["contact"] == "dia@enschede.nl" and shown["auteur"] == me["naam"]
+        assert {v["auteur"] for v in shown["versies"]} == {me["naam"]}
+    public = client.get(f"/api/voorstellen/{vid}", headers=ANONYMOUS).json()
+    assert public["contact"] is None and public["auteur"] == me["organisatie"] == "Gemeente Enschede"
+    assert [v["auteur"] for v in public["versies"]] == [me["organisatie"]]
+    cmp = client.get(f"/api/voorstellen/{vid}/vergelijk", params={"a": 2, "b": 2}, headers=ANONYMOUS).json()
+    assert cmp["a"]["auteur"] == me["organisatie"]
+    listed = {p["id"]: p for p in client.get("/api/voorstellen", headers=ANONYMOUS).json()}
+    assert listed[vid]["contact"] is None and listed[vid]["auteur"] == me["organisatie"]
+    for path in ("/api/voorstellen/kaart", "/api/voorstellen/export?formaat=geojson"):
+        features = {
+            f["properties"]["id"]: f["properties"]
+            for f in client.get(path, headers=ANONYMOUS).json()["features"]
+        }
+        assert features[vid]["contact"] is None and features[vid]["auteur"] == me["organisatie"]
+    gpkg = client.get("/api/voorstellen/export", params={"formaat": "gpkg"}, headers=ANONYMOUS)
+    path = tmp_path / "openbaar.gpkg"
+    path.write_bytes(gpkg.content)
+    assert b"dia@enschede.nl" not in gpkg.content and me["naam"].encode() not in gpkg.content
+    frame = gpd.read_file(path, layer="dia_voorstellen").set_index("id")
+    assert frame.loc[vid, "auteur"] == me["organisatie"]
+
+
+def test_comments_name_their_proposal(client: TestClient, buurten: gpd.GeoDataFrame) -> None:
+    vid = _new(client, buurten)["voorstel_id"]
+    assert client.post(f"/api/voorstellen/{vid}/reacties", json={"tekst": "Eens."}).status_code == 201
+    comments = client.get(f"/api/voorstellen/{vid}/reacties").json()
+    assert [c["voorstel_id"] for c in comments] == [vid]
+    assert client.get(f"/api/voorstellen/{vid}").json()["reacties"][0]["voorstel_id"] == vid
+
+
+@pytest.mark.parametrize("bad", [99999999999999999999, 2**63, 0, -1])
+def test_an_oversized_proposal_id_is_a_dutch_422(
+    client: TestClient, buurten: gpd.GeoDataFrame, bad: int
+) -> None:
+    body = {"geometrie": _area(buurten, FIRST), "crs": "EPSG:4326", "voorstel_id": bad}
+    res = client.post("/api/gebieden/statistieken", json=body)
+    assert res.status_code == 422, res.text
+    assert "voorstel_id" in res.json()["melding"]
+    largest = client.post("/api/gebieden/statistieken", json={**body, "voorstel_id": 2**63 - 1})
+    assert largest.status_code == 200, largest.text
+
+
+def test_the_cli_acts_as_a_user_with_als(
+    url: str,
+    engine: Engine,
+    client: TestClient,
+    buurten: gpd.GeoDataFrame,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`--als E-MAIL`: the view of an existing, enabled user (row-level security: a planner of the
+    gemeente sees concepts and their history); what it exports is audited as that user's, via the
+    CLI. An unknown or disabled user is refused in Dutch."""
+    concept = _new(client, buurten, naam="Concept voor --als")["voorstel_id"]
+    planner = add_user(url, slug="gemeente", rol="planner")
+    monkeypatch.setenv("SIA_DATABASE_URL", url)
+    monkeypatch.setenv("SIA_GEMEENTE", "GM0153")
+    assert sia_main(["voorstel", "list", "--als", planner["email"].upper()]) == 0
+    said = capsys.readouterr()
+    assert "Concept voor --als" in said.out and "openbare weergave" not in said.err
+    assert f"Weergave van {planner['naam']} (planner, Gemeente Enschede)" in said.err
+    assert sia_main(["voorstel", "show", str(concept), "--als", planner["email"]]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["status"] == "concept" and shown["contact"] == "dia@enschede.nl"
+    before = _exports(engine)
+    out = tmp_path / "als.geojson"
+    assert sia_main(["voorstel", "export", "--out", str(out), "--als", planner["email"]]) == 0
+    assert concept in {f["properties"]["id"] for f in json.loads(out.read_text())["features"]}
+    folder = tmp_path / "dossier-als"
+    assert (
+        sia_main(
+            ["dossier", str(concept), "--out", str(folder), "--formaat", "gpkg", "--als", planner["email"]]
+        )
+        == 0
+    )
+    meta = pyogrio.read_dataframe(folder / f"dossier_voorstel_{concept}_v1.gpkg", layer="metadata")
+    meta = meta.set_index("sleutel")["waarde"]
+    assert meta["weergave"] == "Gemeente Enschede (planner)" and meta["vertrouwelijk"] == "true"
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT object_soort, gebruiker_id, client, details->>'via' AS via FROM audit "
+                "WHERE actie = 'export' ORDER BY id DESC LIMIT 2"
+            )
+        ).all()
+    assert _exports(engine) == before + 2
+    assert [(r.object_soort, r.gebruiker_id, r.client, r.via) for r in rows] == [
+        ("dossier", planner["id"], "cli", "cli"),
+        ("voorstellen", planner["id"], "cli", "cli"),
+    ]
+    capsys.readouterr()
+    assert sia_main(["voorstel", "list", "--als", "niemand@example.nl"]) == 2
+    assert "Geen gebruiker met e-mailadres niemand@example.nl" in capsys.readouterr().err
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE gebruikers SET actief = false WHERE id = :id"), {"id": planner["id"]})
+    assert sia_main(["voorstel", "list", "--als", planner["email"]]) == 2
+    assert "is uitgeschakeld" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stopped:  # argparse refuses it, in Dutch, before any query
+        sia_main(["voorstel", "show", "99999999999999999999"])
+    assert stopped.value.code == 2 and "geen nummer van een voorstel" in capsys.readouterr().err

@@ -512,6 +512,7 @@ CASES: list[Case] = [
         body=lambda w, n: {"buurtcodes": ["BU01530000", "BU01530001"]},
     ),
     Case("GET", "/api/voorstellen", public()),
+    Case("GET", "/api/voorstellen/kaart", public()),  # the map's layer (not audited)
     *(
         Case("GET", "/api/voorstellen/export", public(), params={"formaat": f}, label=f)
         for f in ("geojson", "gpkg")

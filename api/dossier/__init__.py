@@ -9,10 +9,13 @@ files asked for. The dossier names the deliveries it used (per partner and layer
 carried forward, with its period and version). "SYNTHETISCHE DATA" follows the per-criterion rule:
 only when a figure it shows counts synthetic records or a criterion it weighs is synthetic.
 
-Every file obeys the map's confidentiality rule (partner records only through the public view of
-``layers.partner_store``; the statistics under the small-count rule); texts written by people
-(names, motivations, comments) are stored as given and escaped here (Jinja2 autoescape, and
-``html.escape`` in the maps).
+Every file obeys the map's confidentiality rule: it is made in the view of whoever asks (the
+connection's principal, under row-level security and the disclosure rule), and when it holds
+anything the public may not see, every PDF page, the folium map and the GeoPackage's metadata say
+"VERTROUWELIJK" and whose view it is (``api.dossier.confidential``); its note says which view its
+figures are. Texts written by people (names, motivations, comments) are stored as given and
+escaped here (Jinja2 autoescape, and ``html.escape`` in the maps). Dates and numbers are Dutch
+(``api.dutch``), method names the engine's Dutch labels.
 """
 
 from __future__ import annotations
@@ -31,23 +34,22 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, Undefined, select_autoescape
 from sqlalchemy import Connection
 
+from api import dutch
 from api.dia import AreaReport, area_report, investment_agenda, sources
+from api.dossier.confidential import Confidentiality, assess
 from api.exporting import GPKG, metadata_frame, ranking_frame, write_gpkg
 from api.scoring import ScoreRequest, catalogue
-from layers import disclosure, proposals
+from layers import proposals
 from layers.areas import MIN_ADDRESS_DWELLINGS, visible_records
 from layers.catalogue import CBS_ATTRIBUTION, LBM_ATTRIBUTION
 from layers.indicators import read_table
+from layers.proposals import STATUS_LABELS
+from sia.aggregate import COMBINE, METHODS
 from sia.run import MonteCarlo
 
 __all__ = ["Dossier", "build_dossier", "dossier_map", "gather"]
 
 _REPO_WEBMAP = Path(__file__).resolve().parents[2] / "webmap"
-CONFIDENTIALITY = (
-    "Partnerrecords op adresniveau: alleen die de maker van dit dossier mocht zien (openbaar, of als "
-    "aangemelde partner); de cijfers van het gebied zijn die van de openbare weergave, waarin "
-    "vertrouwelijke records meetellen onder de regel voor openbaarmaking. " + disclosure.RULE["regel"]
-)
 
 
 @dataclass
@@ -64,9 +66,8 @@ class Dossier:
     sources_now: dict[str, Any]
     buurten: gpd.GeoDataFrame
     records: dict[str, gpd.GeoDataFrame]
-    made: str = field(
-        default_factory=lambda: dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds")
-    )
+    confidentiality: Confidentiality
+    made: str = field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
 
     @property
     def synthetic(self) -> bool:
@@ -89,6 +90,31 @@ class Dossier:
         if shown:
             parts.append("partnerrecords op de kaart")
         return parts
+
+    @property
+    def method_label(self) -> str:
+        """The aggregation method's Dutch label (the engine's registry), e.g. "gewogen som"."""
+        name = self.report.profile.method
+        return METHODS[name].label if name in METHODS else name
+
+    @property
+    def combine_label(self) -> str:
+        return COMBINE.get(self.report.profile.combine, self.report.profile.combine)
+
+    @property
+    def weighting_label(self) -> str:
+        """Profile, method, buurten year, Leefbaarometer edition and period in one Dutch line."""
+        table = self.report.table
+        return (
+            f"{self.report.profile.label}, methode {self.method_label}; buurten {table.jaar}, "
+            f"Leefbaarometer {table.editie or '–'}, periode {table.periode or 'geen partnerdata'}"
+        )
+
+    @property
+    def banner(self) -> str | None:
+        """The header of every PDF page: VERTROUWELIJK (whose view) and SYNTHETISCHE DATA."""
+        marks = [m for m in (self.confidentiality.mark, "SYNTHETISCHE DATA" if self.synthetic else None) if m]
+        return " · ".join(marks) or None
 
     @property
     def stem(self) -> str:
@@ -126,17 +152,32 @@ def gather(conn: Connection, voorstel_id: int, versie: int | None = None) -> Dos
     buurten["aandeel"] = [share[c]["aandeel"] if c in share else 0.0 for c in buurten.index]
     buurten["aandeel_tekst"] = [f"{100 * a:.0f} %" if a else "" for a in buurten["aandeel"]]
     records = visible_records(conn, area, table.view) if table.periode else {}
+    history = proposals.versions(conn, voorstel_id)
+    comments = proposals.comments(conn, voorstel_id)
+    agenda = investment_agenda(conn, voorstel_id, version["versie"])
+    confidentiality = assess(
+        conn,
+        version=version,
+        history=history,
+        comments=comments,
+        commitments=agenda["toezeggingen"],
+        report_data=report.data,
+        table=table,
+        area=area,
+        records=records,
+    )
     return Dossier(
         version=version,
-        history=proposals.versions(conn, voorstel_id),
-        comments=proposals.comments(conn, voorstel_id),
-        agenda=investment_agenda(conn, voorstel_id, version["versie"]),
+        history=history,
+        comments=comments,
+        agenda=agenda,
         report=report,
         weging=weging,
         criteria=criteria,
         sources_now=sources(report),
         buurten=buurten,
         records=records,
+        confidentiality=confidentiality,
     )
 
 
@@ -144,10 +185,7 @@ def gather(conn: Connection, voorstel_id: int, versie: int | None = None) -> Dos
 
 
 def _num(value: Any, digits: int = 0) -> str:
-    if value is None or isinstance(value, Undefined) or (isinstance(value, float) and value != value):
-        return "–"
-    text = f"{float(value):,.{digits}f}"
-    return text.replace(",", "·").replace(".", ",").replace("·", ".")
+    return "–" if isinstance(value, Undefined) else dutch.number(value, digits)
 
 
 def _pct(value: Any, digits: int = 0) -> str:
@@ -165,7 +203,15 @@ def _env() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(num=_num, pct=_pct, eur=_eur)
+    env.filters.update(
+        num=_num,
+        pct=_pct,
+        eur=_eur,
+        datum=lambda v: "–" if isinstance(v, Undefined) else dutch.date(v),
+        datum_tijd=lambda v: "–" if isinstance(v, Undefined) else dutch.date_time(v),
+        status=lambda v: STATUS_LABELS.get(v, v),
+        meervoud=lambda n, one, many: dutch.plural(n, one, many),
+    )
     return env
 
 
@@ -199,7 +245,7 @@ def render_html(d: Dossier) -> str:
             changed=changed,
             stored_inputs=stored_inputs,
             attribution={"cbs": CBS_ATTRIBUTION, "lbm": LBM_ATTRIBUTION},
-            confidentiality=CONFIDENTIALITY,
+            confidentiality=d.confidentiality,
             min_address_dwellings=MIN_ADDRESS_DWELLINGS,
         )
     )
@@ -209,7 +255,7 @@ def _pdf(d: Dossier) -> bytes:
     from api.dossier.pdf import html_to_pdf
 
     label = f"DIA-voorstel {d.version['voorstel_id']} · versie {d.version['versie']} · {d.version['status']}"
-    return html_to_pdf(render_html(d), banner="SYNTHETISCHE DATA" if d.synthetic else None, label=label)
+    return html_to_pdf(render_html(d), banner=d.banner, label=label)
 
 
 # -- GeoPackage ----------------------------------------------------------------------------------
@@ -265,9 +311,15 @@ def _gpkg(d: Dossier) -> bytes:
             "versie": v["versie"],
             "status": v["status"],
             "gemaakt_op": d.made,
+            "weergave": d.confidentiality.view,
+            "vertrouwelijk": d.confidentiality.confidential,
+            "vertrouwelijk_let_op": d.confidentiality.mark or "",
+            "niet_openbaar": list(d.confidentiality.parts),
             "synthetisch": d.synthetic,
             "let_op": f"SYNTHETISCHE DATA in: {', '.join(d.synthetic_parts)}" if d.synthetic else "",
-            "vertrouwelijkheid": CONFIDENTIALITY,
+            "vertrouwelijkheid": d.confidentiality.note,
+            "profiel": d.report.profile.label,
+            "methode": d.method_label,
             "weging": v["weging"],
             "gegevens_van_de_versie": v["invoer"],
             "gegevens_nu": d.sources_now,
@@ -302,6 +354,8 @@ def dossier_map(d: Dossier, webmap_dir: Path | None = None) -> Any:
         points=d.records,
         webmap_dir=webmap_dir or _REPO_WEBMAP,
         synthetic=d.synthetic,
+        weighting=d.weighting_label,
+        confidential=d.confidentiality.mark,
     )
 
 

@@ -43,11 +43,7 @@ def chromium_path() -> str:
 
 
 def _header(banner: str | None) -> str:
-    text = (
-        f'<span style="color:#b00020;font-weight:bold;letter-spacing:1px">{escape(banner)}</span>'
-        if banner
-        else ""
-    )
+    text = f'<span style="color:#b00020;font-weight:bold">{escape(banner)}</span>' if banner else ""
     return f'<div style="font-size:8px;width:100%;text-align:center;font-family:sans-serif">{text}</div>'
 
 

@@ -13,7 +13,9 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-__all__ = ["PALETTE", "svg_map"]
+from api.dutch import number
+
+__all__ = ["NO_SCORE", "PALETTE", "class_label", "classes", "legend_classes", "svg_map"]
 
 PALETTE = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
 NO_SCORE = "#d9d9d9"
@@ -39,6 +41,20 @@ def classes(values: np.ndarray, k: int = len(PALETTE)) -> np.ndarray:
     if finite.size == 0:
         return np.array([])
     return np.quantile(finite, np.linspace(0, 1, k + 1)[1:-1])
+
+
+def class_label(low: float, high: float) -> str:
+    """A legend class in Dutch: "0,09 – 0,25"."""
+    return f"{number(low, 2)} – {number(high, 2)}"
+
+
+def legend_classes(values: np.ndarray) -> list[tuple[str, str]]:
+    """(colour, Dutch label) of each quantile class of the finite ``values`` (none without any)."""
+    breaks = classes(values)
+    if not breaks.size:
+        return []
+    edges = [float(np.nanmin(values)), *(float(b) for b in breaks), float(np.nanmax(values))]
+    return [(colour, class_label(edges[i], edges[i + 1])) for i, colour in enumerate(PALETTE)]
 
 
 def svg_map(
@@ -86,12 +102,11 @@ def svg_map(
             f'paint-order="stroke" stroke="#fff" stroke-width="2.5">{escape(str(row["buurtnaam"]))}</text>'
         )
     legend = []
-    edges = [float(np.nanmin(values)), *list(breaks), float(np.nanmax(values))] if breaks.size else []
-    for i, colour in enumerate(PALETTE if breaks.size else ()):
+    for i, (colour, label) in enumerate(legend_classes(values)):
         legend.append(
             f'<rect x="8" y="{8 + i * 14}" width="12" height="10" fill="{colour}" stroke="#555" '
             'stroke-width="0.5"/>'
-            f'<text x="24" y="{17 + i * 14}" font-size="9">{edges[i]:.2f} – {edges[i + 1]:.2f}</text>'
+            f'<text x="24" y="{17 + i * 14}" font-size="9">{label}</text>'
         )
     n = len(legend)
     legend.append(

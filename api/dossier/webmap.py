@@ -18,9 +18,10 @@ import folium
 import geopandas as gpd
 import numpy as np
 import shapely
-from branca.element import Figure
+from branca.element import Figure, MacroElement
+from jinja2 import Template
 
-from api.dossier.svgmap import NO_SCORE, PALETTE, classes
+from api.dossier.svgmap import NO_SCORE, PALETTE, classes, legend_classes
 from sia.errors import SetupError
 
 __all__ = ["area_map", "folium_map", "leaflet_dir"]
@@ -70,14 +71,18 @@ def area_map(
     points: dict[str, gpd.GeoDataFrame],
     webmap_dir: Path,
     synthetic: bool,
+    weighting: str = "",
+    confidential: str | None = None,
 ) -> folium.Map:
     """The map as a folium Map (shown as is in a notebook). ``area``, ``buurten`` (index
     buurtcode; buurtnaam, gecombineerd, rang, kwadrant, aandeel) and ``points`` (layer → records)
-    in EPSG:28992."""
+    in EPSG:28992. ``weighting``: the profile, method, year, edition and period the colours stand
+    on (in the legend); ``confidential``: the mark of a confidential dossier (in the banner)."""
     area_4326 = gpd.GeoSeries([area], crs=28992).to_crs(4326)
     x0, y0, x1, y1 = area_4326.total_bounds
-    m = folium.Map(location=[(y0 + y1) / 2, (x0 + x1) / 2], tiles=None, zoom_start=14, control_scale=True)
+    m = folium.Map(location=[(y0 + y1) / 2, (x0 + x1) / 2], tiles=None, zoom_start=14)
     _inline_leaflet(m, leaflet_dir(webmap_dir))
+    _MetricScale().add_to(m)
     breaks = classes(buurten["gecombineerd"].to_numpy(dtype=float))
 
     def colour(value: Any) -> str:
@@ -117,7 +122,7 @@ def area_map(
         name="Het gebied",
         style_function=lambda f: {"color": "#1f3fbf", "weight": 3, "fill": False},
     ).add_to(m)
-    colours = {"bezit": "#1b7837", "verkoop": "#b2182b"}
+    colours = POINT_COLOURS
     for kind, frame in points.items():
         if kind not in colours or frame.empty:
             continue
@@ -128,7 +133,7 @@ def area_map(
                 for r in frame.to_dict("records")
             ]
         )
-        label = "Corporatiebezit" if kind == "bezit" else "Geplande verkoop"
+        label = POINT_LABELS[kind]
         point_colour = colours[kind]
         folium.GeoJson(  # one layer of circle markers (one folium object per point is slow)
             _texts(shown_points, ["label"]).to_json(),
@@ -138,16 +143,77 @@ def area_map(
         ).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     m.fit_bounds([[y0, x0], [y1, x1]])
+    marks = [t for t in (confidential, "SYNTHETISCHE DATA" if synthetic else None) if t]
     banner = (
-        '<div style="position:fixed;top:8px;left:50%;transform:translateX(-50%);z-index:1000;background:#fff;'
-        'padding:4px 10px;border:1px solid #999;font:14px sans-serif">'
+        '<div class="dossier-titel" style="position:fixed;top:8px;left:56px;z-index:1000;background:#fff;'
+        'padding:4px 10px;border:1px solid #999;font:14px sans-serif;max-width:calc(100% - 420px)">'
         f"<b>{escape(title)}</b>"
-        + (' · <span style="color:#b00020;font-weight:bold">SYNTHETISCHE DATA</span>' if synthetic else "")
+        + "".join(
+            f' · <span class="dossier-mark" style="color:#b00020;font-weight:bold">{escape(t)}</span>'
+            for t in marks
+        )
         + "</div>"
     )
     _figure(m).html.add_child(folium.Element(banner))
+    shown_kinds = [k for k, f in points.items() if k in POINT_COLOURS and not f.empty]
+    _figure(m).html.add_child(
+        folium.Element(_legend(buurten["gecombineerd"].to_numpy(dtype=float), weighting, shown_kinds))
+    )
     _figure(m).header.add_child(folium.Element(f"<title>{escape(title)}</title>"), name="title")
     return m
+
+
+POINT_COLOURS = {"bezit": "#1b7837", "verkoop": "#b2182b"}
+POINT_LABELS = {"bezit": "Corporatiebezit", "verkoop": "Geplande verkoop"}
+
+
+class _MetricScale(MacroElement):
+    """Leaflet's scale bar in metres and kilometres only (folium's ``control_scale`` adds miles)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        L.control.scale({ imperial: false, metric: true }).addTo({{ this._parent.get_name() }});
+        {% endmacro %}"""
+    )
+
+
+def _legend(values: np.ndarray, weighting: str, kinds: list[str]) -> str:
+    """The map's legend (bottom right): the score classes, no score, the area and the point layers,
+    and what the colours stand on. Every text escaped."""
+
+    def row(swatch: str, label: str) -> str:
+        return (
+            '<div style="display:flex;align-items:center;gap:6px;margin:2px 0">'
+            f"{swatch}<span>{escape(label)}</span></div>"
+        )
+
+    def box(colour: str) -> str:
+        return (
+            '<span style="display:inline-block;width:14px;height:10px;'
+            f'background:{colour};border:1px solid #555"></span>'
+        )
+
+    rows = [row(box(colour), label) for colour, label in legend_classes(values)]
+    rows.append(row(box(NO_SCORE), "geen score"))
+    rows.append(
+        row(
+            '<span style="display:inline-block;width:14px;border-top:3px solid #1f3fbf"></span>', "het gebied"
+        )
+    )
+    for kind in kinds:
+        dot = (
+            f'<span style="display:inline-block;width:8px;height:8px;margin:0 3px;border-radius:50%;'
+            f'background:{POINT_COLOURS[kind]}"></span>'
+        )
+        rows.append(row(dot, POINT_LABELS[kind]))
+    return (
+        '<div class="dossier-legenda" style="position:fixed;bottom:24px;right:10px;z-index:1000;'
+        'background:#fff;padding:6px 10px;border:1px solid #999;font:12px sans-serif;max-width:280px">'
+        "<b>Gecombineerde score</b> (vijf kwantielklassen van alle buurten)"
+        + "".join(rows)
+        + (f'<div style="margin-top:4px;color:#444">{escape(weighting)}</div>' if weighting else "")
+        + "</div>"
+    )
 
 
 def folium_map(

@@ -10,8 +10,11 @@ the gemeente for its own organisation; a commitment by a planner for its own org
 beheerder. The author is always the signed-in user. A version's stored statistics are computed
 from the *public* view (with the disclosure rule), because a proposal is a document that may
 become public; the live statistics of ``/api/gebieden/statistieken`` show each user its own view.
-Every change and download is audited. Versions, comments and commitments are never changed or
-deleted (database triggers).
+Author names and the contact are personal data: only signed-in users of the proposal's gemeente
+read them, everyone else the author's organisation and no contact (one rule, in
+``layers.proposals``). Every change and download is audited; the map's layer (``/kaart``) is a
+view, not a download, and is not. Versions, comments and commitments are never changed or deleted
+(database triggers).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection
 
 from api import auditing
+from api.caching import cached_json
 from api.deps import ConnDep, SettingsDep
 from api.dia import area_report, compare_versions, investment_agenda, snapshot, sources, table_for, weging_of
 from api.dia_models import (
@@ -192,8 +196,38 @@ def index(
 
 
 @router.get(
+    "/kaart",
+    summary="The proposals layer of the map: every proposal's newest version as GeoJSON (EPSG:4326)",
+    description="The same features as `/export?formaat=geojson`, for showing on the map: not a download "
+    "and not audited. Cached per view and proposal version with an ETag (`If-None-Match` → 304), like "
+    "the other map layers.",
+    response_class=Response,
+    responses={200: {"content": {"application/geo+json": {}}}, 304: {"description": "not modified"}},
+)
+def map_layer(
+    request: Request,
+    conn: ConnDep,
+    settings: SettingsDep,
+    alle_gemeenten: Annotated[bool, Query(description="also other gemeenten")] = False,
+) -> Response:
+    from api.exporting import proposals_export
+
+    gemeente = None if alle_gemeenten else settings.gemeente
+    return cached_json(
+        request,
+        conn,
+        lambda: proposals_export(conn, "geojson", gemeente=gemeente)[0],
+        gemeente=gemeente,
+        partners=False,  # reads no partner data; the proposals themselves are in the key
+        key=("voorstellen", proposals.version(conn)),
+        media_type="application/geo+json",
+    )
+
+
+@router.get(
     "/export",
-    summary="All proposals (newest versions) as GeoJSON (EPSG:4326) or GeoPackage (EPSG:28992)",
+    summary="All proposals (newest versions) as GeoJSON (EPSG:4326) or GeoPackage (EPSG:28992): a "
+    "download, audited (the map's layer is `/kaart`)",
     response_class=Response,
     dependencies=[rate_limit("zwaar")],
 )

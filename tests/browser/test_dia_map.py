@@ -32,6 +32,7 @@ import pyogrio
 import pytest
 from playwright.sync_api import Page
 from pypdf import PdfReader
+from sqlalchemy import text
 
 from layers import auth
 from layers.db.engine import make_engine
@@ -868,8 +869,17 @@ def in_list(pg: Page, pid: int) -> int:
     return pg.locator(f"#voorstel-lijst button[data-voorstel='{pid}']").count()
 
 
+def audited_exports(url: str) -> int:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text("SELECT count(*) FROM audit WHERE actie = 'export'")).scalar_one())
+    finally:
+        engine.dispose()
+
+
 def test_an_anonymous_visitor_measures_but_is_offered_no_form_and_sees_no_concept(
-    open_map: Opener, server: str, planner_token: str, domijn_planner: str
+    open_map: Opener, server: str, planner_token: str, domijn_planner: str, browser_url: str
 ) -> None:
     concept = create_proposal(server, ["BU01530004"], "Concept van de gemeente", planner_token)
     public = create_proposal(server, ["BU01530005"], "Aan het BO voorgesteld", planner_token)
@@ -880,11 +890,13 @@ def test_an_anonymous_visitor_measures_but_is_offered_no_form_and_sees_no_concep
         token=planner_token,
     )
     assert status == 201
+    exports = audited_exports(browser_url)
     mp = open_map()
     pg = mp.page
     assert pg.locator("#open-login").is_visible()  # not signed in
     # the list and the layer hold the public proposal, not the concept
     pg.wait_for_selector(f"#voorstel-lijst button[data-voorstel='{public['id']}']")
+    assert audited_exports(browser_url) == exports  # loading the map's layer is not a download
     assert in_list(pg, concept["id"]) == 0
     assert pg.locator(f"path[data-voorstel='{public['id']}']").count() == 1
     assert pg.locator(f"path[data-voorstel='{concept['id']}']").count() == 0

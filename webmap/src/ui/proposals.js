@@ -1,6 +1,7 @@
-// DIA proposals on the map and in a list: every proposal's newest version (GET
-// /api/voorstellen/export?formaat=geojson), outlined in the colour of its status with a light fill,
-// a legend, a list with filters (status, partner) and the downloads of all proposals. Proposals
+// DIA proposals on the map and in a list: every proposal's newest version (GET /api/voorstellen/kaart,
+// the map's layer, revalidated with its ETag; not /api/voorstellen/export, the audited download),
+// outlined in the colour of its status with a light fill, a legend, a list with filters (status,
+// partner) and the downloads of all proposals. Proposals
 // that overlap the area being drawn are flagged (red dashed). A click on an outline or a list item
 // opens the proposal (store "proposal"). Which proposals a visitor sees is the server's rule
 // (row-level security): not signed in, only the public ones; signing in or out reloads the page
@@ -24,7 +25,7 @@ let fills = null;
 
 /** (Re)load every proposal's newest version; the layer and the list follow. */
 export async function loadProposals() {
-  const fc = await getJSON("/api/voorstellen/export?formaat=geojson");
+  const fc = await getJSON("/api/voorstellen/kaart");
   store.set({ proposals: fc });
   return fc;
 }

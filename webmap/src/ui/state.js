@@ -61,7 +61,7 @@ export const store = createStore({
   diaPicked: { buurten: [], wijken: [] }, // codes chosen in "buurten kiezen"
   diaStats: null, //      statistics of diaArea: { state: bezig | ok | fout, data, error }
   organisations: [], //   GET /api/organisations: the partners a proposal or comment can name
-  proposals: null, //     GeoJSON of every proposal's newest version (GET /api/voorstellen/export)
+  proposals: null, //     GeoJSON of every proposal's newest version (GET /api/voorstellen/kaart)
   proposalFilter: { status: "", partner: "" },
   proposalsOn: true, //   the proposals layer on the map
   proposal: null, //      id of the open proposal (in the address: #voorstel=…)
