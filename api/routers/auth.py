@@ -22,6 +22,7 @@ from api.security import (
     TOO_MANY,
     DbDep,
     PrincipalDep,
+    RoleFirstRoute,
     SignedIn,
     clear_session_cookies,
     client_address,
@@ -33,7 +34,9 @@ from layers import audit, auth
 from layers.access import ANONYMOUS, Principal, connect_as
 from sia.errors import Forbidden, InvalidInput, TooManyRequests, Unauthorized
 
-router = APIRouter(prefix="/api/auth", tags=["aanmelden"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    prefix="/api/auth", tags=["aanmelden"], responses=ERROR_RESPONSES, route_class=RoleFirstRoute
+)
 
 
 class Aanmelding(BaseModel):
