@@ -304,8 +304,9 @@ phase 2 read them from OpenAPI)."""
 
 
 def install(app: FastAPI) -> None:
-    """The rate limiter's state; called once by ``create_app`` (401 and 429 are mapped with the
-    other domain errors in ``api/errors.py``)."""
+    """The rate limiter's and the sign-in throttle's state; called once by ``create_app`` (401
+    and 429 are mapped with the other domain errors in ``api/errors.py``)."""
     from api.ratelimit import RateLimiter
 
     app.state.rate_limiter = RateLimiter()
+    app.state.signin_throttle = auth.SignInThrottle()
