@@ -33,7 +33,7 @@ class AuthSettings(BaseSettings):
         120, gt=0, le=24 * 60 * 30, description="... or after this many minutes without a request"
     )
     limiet_aanmelden: int = Field(
-        10, ge=1, le=10_000, description="Sign-in attempts per minute per client and per e-mail address"
+        10, ge=1, le=10_000, description="Sign-in attempts per minute per client address"
     )
     limiet_schrijven: int = Field(
         60, ge=1, le=1_000_000, description="Writes per minute per user (anonymous: per client address)"

@@ -17,6 +17,12 @@ so even a generic 500 carries the headers):
 - **Security headers** on every response: a Content-Security-Policy the web map satisfies (no
   inline scripts, no foreign sources; the basemap's host for images when one is configured),
   ``frame-ancestors 'none'``, ``X-Content-Type-Options``, ``Referrer-Policy`` and friends.
+- **No caching of API answers by default.** Many ``/api`` answers depend on who asks (the signed-in
+  user, the proposals and partner records row-level security lets through), so an ``/api``
+  response that does not set its own ``Cache-Control`` gets ``Cache-Control: no-store``: neither
+  the browser nor a proxy keeps it. Responses that do set one (those cached per data version and
+  view with an ETag, ``api.caching``: ``private, no-cache``) keep it, and always carry
+  ``Vary: Cookie, Authorization`` so that no cache hands one user's answer to another.
 """
 
 from __future__ import annotations
@@ -31,6 +37,10 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+API_PREFIX = "/api"
+NO_STORE = b"no-store"
+VARY_ON = (b"Cookie", b"Authorization")
+"""What an answer of the API depends on besides its URL: the session cookie and the API token."""
 
 
 def content_security_policy(*, image_sources: Iterable[str] = ()) -> str:
@@ -171,6 +181,8 @@ class Guard:
             await self.app(scope, receive, send)
             return
         https = scope.get("scheme") == "https"
+        path = scope.get("path", "")
+        api = path == API_PREFIX or path.startswith(API_PREFIX + "/")
 
         translating = False
 
@@ -181,11 +193,14 @@ class Guard:
                     # Starlette's body limiter answers in English plain text: say it in Dutch
                     translating = True
                     return
-                present = {k.lower() for k, _ in message.get("headers", [])}
+                headers = list(message.get("headers", []))
+                present = {k.lower() for k, _ in headers}
                 extra = [(k, v) for k, v in self.headers if k not in present]
                 if https:
                     extra.append((b"strict-transport-security", b"max-age=31536000"))
-                message = {**message, "headers": [*message.get("headers", []), *extra]}
+                if api:
+                    headers = _cache_headers(headers)
+                message = {**message, "headers": [*headers, *extra]}
             elif translating:
                 if message.get("more_body", False):
                     return
@@ -205,6 +220,21 @@ class Guard:
         if scope["method"] in UNSAFE_METHODS and _maybe_json(headers):
             receive = _inspecting(receive)
         await self.app(scope, receive, send_with_headers)
+
+
+def _cache_headers(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """The headers of an ``/api`` response with its caching made safe: ``no-store`` unless the
+    route chose its own ``Cache-Control``; ``Vary`` naming the cookie and the token either way."""
+    names = [k.lower() for k, _ in headers]
+    if b"cache-control" not in names:
+        return [*headers, (b"cache-control", NO_STORE)]
+    varies = {part.strip().lower() for k, v in headers if k.lower() == b"vary" for part in v.split(b",")}
+    if b"*" in varies:
+        return headers
+    missing = [name for name in VARY_ON if name.lower() not in varies]
+    if not missing:
+        return headers
+    return [*headers, (b"vary", b", ".join(missing))]
 
 
 def _maybe_json(headers: Headers) -> bool:

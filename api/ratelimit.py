@@ -2,13 +2,13 @@
 
 :class:`RateLimiter` lets each key make ``aantal`` requests per ``seconden``, in a burst or spread
 out (the generic cell rate algorithm: one timestamp per key). The dependency :func:`rate_limit`
-keys a named limit by the signed-in user, or by the client address for anonymous requests;
-sign-in also limits per e-mail address (``api.routers.auth``).
+keys a named limit by the signed-in user, or by the client address for anonymous requests.
+Sign-in is limited per client address only (a limit per e-mail address would let a stranger lock
+a user out); failed passwords are counted per address by ``layers.auth.SignInThrottle``.
 
 Several worker processes: each keeps its own counters, so a client can make up to N × the limit
-with N workers (requests are spread over them). Brute force against one account is still bounded
-by the failure count kept in PostgreSQL (``layers.auth``: blocked after 5 failures, shared by all
-workers). Counters are lost on restart; that only makes the limiter forgiving, never stricter.
+with N workers (requests are spread over them). Counters are lost on restart; that only makes the
+limiter forgiving, never stricter.
 """
 
 from __future__ import annotations

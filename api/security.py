@@ -25,6 +25,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
@@ -46,11 +47,13 @@ __all__ = [
     "Beheerder",
     "DbDep",
     "PrincipalDep",
+    "RoleFirstRoute",
     "SignedIn",
     "Writer",
     "WriterFirstRoute",
     "check_role",
     "client_address",
+    "declared_roles",
     "get_db",
     "get_principal",
     "install",
@@ -186,25 +189,71 @@ Writer = Annotated[Principal, require_role("planner", "beheerder")]
 Beheerder = Annotated[Principal, require_role("beheerder")]
 
 
-class WriterFirstRoute(APIRoute):
-    """A route that checks its writer (planner or beheerder) and the write rate limit *before* the
-    request body is read: FastAPI reads a form before it runs dependencies, so without this an
-    anonymous client could make the server take in a whole upload (up to its body limit) only to
-    be refused. The ``Writer`` dependency of the route repeats the check (and documents it)."""
+def _calls(dependant: Dependant) -> Iterator[Callable[..., Any]]:
+    for dep in dependant.dependencies:
+        if dep.call is not None:
+            yield dep.call
+        yield from _calls(dep)
+
+
+def declared_roles(dependant: Dependant) -> tuple[Rol, ...] | None:
+    """The roles a route lets through, read from its dependencies' declarations (``needs_role`` of
+    :func:`require_role` and ``SignedIn``; several declarations: the roles all of them allow);
+    None when the route needs no sign-in."""
+    roles: tuple[Rol, ...] | None = None
+    for call in _calls(dependant):
+        needed = getattr(call, "needs_role", None)
+        if needed is not None:
+            roles = tuple(needed) if roles is None else tuple(r for r in roles if r in needed)
+    return roles
+
+
+class RoleFirstRoute(APIRoute):
+    """A route that checks the role its dependencies declare (``Writer``, ``Beheerder``,
+    ``SignedIn``) *before* the request body is read, for state-changing methods: FastAPI reads and
+    parses a JSON body or a form before it runs dependencies, so without this an anonymous client
+    could make the server take in and parse a body up to the route's limit only to be refused.
+    Anonymous: 401, another role: 403 (an unknown API token or a missing CSRF token as ever).
+    The dependency itself still runs afterwards (it documents the route and hands the principal
+    over; the principal is looked up once per request)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
+        roles = declared_roles(self.dependant)
+        if roles is None or not (self.methods or set()) & _UNSAFE:
+            return handler
+        return self._checked(handler, roles)
 
+    def _checked(
+        self, handler: Callable[[Request], Coroutine[Any, Any, Response]], roles: tuple[Rol, ...]
+    ) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         async def checked(request: Request) -> Response:
             if request.method in _UNSAFE:
-                from api.ratelimit import enforce
-
                 principal = await run_in_threadpool(principal_of, request)
-                check_role(principal, "planner", "beheerder")
-                enforce(request, "schrijven", f"gebruiker:{principal.gebruiker_id}")
+                check_role(principal, *roles)
+                self.before_body(request, principal)
             return await handler(request)
 
         return checked
+
+    def before_body(self, request: Request, principal: Principal) -> None:
+        """More checks before the body is read (none here)."""
+
+
+class WriterFirstRoute(RoleFirstRoute):
+    """A :class:`RoleFirstRoute` for uploads that also counts the write rate limit before the body
+    is read (an upload may be 50 MB). Every route of such a router must declare ``Writer``."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        roles = declared_roles(self.dependant)
+        if roles is None or set(roles) - {"planner", "beheerder"}:
+            raise TypeError(f"{self.path}: a WriterFirstRoute must declare the Writer dependency")
+        return super().get_route_handler()
+
+    def before_body(self, request: Request, principal: Principal) -> None:
+        from api.ratelimit import enforce
+
+        enforce(request, "schrijven", f"gebruiker:{principal.gebruiker_id}")
 
 
 # -- cookies -------------------------------------------------------------------------------------
@@ -255,8 +304,9 @@ phase 2 read them from OpenAPI)."""
 
 
 def install(app: FastAPI) -> None:
-    """The rate limiter's state; called once by ``create_app`` (401 and 429 are mapped with the
-    other domain errors in ``api/errors.py``)."""
+    """The rate limiter's and the sign-in throttle's state; called once by ``create_app`` (401
+    and 429 are mapped with the other domain errors in ``api/errors.py``)."""
     from api.ratelimit import RateLimiter
 
     app.state.rate_limiter = RateLimiter()
+    app.state.signin_throttle = auth.SignInThrottle()

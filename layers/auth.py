@@ -1,10 +1,20 @@
 """Users, passwords, sessions and API tokens (migration 0008). One path for the API and the CLI.
 
 - Passwords are hashed with argon2id (argon2-cffi's defaults, RFC 9106); the password itself is
-  never stored or logged. An unknown e-mail address costs the same hashing time as a known one.
-- Failed sign-ins are counted per account in the database (so every worker process sees them):
-  from the 5th failure in a row the account is blocked for 1, 2, 4 … up to 15 minutes; a correct
-  password during the block is refused too. A successful sign-in resets the count.
+  never stored or logged. Every attempt runs exactly one argon2 verification (against a dummy
+  hash when the address is unknown or has no password), so no answer is quicker than another.
+- Failed sign-ins are counted per normalised e-mail address, whether an account has it or not
+  (:class:`SignInThrottle`), so the answers never tell which addresses have an account:
+  * per address *and client* (IP): from the 5th failure in a row that client waits 1, 2, 4 … up
+    to 15 minutes for that address; meanwhile its attempts are refused whatever the password (a
+    correct one too, so the wait cannot be used to test passwords). A stranger elsewhere cannot
+    lock a user out: the wait binds only the client that failed;
+  * per address (any client): from the 10th failure within 15 minutes, every attempt for the
+    address is answered more slowly (0.5 s, doubling, at most 5 s), the right password too. A
+    slowdown, never a lock: the user still signs in.
+  Wrong password, unknown address and a waiting client get one answer (the caller gives them the
+  same status and text). The counts are kept in memory per worker process (like the rate limits):
+  a restart forgets them, and with N workers a client may try up to N × 5 times before it waits.
 - Sessions and API tokens are random 256-bit values; only their SHA-256 is stored, so a copy of
   the database does not sign anyone in. A session ends at its expiry or after a period without
   use; it carries a CSRF token (also stored as a hash) that state-changing requests must echo.
@@ -13,10 +23,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import re
 import secrets
+import threading
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -33,6 +48,7 @@ from layers.errors import InvalidInput, NotFound
 __all__ = [
     "MAX_FAILURES",
     "SignIn",
+    "SignInThrottle",
     "check_csrf",
     "check_own_password",
     "create_session",
@@ -55,8 +71,13 @@ __all__ = [
 ]
 
 _HASHER = PasswordHasher()
-MAX_FAILURES = 5  # failures in a row before an account is blocked for a while
+MAX_FAILURES = 5  # failures in a row (one address, one client) before that client waits
 _MAX_BLOCK_MINUTES = 15
+SLOWDOWN_AFTER = 10  # failures for one address (any client) within the window before it slows down
+_SLOWDOWN_WINDOW = 15 * 60.0  # seconds
+_SLOWDOWN_FIRST = 0.5  # seconds
+MAX_SLOWDOWN = 5.0  # seconds
+_FORGET_AFTER = 24 * 3600.0  # seconds after which a client's earlier failures no longer count
 MIN_PASSWORD = 12
 _MAX_PASSWORD = 1024
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -251,10 +272,7 @@ def update_user(
     conn.execute(
         text(
             "UPDATE gebruikers SET rol = coalesce(CAST(:r AS text), rol), "
-            "actief = coalesce(CAST(:a AS boolean), actief), "
-            "mislukte_pogingen = CASE WHEN CAST(:a AS boolean) THEN 0 ELSE mislukte_pogingen END, "
-            "geblokkeerd_tot = CASE WHEN CAST(:a AS boolean) THEN NULL ELSE geblokkeerd_tot END "
-            "WHERE id = :id"
+            "actief = coalesce(CAST(:a AS boolean), actief) WHERE id = :id"
         ),
         {"r": rol, "a": actief, "id": gebruiker_id},
     )
@@ -268,10 +286,7 @@ def set_password(
 ) -> None:
     """A new password; ends the user's sessions (except ``behalve_sessie``, the one changing it)."""
     conn.execute(
-        text(
-            "UPDATE gebruikers SET wachtwoord_hash = :h, mislukte_pogingen = 0, geblokkeerd_tot = NULL "
-            "WHERE id = :id"
-        ),
+        text("UPDATE gebruikers SET wachtwoord_hash = :h WHERE id = :id"),
         {"h": hash_password(wachtwoord), "id": gebruiker_id},
     )
     conn.execute(
@@ -291,60 +306,151 @@ def check_own_password(conn: Connection, gebruiker_id: int, wachtwoord: str) -> 
 # -- signing in ----------------------------------------------------------------------------------
 
 
+class SignInThrottle:
+    """Failed sign-ins per normalised address, per (address, client) and per address (see the
+    module docstring). Thread-safe, in memory; ``clock`` and ``sleep`` are injectable for tests."""
+
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        max_keys: int = 100_000,
+    ) -> None:
+        self._clock = clock
+        self._sleep = sleep
+        self._max_keys = max_keys
+        self._lock = threading.Lock()
+        self._pairs: dict[tuple[str, str], tuple[int, float, float]] = {}
+        """(address, client) → (failures in a row, blocked until, last failure)."""
+        self._addresses: dict[str, deque[float]] = {}
+        """address → times of its recent failures (any client), oldest first."""
+
+    def blocked_for(self, address: str, client: str | None) -> float:
+        """Seconds the client still waits for this address (0: it may try)."""
+        with self._lock:
+            entry = self._pairs.get((address, client or ""))
+            return 0.0 if entry is None else max(0.0, entry[1] - self._clock())
+
+    def delay(self, address: str) -> float:
+        """Seconds every attempt for ``address`` is slowed down now (0 below the threshold)."""
+        with self._lock:
+            n = len(self._recent(address, self._clock()))
+        if n < SLOWDOWN_AFTER:
+            return 0.0
+        return float(min(_SLOWDOWN_FIRST * 2 ** (n - SLOWDOWN_AFTER), MAX_SLOWDOWN))
+
+    async def wait(self, address: str) -> None:
+        """Sleep for :meth:`delay` (without holding a thread)."""
+        seconds = self.delay(address)
+        if seconds > 0:
+            await self._sleep(seconds)
+
+    def failed(self, address: str, client: str | None) -> None:
+        """Count a wrong password (or an address without an account)."""
+        now = self._clock()
+        key = (address, client or "")
+        with self._lock:
+            if len(self._pairs) >= self._max_keys or len(self._addresses) >= self._max_keys:
+                self._prune(now)
+            before, _, last = self._pairs.get(key, (0, 0.0, now))
+            failures = (before if last > now - _FORGET_AFTER else 0) + 1  # in a row: within a day
+            minutes = 0
+            if failures >= MAX_FAILURES:
+                minutes = min(2 ** (failures - MAX_FAILURES), _MAX_BLOCK_MINUTES)
+            self._pairs[key] = (failures, now + minutes * 60, now)
+            recent = self._recent(address, now)
+            recent.append(now)
+            while len(recent) > 4 * SLOWDOWN_AFTER:  # the slowdown is at its maximum long before
+                recent.popleft()
+            self._addresses[address] = recent
+
+    def succeeded(self, address: str, client: str | None) -> None:
+        """A correct password from this client: its count for the address starts again."""
+        with self._lock:
+            self._pairs.pop((address, client or ""), None)
+
+    def _recent(self, address: str, now: float) -> deque[float]:
+        times = self._addresses.get(address, deque())
+        while times and times[0] <= now - _SLOWDOWN_WINDOW:
+            times.popleft()
+        if not times:
+            self._addresses.pop(address, None)
+        return times
+
+    def _prune(self, now: float) -> None:
+        """Forget what no longer matters (waits run out, failures older than a day or the window);
+        still full: the oldest half."""
+        stale = now - _FORGET_AFTER
+        for key in [k for k, (_, until, last) in self._pairs.items() if until <= now and last < stale]:
+            del self._pairs[key]
+        for address in list(self._addresses):
+            self._recent(address, now)
+        if len(self._pairs) >= self._max_keys:
+            for key in sorted(self._pairs, key=lambda k: self._pairs[k][2])[: len(self._pairs) // 2]:
+                del self._pairs[key]
+        if len(self._addresses) >= self._max_keys:
+            oldest = sorted(self._addresses, key=lambda a: self._addresses[a][-1])
+            for address in oldest[: len(oldest) // 2]:
+                del self._addresses[address]
+
+
 @dataclass(frozen=True)
 class SignIn:
     """The outcome of a password check. ``gebruiker_id`` names the account tried (None when the
-    address is unknown), for the audit trail."""
+    address is unknown), for the audit trail. ``onjuist`` and ``geblokkeerd`` must reach the
+    client as one and the same answer."""
 
     principal: Principal | None
     reden: Literal["ok", "onjuist", "geblokkeerd", "uitgeschakeld"]
     gebruiker_id: int | None = None
-    seconden_geblokkeerd: int = 0
 
 
-def sign_in(conn: Connection, email: str, wachtwoord: str) -> SignIn:
-    """Check a password. Counts failures (commit the transaction even when it fails)."""
+def sign_in(
+    conn: Connection,
+    email: str,
+    wachtwoord: str,
+    *,
+    client: str | None = None,
+    throttle: SignInThrottle | None = None,
+) -> SignIn:
+    """Check a password from ``client``, counting failures in ``throttle`` (when given).
+
+    Always exactly one argon2 verification; while the client waits for this address
+    (:meth:`SignInThrottle.blocked_for`) even the right password is refused. The per-address
+    slowdown (:meth:`SignInThrottle.wait`) is the caller's to apply, before this call."""
     try:
-        address = normalise_email(email)
+        address: str | None = normalise_email(email)
     except InvalidInput:
         address = None
     row = None
     if address is not None and len(wachtwoord) <= _MAX_PASSWORD:
         row = conn.execute(
             text(
-                f"SELECT {_PRINCIPAL_COLUMNS}, g.wachtwoord_hash, g.actief AND o.actief AS actief, "
-                "g.mislukte_pogingen, CAST(ceil(extract(epoch FROM g.geblokkeerd_tot - now())) AS integer) "
-                "AS geblokkeerd FROM gebruikers g JOIN organisaties o ON o.id = g.organisatie_id "
-                "WHERE g.email = :e FOR UPDATE OF g"
+                f"SELECT {_PRINCIPAL_COLUMNS}, g.wachtwoord_hash, g.actief AND o.actief AS actief "
+                "FROM gebruikers g JOIN organisaties o ON o.id = g.organisatie_id WHERE g.email = :e"
             ),
             {"e": address},
         ).first()
-    if row is None or row.wachtwoord_hash is None:
-        _verify(_dummy_hash(), wachtwoord)  # the same time as for a known address
-        return SignIn(None, "onjuist", None if row is None else int(row.gebruiker_id))
-    uid = int(row.gebruiker_id)
-    if row.geblokkeerd is not None and row.geblokkeerd > 0:
-        return SignIn(None, "geblokkeerd", uid, int(row.geblokkeerd))
-    if not _verify(row.wachtwoord_hash, wachtwoord):
-        failures = int(row.mislukte_pogingen) + 1
-        minutes = min(2 ** (failures - MAX_FAILURES), _MAX_BLOCK_MINUTES) if failures >= MAX_FAILURES else 0
-        conn.execute(
-            text(
-                "UPDATE gebruikers SET mislukte_pogingen = :n, geblokkeerd_tot = CASE WHEN :m > 0 "
-                "THEN now() + make_interval(mins => :m) END WHERE id = :id"
-            ),
-            {"n": failures, "m": minutes, "id": uid},
-        )
-        if minutes:
-            return SignIn(None, "geblokkeerd", uid, minutes * 60)
+    hashed: str | None = None if row is None else row.wachtwoord_hash
+    correct = _verify(hashed or _dummy_hash(), wachtwoord) and hashed is not None
+    uid = None if row is None else int(row.gebruiker_id)
+    if throttle is not None and address is not None and throttle.blocked_for(address, client) > 0:
+        return SignIn(None, "geblokkeerd", uid)
+    if not correct:
+        if throttle is not None and address is not None:
+            throttle.failed(address, client)
         return SignIn(None, "onjuist", uid)
+    assert row is not None and address is not None and hashed is not None
+    if throttle is not None:
+        throttle.succeeded(address, client)
     if not row.actief:
         return SignIn(None, "uitgeschakeld", uid)
-    rehash = _HASHER.check_needs_rehash(row.wachtwoord_hash)
+    rehash = _HASHER.check_needs_rehash(hashed)
     conn.execute(
         text(
-            "UPDATE gebruikers SET mislukte_pogingen = 0, geblokkeerd_tot = NULL, laatst_aangemeld = now(), "
-            "wachtwoord_hash = coalesce(:h, wachtwoord_hash) WHERE id = :id"
+            "UPDATE gebruikers SET laatst_aangemeld = now(), wachtwoord_hash = coalesce(:h, wachtwoord_hash) "
+            "WHERE id = :id"
         ),
         {"h": _HASHER.hash(wachtwoord) if rehash else None, "id": uid},
     )

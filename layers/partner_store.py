@@ -228,12 +228,21 @@ def periods(conn: Connection, gemeente: str | None = None) -> list[str]:
 def deliveries(
     conn: Connection, *, periode: str | None = None, gemeente: str | None = None
 ) -> list[dict[str, Any]]:
-    """Every delivery (all versions), newest first; of one period and gemeente when given."""
+    """Every delivery (all versions), newest first; of one period and gemeente when given.
+
+    What the reader may not know is None: the file name (``bron_bestand``, often telling, e.g.
+    "verkoopplan vertrouwelijk.xlsx") only for the delivering organisation and the beheerders of
+    its gemeente; the number of records per layer (``aantallen``) only for whoever may read the
+    records themselves (``sia_mag_lezen`` of the delivery's class, the rule of row-level security).
+    The contact person is never listed (the application role may not even read it)."""
     rows = (
         conn.execute(
             text(
                 "SELECT id, gemeente, partner, periode, versie, actief, vertrouwelijkheid, synthetisch, "
-                "bron_bestand, aantallen, lagen, geladen_op FROM leveringen "
+                "CASE WHEN sia_mag_lezen('eigen', false, via, organisatie_id, gemeente) "
+                "THEN bron_bestand END AS bron_bestand, "
+                "CASE WHEN sia_mag_lezen(vertrouwelijkheid, synthetisch, via, organisatie_id, gemeente) "
+                "THEN aantallen END AS aantallen, lagen, geladen_op FROM leveringen "
                 "WHERE (CAST(:per AS text) IS NULL OR periode = :per) "
                 "AND (CAST(:gm AS text) IS NULL OR gemeente = :gm) "
                 "ORDER BY periode DESC, partner, versie DESC"
@@ -363,7 +372,10 @@ def load_delivery_file(
 ) -> StoredDelivery:
     """Validate a delivery file against the gemeente and its organisations and store it (all or
     nothing). ``for_organisation``: the only organisation the file may deliver for (a planner
-    delivers for its own organisation; row-level security refuses anything else as well)."""
+    delivers for its own organisation; row-level security refuses anything else as well), and
+    then its projects may name no other organisation of the gemeente as ``partij``. Without it
+    (a beheerder of the gemeente, or the operator with ``sia load``, loading for a partner) the
+    file may: the gemeente's overview of everyone's plans, say."""
     from pathlib import Path
 
     from layers.organisations import list_organisations, organisations_for
@@ -376,6 +388,7 @@ def load_delivery_file(
         buurtcodes=codes,
         filename=filename,
         organisations=organisations_for(conn, gemeente),
+        for_others=for_organisation is None,
         **options,
     )
     if for_organisation is not None and delivery.partner != for_organisation:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from layers.codes import is_period, period_key, sort_periods
 from layers.db.schema import leveringen
@@ -60,6 +60,9 @@ class DeliveryRef:
     via: str
     bron_bestand: str
     geladen_op: str
+    leesbaar: bool = True
+    """Whether the reader may read the delivery's records (``sia_mag_lezen`` of its class): only
+    then does the completeness table give their number (``aantallen`` stays for the rules here)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -89,6 +92,8 @@ class CompletenessRow:
     levering_id: int | None
     versie: int | None
     aantal: int | None
+    """Records of this layer in that delivery; None when missing, or when the reader may not read
+    them (another organisation's ``eigen`` delivery: the number is not for others to know)."""
     synthetisch: bool | None
     soort: Literal["partnerlaag", "raster"] = "partnerlaag"
 
@@ -143,6 +148,9 @@ def _active(conn: Connection, gemeente: str) -> list[DeliveryRef]:
             t.c.via,
             t.c.bron_bestand,
             t.c.geladen_op,
+            func.sia_mag_lezen(
+                t.c.vertrouwelijkheid, t.c.synthetisch, t.c.via, t.c.organisatie_id, t.c.gemeente
+            ).label("leesbaar"),
         )
         .where(t.c.actief, t.c.gemeente == gemeente)
         .order_by(t.c.partner, t.c.id)
@@ -159,6 +167,7 @@ def _active(conn: Connection, gemeente: str) -> list[DeliveryRef]:
             r.via,
             r.bron_bestand,
             r.geladen_op.isoformat(),
+            bool(r.leesbaar),
         )
         for r in rows
     ]
@@ -259,7 +268,7 @@ def period_view(conn: Connection, gemeente: str, periode: str | None) -> PeriodV
                         n,
                         used.id,
                         used.versie,
-                        used.aantallen.get(kind, 0),
+                        used.aantallen.get(kind, 0) if used.leesbaar else None,
                         used.synthetisch,
                     )
                 )

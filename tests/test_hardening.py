@@ -17,6 +17,7 @@ import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -142,14 +143,15 @@ def test_declared_size_over_the_limit_is_refused_without_reading(
     assert_dutch(text_)
 
 
-def test_streamed_body_is_cut_at_the_limit(live: int, url: str) -> None:
-    """Without Content-Length (chunked), the bytes that actually arrive are counted."""
+def test_streamed_body_is_cut_at_the_limit(live: int, url: str, writer_token: str) -> None:
+    """Without Content-Length (chunked), the bytes that actually arrive are counted (from a writer:
+    an anonymous client is refused before one byte is read)."""
     before = _count(url, "scenarios")
     sent = 0
     with socket.create_connection(("127.0.0.1", live)) as sock:
         sock.sendall(
             f"POST /api/scenarios HTTP/1.1\r\nHost: 127.0.0.1:{live}\r\nContent-Type: application/json\r\n"
-            "Transfer-Encoding: chunked\r\n\r\n".encode()
+            f"Authorization: Bearer {writer_token}\r\nTransfer-Encoding: chunked\r\n\r\n".encode()
         )
         chunk = b"[" + b"1," * 32767 + b"1"  # 64 kB of JSON that never ends
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
@@ -456,3 +458,171 @@ def test_interrupted_upload_stores_nothing(
         sock.sendall(_upload_head(live, len(body), writer_token) + body)
         status, _ = _response(sock, timeout=60)
     assert status == 201 and _count(url, "leveringen") == before["leveringen"] + 1
+
+
+# -- names on one line (findings of the review of issue 10) --------------------------------------
+
+
+@pytest.mark.parametrize("name", ["a\nb", "a\tb", "a\rb", "Domijn\n=1+1"])
+def test_names_refuse_line_breaks_and_tabs(client: TestClient, name: str) -> None:
+    """Before: `?partner=a%0Ab` wrote 'a\\nb' into the template's partner cell."""
+    res = client.get("/api/partners/template", params={"partner": name})
+    assert res.status_code == 422
+    assert_dutch_body(res.json())
+    assert "stuurtekens" in res.json()["melding"]
+    res = client.post("/api/scenarios", json={"naam": name})
+    assert res.status_code == 422 and "naam" in res.text
+
+
+def test_texts_keep_their_lines_and_tabs(client: TestClient) -> None:
+    text_ = "Eerste regel.\n\tTweede regel, ingesprongen.\r\nDerde."
+    res = client.post("/api/scenarios", json={"naam": "Met toelichting", "toelichting": text_})
+    assert res.status_code == 201, res.text
+    assert client.get(f"/api/scenarios/{res.json()['id']}").json()["toelichting"] == text_
+
+
+# -- no API answer is stored by a browser or proxy unless it is cached per view --------------------
+
+
+def _get_routes_without_parameters(app: Any) -> list[str]:
+    """Every GET route of the API that needs no parameter, from the OpenAPI document."""
+    paths = []
+    for path, operations in app.openapi()["paths"].items():
+        op = operations.get("get")
+        needs = op is not None and any(p.get("required") for p in op.get("parameters", []))
+        if path.startswith("/api") and op is not None and "{" not in path and not needs:
+            paths.append(path)
+    return paths
+
+
+def test_api_answers_are_not_stored_unless_cached_per_view(client: TestClient) -> None:
+    """Before: /api/auth/ik, /api/admin/gebruikers, /api/scenarios, /api/voorstellen/{id} … sent no
+    Cache-Control, so a shared computer's browser or a proxy could keep one user's answer."""
+    paths = _get_routes_without_parameters(client.app)
+    assert {"/api/auth/ik", "/api/admin/gebruikers", "/api/scenarios", "/api/indicators/table"} <= set(paths)
+    cached = []
+    for path in paths:
+        res = client.get(path)
+        control = res.headers.get("cache-control", "")
+        vary = {v.strip().lower() for v in res.headers.get("vary", "").split(",")}
+        if control != "no-store":
+            assert "private" in control and {"cookie", "authorization"} <= vary, (path, control, vary)
+            assert res.headers.get("etag"), path  # only the answers cached per view choose their own
+            cached.append(path)
+    assert "/api/indicators/table" in cached and "/api/auth/ik" not in cached
+    for res in (
+        client.get("/api/voorstellen/999999"),  # errors too
+        client.get("/api/voorstellen/999999/dossier"),
+        client.post("/api/scores", content=b"{", headers=JSON),
+    ):
+        assert res.status_code >= 400 and res.headers["cache-control"] == "no-store"
+    table = "/api/indicators/table"  # cached per view: a beheerder's is not the public one
+    etag = client.get(table).headers["etag"]
+    again = client.get(table, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and "private" in again.headers["cache-control"]
+    assert "Authorization" in again.headers["vary"]
+    static = client.get("/static/app.js")
+    assert static.status_code == 200 and "no-store" not in static.headers.get("cache-control", "")
+
+
+# -- the role a write needs is checked before its body is read --------------------------------------
+
+
+def _role_routes(app: Any) -> list[tuple[str, str]]:
+    """(method, path) of every state-changing route that declares a role (Writer, Beheerder,
+    SignedIn), read from the routes' own declarations."""
+    from api.openapi import _api_routes
+    from api.security import declared_roles
+
+    out = []
+    for route in _api_routes(app.routes):
+        for method in sorted((route.methods or set()) & {"POST", "PUT", "PATCH", "DELETE"}):
+            if declared_roles(route.dependant) is not None:
+                out.append((method, route.path_format))
+    return out
+
+
+def _asgi_call(app: Any, method: str, path: str, headers: dict[str, str], size: int) -> tuple[int, int]:
+    """Call the application as a server does, with a JSON body of ``size`` bytes that is handed over
+    only when the application asks for it; returns the status and the bytes it took in."""
+    import asyncio
+
+    taken = 0
+    chunk = b" " * 65536
+
+    async def receive() -> dict[str, Any]:
+        nonlocal taken
+        if taken >= size:
+            return {"type": "http.request", "body": b"{}", "more_body": False}
+        taken += len(chunk)
+        return {"type": "http.request", "body": chunk, "more_body": True}
+
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    raw = {"host": "testserver", "content-type": "application/json", **headers}
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(k.lower().encode(), v.encode()) for k, v in raw.items()],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+    asyncio.run(app(scope, receive, send))
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    return int(start["status"]), taken
+
+
+def test_every_write_checks_its_role_before_reading_the_body(url: str) -> None:
+    """Before: only the uploads did (WriterFirstRoute); an anonymous 4.4 MB JSON body to
+    POST /api/voorstellen was read and parsed (seconds) before the 401."""
+    app = create_app(Settings(database_url=url, gemeente="GM0153"))
+    routes = _role_routes(app)
+    assert {
+        ("POST", "/api/voorstellen"),
+        ("POST", "/api/scenarios"),
+        ("POST", "/api/voorstellen/{voorstel_id}/reacties"),
+        ("PATCH", "/api/admin/gebruikers/{gebruiker_id}"),
+        ("POST", "/api/partners/uploads"),
+    } <= set(routes)
+    for method, path in routes:
+        concrete = path.replace("{", "").replace("}", "")  # any segment: refused before it matters
+        for segment in ("voorstel_id", "scenario_id", "gebruiker_id", "token_id"):
+            concrete = concrete.replace(segment, "1")
+        size = 4_400_000 if path == "/api/voorstellen" else 4096
+        status, taken = _asgi_call(app, method, concrete, {}, size)
+        assert (status, taken) == (401, 0), (method, path)
+
+
+def test_a_lezer_is_refused_a_write_before_its_body_is_read(url: str) -> None:
+    app = create_app(Settings(database_url=url, gemeente="GM0153"))
+    lezer = {"authorization": f"Bearer {token_for(url, add_user(url, rol='lezer')['id'])}"}
+    writer = {"authorization": f"Bearer {token_for(url, add_user(url, rol='planner')['id'])}"}
+    with TestClient(app):  # the lifespan: the database engine that looks the tokens up
+        assert _asgi_call(app, "POST", "/api/voorstellen", lezer, 4_400_000) == (403, 0)
+        assert _asgi_call(app, "POST", "/api/admin/gebruikers", writer, 4096) == (403, 0)
+        assert _asgi_call(app, "POST", "/api/voorstellen/1/reacties", {}, 4096) == (401, 0)
+        # the writer's body is read (and refused as the empty JSON object it ends in)
+        status, taken = _asgi_call(app, "POST", "/api/voorstellen", writer, 4096)
+        assert status == 422 and taken > 0
+
+
+def test_an_anonymous_write_is_refused_before_its_body_arrives(live: int) -> None:
+    """On a real server: only the headers of a 4.4 MB proposal are sent, and the 401 comes back
+    (before: the server waited for the body, then parsed it, then refused it)."""
+    with socket.create_connection(("127.0.0.1", live)) as sock:
+        sock.sendall(
+            f"POST /api/voorstellen HTTP/1.1\r\nHost: 127.0.0.1:{live}\r\nContent-Type: application/json\r\n"
+            "Content-Length: 4400000\r\n\r\n".encode()
+        )
+        status, body = _response(sock, timeout=5)
+    assert status == 401 and "Meld u aan" in body.decode()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -343,3 +344,119 @@ def test_uploaded_synthetic_flag_does_not_publish_addresses(
         assert shown == [] and sales["overtredingen"] == sum(
             f["properties"]["overtreding"] for f in sales["features"]
         )
+
+
+# -- who sees what of the deliveries listing, and who may name whom as a project's partij ----------
+
+_SALES_CSV = (
+    "corporatie;adres;postcode;huisnummer;energielabel;conditie;kluswoning;gemeld_aan_gemeente;"
+    "gepland_jaar;x;y\n"
+    "Ons Huis;Teststraat 1;7511AA;1;C;3;nee;nee;2027;258000;471500\n"
+    "Ons Huis;Teststraat 3;7511AA;3;D;2;nee;nee;2028;258010;471500\n"
+)
+
+
+def _app(db_url: str) -> Any:
+    return create_app(Settings(database_url=db_url, gemeente="GM0153"))
+
+
+def test_deliveries_listing_keeps_file_names_and_counts_to_those_who_may_know(
+    db_url: str, engine: Engine
+) -> None:
+    """Before: anyone read the file name and the number of records of another organisation's
+    confidential delivery ('verkoopplan vertrouwelijk.xlsx', 2 sales)."""
+    name = "verkoopplan vertrouwelijk.csv"
+    with TestClient(_app(db_url)) as c:
+        sign_in(c, db_url, slug="ons_huis", rol="planner")
+        form = {"laag": "verkoop", "periode": PERIOD}
+        res = c.post("/api/partners/uploads", files={"bestand": (name, _SALES_CSV.encode())}, data=form)
+        assert res.status_code == 201, res.text
+        seen = {}
+        for who, slug, rol in (
+            ("anoniem", None, None),
+            ("andere organisatie", "domijn", "planner"),
+            ("eigen organisatie", "ons_huis", "lezer"),
+            ("beheerder gemeente", "gemeente", "beheerder"),
+        ):
+            c.headers.pop("Authorization", None)
+            if slug is not None:
+                sign_in(c, db_url, slug=slug, rol=rol or "lezer")
+            (row,) = c.get("/api/partners/deliveries").json()
+            assert (row["partner"], row["periode"], row["lagen"]) == ("Ons Huis", PERIOD, ["verkoop"])
+            rows = c.get("/api/periods/completeness", params={"periode": PERIOD}).json()["rijen"]
+            (counted,) = [r for r in rows if r["partner"] == "Ons Huis"]
+            assert counted["status"] == "actueel"  # the completeness table keeps working for everyone
+            seen[who] = (row["bron_bestand"], row["aantallen"], counted["aantal"])
+    assert seen == {
+        "anoniem": (None, None, None),
+        "andere organisatie": (None, None, None),
+        "eigen organisatie": (name, {"bezit": 0, "projecten": 0, "verkoop": 2}, 2),
+        "beheerder gemeente": (name, {"bezit": 0, "projecten": 0, "verkoop": 2}, 2),
+    }
+
+
+def test_partners_class_counts_are_for_the_partners_file_names_for_the_owner(
+    db_url: str, engine: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "projecten.csv"
+    path.write_text(
+        "projectnaam;partij;type;startjaar;eindjaar;status;x;y\n"
+        "Nieuwbouw Laares;Ons Huis;nieuwbouw;2027;2028;idee;258000;471500\n",
+        encoding="utf-8",
+    )
+    with engine.begin() as conn:
+        partner_store.load_delivery_file(
+            conn,
+            path,
+            gemeente="GM0153",
+            layer="projecten",
+            partner="Ons Huis",
+            period=PERIOD,
+            confidentiality="partners",
+        )
+    with TestClient(_app(db_url)) as c:
+        (public,) = c.get("/api/partners/deliveries").json()
+        sign_in(c, db_url, slug="domijn", rol="lezer")
+        (partner,) = c.get("/api/partners/deliveries").json()
+    assert (public["bron_bestand"], public["aantallen"]) == (None, None)
+    assert partner["bron_bestand"] is None and partner["aantallen"]["projecten"] == 1
+
+
+def test_a_partner_cannot_put_its_projects_in_another_organisations_name(db_url: str, engine: Engine) -> None:
+    """Before: the Ons Huis planner could deliver a project with partij 'Domijn': the area
+    statistics and the BO's investment agenda then counted Ons Huis's money under Domijn."""
+    csv = (
+        "projectnaam;partij;type;startjaar;eindjaar;status;investering_eur;x;y\n"
+        "Eigen project;Ons Huis;nieuwbouw;2027;2028;idee;1000000;258000;471500\n"
+        "Andermans geld;Domijn;renovatie;2027;2029;idee;5000000;258100;471500\n"
+        "Particulier plan;Particulier;nieuwbouw;2027;2028;idee;;258200;471500\n"
+    )
+    form = {"laag": "projecten", "periode": PERIOD}
+    with TestClient(_app(db_url)) as c:
+        sign_in(c, db_url, slug="ons_huis", rol="planner")
+        res = c.post("/api/partners/uploads", files={"bestand": ("plannen.csv", csv.encode())}, data=form)
+        assert res.status_code == 422, res.text
+        (detail,) = res.json()["details"]
+        assert detail == {
+            "bestand": "plannen.csv",
+            "blad": "projecten",
+            "rij": 3,
+            "kolom": "partij",
+            "waarde": "Domijn",
+            "verwacht": "'Ons Huis' of 'Particulier'",
+            "melding": detail["melding"],
+        }
+        assert "namens anderen" in detail["melding"] and "Domijn" in detail["melding"]
+        assert _counts(engine)["leveringen"] == 0  # nothing stored
+        # a beheerder of the gemeente may load for others (e.g. the gemeente's overview)
+        c.headers.pop("Authorization")
+        sign_in(c, db_url, slug="gemeente", rol="beheerder")
+        res = c.post(
+            "/api/partners/uploads",
+            files={"bestand": ("plannen.csv", csv.encode())},
+            data={**form, "partner": "Ons Huis"},
+        )
+        assert res.status_code == 201, res.text
+    with engine.connect() as conn:
+        parties = conn.execute(text("SELECT partij FROM projecten ORDER BY bron_rij")).scalars().all()
+    assert parties == ["Ons Huis", "Domijn", "Particulier"]

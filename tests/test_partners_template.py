@@ -108,7 +108,7 @@ def test_round_trip(tmp_path: Path) -> None:
         [
             {
                 "projectnaam": "Campus Noord",
-                "partij": "Gemeente Enschede",
+                "partij": "De Veste",  # its own project (another organisation's: only for others)
                 "type": "transformatie",
                 "woningen_erbij": 200,
                 "startjaar": 2026,
@@ -200,7 +200,7 @@ def test_round_trip(tmp_path: Path) -> None:
     assert {k: row[k] for k in meta} == meta
     assert (row["projectnaam"], row["partij"], row["type"], row["status"]) == (
         "Campus Noord",
-        "Gemeente Enschede",
+        "De Veste",
         "transformatie",
         "idee",
     )

@@ -595,3 +595,30 @@ def test_zipped_shapefile_with_cut_field_names(tmp_path: Path) -> None:
     gdf.rename(columns={"conditie": "staat"}).assign(conditie=[2, 9]).to_file(tmp_path / "fout.gpkg")
     with pytest.raises(InvalidUpload, match=r"kolom 'conditie': waarde '9'"):
         read_delivery(tmp_path / "fout.gpkg", layer="bezit", partner=PARTNER, period="2026-najaar", area=AREA)
+
+
+def test_a_project_names_no_other_organisation_as_partij(tmp_path: Path) -> None:
+    """Before: Domijn's delivery could put a project under partij 'Ons Huis' (its money then counted
+    as Ons Huis's in the area statistics and the investment agenda)."""
+    path, _ = _edit("projecten", 3, "partij", "Ons Huis")(tmp_path)
+    with pytest.raises(InvalidUpload, match=r"partij 'Ons Huis' is een andere organisatie") as info:
+        read_delivery(path, area=AREA, buurtcodes=BUURTCODES)
+    (d,) = info.value.details
+    assert (d["bestand"], d["blad"], d["rij"], d["kolom"], d["waarde"]) == (
+        path.name,
+        "projecten",
+        3,
+        "partij",
+        "Ons Huis",
+    )
+    assert d["verwacht"] == "'Domijn' of 'Particulier'"
+    assert d["melding"].startswith("Blad 'projecten', rij 3, kolom 'partij': ")
+    # loading for others (a beheerder of the gemeente, the operator): allowed
+    loaded = read_delivery(path, area=AREA, buurtcodes=BUURTCODES, for_others=True)
+    assert loaded.projecten["partij"].tolist() == [PARTNER, "Ons Huis"]
+    # a private party is anyone's to name
+    private, _ = _edit("projecten", 3, "partij", "Particulier")(tmp_path)
+    assert read_delivery(private, area=AREA, buurtcodes=BUURTCODES).projecten["partij"].tolist() == [
+        PARTNER,
+        "Particulier",
+    ]

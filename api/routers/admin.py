@@ -17,13 +17,15 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from api.ratelimit import rate_limit
-from api.security import ERROR_RESPONSES, Beheerder, DbDep, client_address
+from api.security import ERROR_RESPONSES, Beheerder, DbDep, RoleFirstRoute, client_address
 from api.types import Id, Naam
 from layers import audit, auth
 from layers.access import Principal
 from sia.errors import Forbidden, InvalidInput
 
-router = APIRouter(prefix="/api/admin", tags=["beheer"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    prefix="/api/admin", tags=["beheer"], responses=ERROR_RESPONSES, route_class=RoleFirstRoute
+)
 
 RolNaam = Literal["beheerder", "planner", "lezer"]
 

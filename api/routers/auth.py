@@ -7,11 +7,13 @@ back in ``X-CSRF-Token``. ``/api/auth/ik`` tells the map who is signed in (or no
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy import Connection
 
@@ -22,6 +24,7 @@ from api.security import (
     TOO_MANY,
     DbDep,
     PrincipalDep,
+    RoleFirstRoute,
     SignedIn,
     clear_session_cookies,
     client_address,
@@ -31,9 +34,11 @@ from api.settings import Settings
 from api.types import Id, Naam
 from layers import audit, auth
 from layers.access import ANONYMOUS, Principal, connect_as
-from sia.errors import Forbidden, InvalidInput, TooManyRequests, Unauthorized
+from sia.errors import Forbidden, InvalidInput, Unauthorized
 
-router = APIRouter(prefix="/api/auth", tags=["aanmelden"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    prefix="/api/auth", tags=["aanmelden"], responses=ERROR_RESPONSES, route_class=RoleFirstRoute
+)
 
 
 class Aanmelding(BaseModel):
@@ -105,21 +110,54 @@ def _gebruiker(p: Principal) -> GebruikerOut:
     )
 
 
+WRONG = (
+    "E-mailadres of wachtwoord klopt niet. Na 5 mislukte pogingen kunt u het pas na enkele minuten "
+    "opnieuw proberen."
+)
+"""The one answer to a wrong password, an unknown address and a client that has to wait: the
+answers never tell which addresses have an account (``layers.auth.SignInThrottle``)."""
+
+
 @router.post(
     "/aanmelden",
     response_model=AangemeldOut,
     summary="Sign in (sets the session cookie)",
+    description="A wrong password, an unknown address and too many failures from this client for "
+    "this address all get the same 401. After many failures for one address (from anywhere) every "
+    "attempt for it is answered a few seconds later; nobody is locked out by someone else.",
     responses=TOO_MANY,
 )
-def sign_in(body: Aanmelding, request: Request, response: Response) -> AangemeldOut:
-    settings: Settings = request.app.state.settings
+async def sign_in(body: Aanmelding, request: Request, response: Response) -> AangemeldOut:
     client = client_address(request)
-    enforce(request, "aanmelden", f"ip:{client}")
-    enforce(request, "aanmelden", f"email:{body.email.strip().lower()}")
+    enforce(request, "aanmelden", f"ip:{client}")  # per client, whatever the address
+    throttle: auth.SignInThrottle = request.app.state.signin_throttle
+    # not an address: no account can have it (answered below like a wrong password)
+    with contextlib.suppress(InvalidInput):
+        await throttle.wait(auth.normalise_email(body.email))  # a slowdown, the same for every answer
+    result, session = await run_in_threadpool(_sign_in, request, body, client, throttle)
+    if result.reden == "uitgeschakeld":  # only said to whoever knows the password
+        raise Forbidden("Dit account is uitgeschakeld; vraag de beheerder van uw organisatie.")
+    if result.principal is None or session is None:
+        raise Unauthorized(WRONG)
+    set_session_cookies(response, request, session)
+    return AangemeldOut(
+        aangemeld=True,
+        gebruiker=_gebruiker(replace(result.principal, via="sessie", sessie_id=session.id)),
+        csrf_token=session.csrf,
+        verloopt_op=session.verloopt_op,
+    )
+
+
+def _sign_in(
+    request: Request, body: Aanmelding, client: str | None, throttle: auth.SignInThrottle
+) -> tuple[auth.SignIn, auth.NewSession | None]:
+    """Check the password and start a session, in one transaction that is committed also when the
+    sign-in fails (its audit row)."""
+    settings: Settings = request.app.state.settings
     previous = request.cookies.get(SESSION_COOKIE)
-    # one transaction, committed also when the sign-in fails (the failure count and its audit row)
+    session = None
     with connect_as(request.app.state.app_engine, ANONYMOUS) as conn, conn.begin():
-        result = auth.sign_in(conn, body.email, body.wachtwoord)
+        result = auth.sign_in(conn, body.email, body.wachtwoord, client=client, throttle=throttle)
         if result.principal is None:
             _record_failure(conn, result, body.email, client)
         else:
@@ -136,24 +174,7 @@ def sign_in(body: Aanmelding, request: Request, response: Response) -> Aangemeld
                 object_id=session.id,
                 client=client,
             )
-    if result.reden == "geblokkeerd":
-        minutes = max(1, -(-result.seconden_geblokkeerd // 60))
-        raise TooManyRequests(
-            "Te veel mislukte pogingen voor dit account; probeer het over "
-            f"{minutes} minu{'ut' if minutes == 1 else 'ten'} opnieuw.",
-            retry_after=result.seconden_geblokkeerd,
-        )
-    if result.reden == "uitgeschakeld":
-        raise Forbidden("Dit account is uitgeschakeld; vraag de beheerder van uw organisatie.")
-    if result.principal is None:
-        raise Unauthorized("E-mailadres of wachtwoord klopt niet.")
-    set_session_cookies(response, request, session)
-    return AangemeldOut(
-        aangemeld=True,
-        gebruiker=_gebruiker(replace(result.principal, via="sessie", sessie_id=session.id)),
-        csrf_token=session.csrf,
-        verloopt_op=session.verloopt_op,
-    )
+    return result, session
 
 
 def _record_failure(conn: Connection, result: auth.SignIn, email: str, client: str | None) -> None:

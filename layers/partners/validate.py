@@ -56,6 +56,7 @@ from layers.partners.schema import (
     EXAMPLE_ORGANISATIONS,
     LAYERS,
     PERIOD_RE,
+    PRIVATE_PARTY,
     SCHEMA,
     VERTROUWELIJKHEID,
     Organisations,
@@ -109,6 +110,10 @@ class _Context:
     area: BaseGeometry | None
     buurtcodes: set[str] | None
     organisations: Organisations = EXAMPLE_ORGANISATIONS
+    for_others: bool = False
+    """Whether the file may name other organisations of the gemeente as a project's ``partij``
+    (a beheerder of the gemeente, or the operator, loading for others); otherwise a partner
+    delivers only its own projects and private ones."""
 
 
 def build_frame(kind: str, records: list[dict[str, Any]]) -> gpd.GeoDataFrame:
@@ -310,6 +315,7 @@ def _cross_checks(
                     **where,
                 )
     if kind == "projecten":
+        _check_party(vals.get("partij"), ctx, where, problems)
         if not located:
             problems.add(
                 "de ligging ontbreekt",
@@ -399,6 +405,24 @@ def _validate_table(table: _readers.Table, ctx: _Context, problems: Problems) ->
     if len(problems.items) > before:
         return None
     return build_frame(table.kind, records)
+
+
+def _check_party(partij: str | None, ctx: _Context, where: dict[str, Any], problems: Problems) -> None:
+    """A project's ``partij`` that names an organisation of the gemeente must be the delivering
+    partner: a corporation cannot put its planned investment in another organisation's name (the
+    area statistics and the BO's investment agenda count it under ``partij``)."""
+    if ctx.for_others or partij is None or partij == ctx.partner:
+        return
+    if partij in ctx.organisations.leveranciers:
+        problems.add(
+            f"partij '{partij}' is een andere organisatie dan de leverende partner '{ctx.partner}'; een "
+            "partner levert alleen eigen projecten (en die van particulieren), alleen een beheerder "
+            "van de gemeente levert projecten namens anderen",
+            kolom="partij",
+            waarde=partij,
+            verwacht=f"'{ctx.partner}' of '{PRIVATE_PARTY}'",
+            **where,
+        )
 
 
 def _check_area(
@@ -504,6 +528,7 @@ def read_delivery(
     synthetic: bool | None = None,
     filename: str | None = None,
     organisations: Organisations | None = None,
+    for_others: bool = False,
 ) -> Delivery:
     """Read and validate a delivery; raise :class:`InvalidUpload` listing every problem.
 
@@ -524,6 +549,10 @@ def read_delivery(
         The partner organisations of the gemeente (who may deliver, the corporations, the
         project parties); default: the example installation (Enschede), for use without a
         database. ``layers.partner_store`` passes the gemeente's organisations.
+    for_others
+        Whether projects may name another organisation of the gemeente as ``partij``: only when
+        a beheerder of the gemeente or the operator loads the file. Otherwise such a row is
+        refused (a partner delivers its own projects and private ones).
     """
     orgs = organisations or EXAMPLE_ORGANISATIONS
     path = Path(path)
@@ -545,6 +574,7 @@ def read_delivery(
             partner=partner,
             period=period,
             organisations=orgs,
+            for_others=for_others,
         )
     known = _readers.GIS_SUFFIXES | _readers.CSV_SUFFIXES
     if suffix not in known:
@@ -556,7 +586,9 @@ def read_delivery(
     _check_options(partner, period, layer, confidentiality, problems, orgs)
     problems.raise_if_any()
     assert layer is not None and partner is not None and period is not None
-    ctx = _Context(partner, period, confidentiality, bool(synthetic), name, area, buurtcodes, orgs)
+    ctx = _Context(
+        partner, period, confidentiality, bool(synthetic), name, area, buurtcodes, orgs, for_others
+    )
     reader = _readers.read_gis if suffix in _readers.GIS_SUFFIXES else _readers.read_csv
     table = reader(path, layer, problems)
     problems.raise_if_any()
@@ -592,6 +624,7 @@ def _read_excel(
     partner: str | None,
     period: str | None,
     organisations: Organisations,
+    for_others: bool,
 ) -> Delivery:
     sheets = _readers.read_excel(path, problems)
     problems.raise_if_any()
@@ -632,6 +665,7 @@ def _read_excel(
         area,
         buurtcodes,
         organisations,
+        for_others,
     )
     frames = {
         kind: _validate_table(t, ctx, problems) if t.rows or t.headers else empty_frame(kind)
