@@ -85,8 +85,9 @@ class Liveability(_Out):
 class SuppressedValue(_Out):
     """A value the disclosure rule left empty (``layers.disclosure``)."""
 
+    buurtcode: str | None = Field(None, description="the touched buurt whose hidden part it is")
     veld: str
-    reden: str = Field(description="minder_dan_min_woningen, minder_dan_min_projecten or dominantie")
+    reden: str = Field(description="a reason of layers.disclosure.REASONS, e.g. minder_dan_min_woningen")
     toelichting: str
 
 
@@ -100,6 +101,11 @@ class CorporationHolding(_Out):
     onderdrukt: bool = Field(description="a share or mean left empty by the disclosure rule")
     onderdrukt_waarden: list[SuppressedValue] = Field(description="which, and why")
     synthetisch: bool
+    buurtcijfers: bool = Field(
+        description="true for the one row of records the viewer may not read: the hidden part of the "
+        "touched buurten's figures (all corporations together) apportioned by each buurt's share; "
+        "`corporatie` is then a label, not a corporation"
+    )
 
 
 class Holdings(_Out):

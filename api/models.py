@@ -139,7 +139,7 @@ class ChoicesOut(_Out):
 class SuppressedCell(_Out):
     buurtcode: str
     veld: str
-    reden: str = Field(description="minder_dan_min_woningen, minder_dan_min_projecten or dominantie")
+    reden: str = Field(description="a reason of layers.disclosure.REASONS, e.g. minder_dan_min_woningen")
     toelichting: str
 
 
@@ -147,7 +147,10 @@ class SuppressedOut(_Out):
     """What the disclosure rule left empty for this viewer (``layers.disclosure``)."""
 
     velden: list[str] = Field(description="the shares and means the rule may suppress")
-    drempel: int = Field(description="dwellings with a value a share or mean needs (hidden part)")
+    drempel: int = Field(
+        description="dwellings with a value a share or mean needs (hidden part, outside the largest "
+        "organisation)"
+    )
     buurten: list[str] = Field(description="buurten with a suppressed value")
     reden: str
     regel: dict[str, Any] = Field(description="thresholds: min_woningen, min_projecten, dominantie")

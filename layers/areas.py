@@ -12,11 +12,16 @@ period's view of the partner deliveries), and returns plain JSON-able data:
   address points available are the corporations' holdings the viewer may see, used when the buurt
   has at least ``MIN_ADDRESS_DWELLINGS`` such dwellings) or ``oppervlakte`` (share of its area);
 - inhabitants and households of the table (CBS, the table's year) apportioned by that share;
-- corporation holdings per corporation: address points the viewer may see are counted where they
-  lie; records without a location and points the viewer may not see enter per buurt and
-  corporation (the database function ``sia_gebied_bezit``, migration 0008) times the buurt's
-  share, under the disclosure rule (``layers.disclosure``): a label share or mean condition whose
-  hidden part is too small is left empty (``onderdrukt``, with the reasons);
+- corporation holdings. Records the viewer may read, per corporation: address points counted
+  where they lie, records without a location (per-buurt counts) times the buurt's share. Records
+  the viewer may not read are never counted from points and never per corporation: they enter
+  only as the hidden part of each touched buurt's figure (the database function
+  ``sia_gebied_bezit``, migration 0008: all organisations together, from the same records and
+  under the same verdict of the disclosure rule as the buurt figures, ``layers.disclosure``) times
+  the buurt's share, in one row ``REST``. A label share or mean condition the rule suppresses in
+  a touched buurt leaves that value of the rest and of the total empty (``onderdrukt_waarden``:
+  buurt, value, reason). So an area, however small or however drawn, tells nothing about hidden
+  records that the published buurt figures do not, and nothing about where they lie;
 - planned projects inside or crossing it, apportioned by the share of the project inside (area,
   length or 1 for a point): dwellings and investment per party and year; investment spread evenly
   over the years from start to end, dwellings counted in the end year (the year of delivery);
@@ -57,6 +62,7 @@ if TYPE_CHECKING:
 __all__ = [
     "LBM_LABELS",
     "MIN_ADDRESS_DWELLINGS",
+    "REST",
     "WHOLE",
     "apportion",
     "area_statistics",
@@ -83,6 +89,16 @@ METHODS = {
     "oppervlakte": "aandeel van de oppervlakte van de buurt dat binnen het gebied ligt",
 }
 _KINDS = ("bezit", "projecten", "verkoop")
+REST = "Overig bezit (uit buurtcijfers)"
+"""The row of the holdings the viewer may not read: per buurt as one whole, never per corporation."""
+METHOD_HOLDINGS = (
+    "woningen die u mag zien per corporatie, adrespunten waar ze liggen en aantallen per buurt naar het "
+    "aandeel van de buurt; woningen die u niet mag zien alleen als deel van de buurtcijfers (alle "
+    "corporaties samen, onder de regel voor openbaarmaking: minstens "
+    f"{disclosure.MIN_DWELLINGS} woningen met een waarde buiten de grootste organisatie) naar het aandeel "
+    "van de buurt in het gebied, nooit per corporatie of adres"
+)
+"""How the holdings are counted (``corporatiebezit.methode``; the map shows it)."""
 
 
 @cache
@@ -175,6 +191,9 @@ def _ratio(num: float, den: float, scale: float = 1.0) -> float | None:
 def _holdings(
     conn: Connection, wkb: bytes, table: IndicatorTable, shares: dict[str, float]
 ) -> dict[str, Any]:
+    """Corporation holdings of the area (see the module docstring): per corporation what the viewer
+    may read, and one row for the rest (``REST``): the hidden part of each touched buurt as the
+    buurt figures count it, times the buurt's share."""
     params = {
         "wkb": wkb,
         "gm": table.gemeente,
@@ -183,48 +202,54 @@ def _holdings(
         "codes": list(shares),
     }
     keys = ("woningen", "efg", "gelabeld", "conditie_som", "conditie_n")
-    sums: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(keys, 0.0))
+    readable: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(keys, 0.0))
+    rest = dict.fromkeys(keys, 0.0)
+    has_rest = rest_synthetic = False
     synthetic: set[str] = set()
-    suppressed: dict[str, dict[str, str]] = defaultdict(dict)  # corporation → value → reason
+    suppressed: list[dict[str, str]] = []  # per buurt: which value of its hidden part, and why
     for r in conn.execute(text(_sql("area_bezit")), params).mappings():
         factor = 1.0 if r["bron"] == "punt" else shares.get(r["buurtcode"], 0.0)
         if factor <= 0:
             continue
+        if r["corporatie"] is None:  # the hidden part of a buurt: all organisations together
+            target, has_rest = rest, True
+            suppressed.extend(disclosure.suppressed_cells([(r["buurtcode"], r["onderdrukt"])]))
+            rest_synthetic = rest_synthetic or bool(r["synthetisch"])
+        else:
+            target = readable[r["corporatie"]]
+            if r["synthetisch"]:
+                synthetic.add(r["corporatie"])
         for key in keys:
             if r[key] is not None:  # None: suppressed in that buurt (see onderdrukt)
-                sums[r["corporatie"]][key] += r[key] * factor
-        for field, reason in (r["onderdrukt"] or {}).items():
-            suppressed[r["corporatie"]][field] = reason
-        if r["synthetisch"]:
-            synthetic.add(r["corporatie"])
-    total = {key: sum(s[key] for s in sums.values()) for key in keys}
-    suppressed_total = {f: why for cells in suppressed.values() for f, why in cells.items()}
+                target[key] += r[key] * factor
+    rows: list[tuple[str, dict[str, float], list[dict[str, str]], bool, bool]] = [
+        (c, readable[c], [], c in synthetic, False) for c in sorted(readable)
+    ]
+    if has_rest:  # named by a label, never by a corporation
+        rows.append((REST, rest, suppressed, rest_synthetic, True))
+    total = {key: sum(row[1][key] for row in rows) for key in keys}
 
-    def summary(s: dict[str, float], cells: dict[str, str]) -> dict[str, Any]:
+    def summary(s: dict[str, float], cells: list[dict[str, str]]) -> dict[str, Any]:
+        fields = {c["veld"] for c in cells}
         return {
             "woningen": s["woningen"],
             "aandeel_label_efg": None
-            if "aandeel_label_efg" in cells
+            if "aandeel_label_efg" in fields
             else _ratio(s["efg"], s["gelabeld"], 100.0),
-            "gem_conditie": None if "gem_conditie" in cells else _ratio(s["conditie_som"], s["conditie_n"]),
+            "gem_conditie": None if "gem_conditie" in fields else _ratio(s["conditie_som"], s["conditie_n"]),
             "onderdrukt": bool(cells),
-            "onderdrukt_waarden": [
-                {"veld": f, "reden": why, "toelichting": disclosure.REASONS.get(why, why)}
-                for f, why in sorted(cells.items())
-            ],
+            "onderdrukt_waarden": cells,
         }
 
     return {
-        **summary(total, suppressed_total),
+        **summary(total, suppressed),
         "per_corporatie": [
-            {"corporatie": c, **summary(sums[c], suppressed.get(c, {})), "synthetisch": c in synthetic}
-            for c in sorted(sums)
+            {"corporatie": c, **summary(s, cells), "synthetisch": syn, "buurtcijfers": rest_row}
+            for c, s, cells, syn, rest_row in rows
         ],
         "drempel_onderdrukking": disclosure.MIN_DWELLINGS,
-        "synthetisch": bool(synthetic),
-        "methode": "adrespunten die u mag zien: waar ze liggen; overige records (zonder locatie of "
-        "vertrouwelijk): per buurt en corporatie maal het aandeel van de buurt, onder de regel voor "
-        "openbaarmaking",
+        "synthetisch": bool(synthetic) or rest_synthetic,
+        "methode": METHOD_HOLDINGS,
     }
 
 

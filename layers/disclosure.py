@@ -2,20 +2,31 @@
 
 The rule itself is applied inside PostgreSQL, by the SECURITY DEFINER functions of migration 0008
 (``0008_openbaarmaking.sql``: ``sia_partner_aggregaten`` for the figures per buurt,
-``sia_gebied_bezit`` for the holdings of a drawn area). They count every record of a period's view,
-also those the viewer may not read, and leave a value empty when the part the viewer cannot read
-record by record is too small:
+``sia_gebied_bezit`` for the holdings of a drawn area; the verdict in ``sia_regel_aandeel`` and
+``sia_regel_som``). They count every record of a period's view, also those the viewer may not
+read ("hidden" records), and leave a value empty when it could give a hidden dwelling or project
+away. The rule as the README states it (section on confidentiality):
 
-- a share or mean (share of labels E/F/G, mean condition) from fewer than
-  :data:`MIN_DWELLINGS` dwellings that carry the value;
-- a sum over projects (planned investment, dwellings added or removed) from fewer than
-  :data:`MIN_PROJECTS` projects that carry the value, or where one project is more than
-  :data:`DOMINANCE` of the sum (CBS dominance rule).
+    Figures per buurt count every record, also the confidential ones. A figure over records the
+    viewer may not read is published only if it still meets its threshold after leaving out any
+    one organisation's records, because every organisation knows the records it delivered and
+    can subtract them. A share or mean (share of labels E/F/G, mean condition) needs at least 5
+    such dwellings that carry the value outside the organisation with the most of them; a sum over
+    projects (planned investment, dwellings added or removed) needs at least 3 such projects
+    outside the organisation with the most of them, and no single project may be more than 85 %
+    of what is left when any one organisation's projects are taken out. The same test applies
+    again to the records a signed-in partner cannot read either (all but class ``partners``),
+    since every partner could subtract the ``partners`` records from a public figure. Records the
+    viewer may read do not count towards the thresholds: who sees a figure can subtract them.
+    Counts (dwellings, corporations, projects, sales, partners) are always published. Every
+    suppressed value is listed with its reason. Statistics of a drawn area are never finer than
+    these buurt figures: records the viewer may read are counted where they lie, while the
+    records the viewer may not read enter only as the hidden part of each touched buurt (all
+    organisations together, with the buurt figure's verdict), apportioned by the buurt's share in
+    the area: never per corporation and never by where they lie.
 
-Counts are never suppressed. The rule applies to the hidden part because a viewer who sees some
-records could subtract them; for the public, who reads no real record, the hidden part is the
-whole aggregate. This module holds the thresholds as texts for the API and the dossier (a test
-compares them with the database's ``sia_openbaarmakingsregel()``) and turns the functions'
+This module holds the thresholds and reasons as texts for the API and the dossier (a test compares
+the thresholds with the database's ``sia_openbaarmakingsregel()``) and turns the functions'
 ``onderdrukt`` answers into lists.
 """
 
@@ -40,9 +51,19 @@ DOMINANCE = 0.85
 REASONS: dict[str, str] = {
     "minder_dan_min_woningen": f"berekend uit minder dan {MIN_DWELLINGS} woningen met een waarde die u "
     "niet per woning mag zien",
+    "minder_dan_min_woningen_buiten_grootste": f"buiten de organisatie met de meeste ervan blijven minder "
+    f"dan {MIN_DWELLINGS} woningen met een waarde over die u niet per woning mag zien (een organisatie "
+    "kan haar eigen woningen aftrekken)",
     "minder_dan_min_projecten": f"berekend uit minder dan {MIN_PROJECTS} projecten die u niet per project "
     "mag zien",
-    "dominantie": f"één project dat u niet per project mag zien is meer dan {DOMINANCE:.0%} van de som",
+    "minder_dan_min_projecten_buiten_grootste": f"buiten de organisatie met de meeste ervan blijven minder "
+    f"dan {MIN_PROJECTS} projecten over die u niet per project mag zien (een organisatie kan haar eigen "
+    "projecten aftrekken)",
+    "dominantie": f"één project dat u niet per project mag zien is meer dan {DOMINANCE:.0%} van de som, "
+    "ook als de projecten van één organisatie eruit gelaten worden",
+    "na_aftrek_partners": "wie de records van klasse 'partners' mag zien, kan die aftrekken: wat dan "
+    f"overblijft haalt de drempel niet ({MIN_DWELLINGS} woningen of {MIN_PROJECTS} projecten buiten de "
+    "grootste organisatie)",
 }
 """The reasons the database gives (``onderdrukt``: value → reason), in Dutch."""
 
@@ -53,11 +74,14 @@ RULE: dict[str, Any] = {
     "aandelen_en_gemiddelden": ["aandeel_label_efg", "gem_conditie"],
     "sommen": ["geplande_investering", "investering_per_woning", "geplande_woningen", "geplande_sloop"],
     "regel": (
-        "Cijfers per buurt en per gebied tellen alle records mee, ook vertrouwelijke. Een aandeel of "
-        f"gemiddelde blijft leeg als het deel dat u niet per record mag zien uit 1 tot {MIN_DWELLINGS - 1} "
-        f"woningen met een waarde bestaat; een som over projecten als dat deel uit 1 of "
-        f"{MIN_PROJECTS - 1} projecten bestaat, of als één project meer dan {DOMINANCE:.0%} ervan is. "
-        "Aantallen blijven altijd staan."
+        "Cijfers per buurt tellen alle records mee, ook vertrouwelijke. Een cijfer over records die u "
+        "niet mag zien verschijnt alleen als het ook zonder de records van één organisatie de drempel "
+        f"haalt: een aandeel of gemiddelde vraagt minstens {MIN_DWELLINGS} woningen met een waarde "
+        f"buiten de organisatie met de meeste ervan; een som over projecten minstens {MIN_PROJECTS} "
+        f"projecten buiten de organisatie met de meeste ervan, en geen project boven {DOMINANCE:.0%} "
+        "van de som. Hetzelfde geldt voor wat overblijft na aftrek van de records van klasse "
+        "'partners'. Aantallen blijven altijd staan. Gebiedscijfers gebruiken records die u niet mag "
+        "zien alleen als deel van deze buurtcijfers, naar het aandeel van de buurt in het gebied."
     ),
 }
 """The rule as the API states it beside every suppressed figure."""

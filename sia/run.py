@@ -114,7 +114,13 @@ def _nothing() -> Iterator[None]:
 def without_empty_criteria(
     profile: Profile, frame: pd.DataFrame, *, where: str = "", alternatives: Sequence[str] = ()
 ) -> tuple[Profile, list[dict[str, Any]]]:
-    """The profile without the criteria that have no value for any buurt, and what was left out.
+    """The profile without the criteria that have no value for any buurt it ranks, and what was
+    left out.
+
+    A buurt without a value in a criterion with policy ``uitsluiten`` is not ranked, so a criterion
+    whose values all lie in such buurten has nothing to rank or impute from either (e.g. a share
+    the disclosure rule leaves empty wherever one corporation's confidential records are); it is
+    left out like a criterion without any value.
 
     ``where`` names the data in messages (e.g. "GM0153, periode 2026-najaar"); ``alternatives``
     are profile names the caller can offer (only names that exist there).
@@ -124,13 +130,22 @@ def without_empty_criteria(
     InvalidInput
         No criterion of the profile has any value (the message lists them and what to load).
     """
-    missing_columns = [c for c in profile.criteria if c.id not in frame.columns]
-    empty = [c for c in profile.criteria if c in missing_columns or frame[c.id].isna().all()]
+    present = {c.id for c in profile.criteria if c.id in frame.columns and frame[c.id].notna().any()}
+    excluding = [c.id for c in profile.criteria if c.id in present and c.missing == "uitsluiten"]
+    ranked = frame[excluding].notna().all(axis=1) if excluding else pd.Series(True, index=frame.index)
+    if not ranked.any():  # nothing to rank at all: the engine says so
+        ranked = pd.Series(True, index=frame.index)
+    reasons = {
+        c.id: "geen waarde voor enige buurt"
+        if c.id not in present
+        else "geen waarde voor de buurten die gerangschikt worden"
+        for c in profile.criteria
+        if c.id not in present or frame.loc[ranked, c.id].isna().all()
+    }
+    empty = [c for c in profile.criteria if c.id in reasons]
     if not empty:
         return profile, []
-    left_out = [
-        {"id": c.id, "label": c.label, "as": c.axis, "reden": "geen waarde voor enige buurt"} for c in empty
-    ]
+    left_out = [{"id": c.id, "label": c.label, "as": c.axis, "reden": reasons[c.id]} for c in empty]
     if len(empty) == len(profile.criteria):
         offer = [a for a in alternatives if a != profile.name]
         raise InvalidInput(

@@ -20,6 +20,7 @@ from sqlalchemy import Engine, text
 from api.dia_models import AreaStatistics
 from api.main import create_app
 from api.settings import Settings
+from layers.areas import REST
 from layers.db.cluster import LocalCluster
 from layers.db.engine import make_engine
 
@@ -248,9 +249,10 @@ def test_hidden_holdings_follow_the_disclosure_rule(
     cluster: LocalCluster, demo_url: str, enschede_buurten: Path, buurten: gpd.GeoDataFrame, tmp_path: Path
 ) -> None:
     """Domijn delivers real `eigen` holdings. The public's statistics of a whole buurt still count
-    Domijn's dwellings there, but leave its label share empty where Domijn has 1 to 4 labelled
-    dwellings in the buurt (with the reason), and show the buurt's figure where it has more;
-    Domijn itself sees every figure. Nothing finer than a buurt figure reaches the public."""
+    Domijn's dwellings there, but only as the buurt figure's hidden part, in one row that names no
+    corporation; its label share stays empty, with the reason: fewer than 5 labelled dwellings, or
+    (changed rule) 5 or more that all belong to one organisation. Domijn itself sees its own
+    figures per corporation. Nothing finer than a buurt figure reaches the public."""
     from layers.partners.synthetic import generate, load_buurten
     from layers.partners.template import write_filled
 
@@ -284,18 +286,26 @@ def test_hidden_holdings_follow_the_disclosure_rule(
         owner.dispose()
         few = next(code for code, (_, labelled) in sorted(counts.items()) if 0 < labelled < 5)
         many = next(code for code, (_, labelled) in sorted(counts.items()) if labelled >= 5)
-        own = {code: _domijn(_stats(c, mapping(buurten.loc[code].geometry))) for code in (few, many)}
+        own = {code: _stats(c, mapping(buurten.loc[code].geometry)) for code in (few, many)}
         del c.headers["Authorization"]
-        public = {code: _domijn(_stats(c, mapping(buurten.loc[code].geometry))) for code in (few, many)}
-    assert public[few]["woningen"] == pytest.approx(counts[few][0])  # counted ...
-    assert public[few]["aandeel_label_efg"] is None and public[few]["onderdrukt"] is True  # ... not shown
-    assert {v["reden"] for v in public[few]["onderdrukt_waarden"]} == {"minder_dan_min_woningen"}
-    assert own[few]["aandeel_label_efg"] is not None and own[few]["onderdrukt"] is False
-    assert public[many]["aandeel_label_efg"] == pytest.approx(own[many]["aandeel_label_efg"])
+        public = {code: _stats(c, mapping(buurten.loc[code].geometry)) for code in (few, many)}
+    for code, reason in ((few, "minder_dan_min_woningen"), (many, "minder_dan_min_woningen_buiten_grootste")):
+        holdings = public[code]["corporatiebezit"]
+        assert _holding(public[code], "Domijn") is None  # hidden records under no corporation's name
+        rest = _holding(public[code], REST)
+        assert rest is not None and rest["buurtcijfers"] is True
+        assert rest["woningen"] == pytest.approx(counts[code][0])  # counted ...
+        assert rest["aandeel_label_efg"] is None and rest["onderdrukt"] is True  # ... not shown
+        assert {(v["buurtcode"], v["reden"]) for v in rest["onderdrukt_waarden"]} == {(code, reason)}
+        assert holdings["aandeel_label_efg"] is None  # nor in the total
+        mine = _holding(own[code], "Domijn")
+        assert mine is not None and mine["woningen"] == pytest.approx(counts[code][0])
+        assert mine["aandeel_label_efg"] is not None and mine["onderdrukt"] is False
+        assert _holding(own[code], REST) is None  # Domijn reads every record of the demo and its own
 
 
-def _domijn(stats: dict[str, Any]) -> dict[str, Any]:
-    return next(c for c in stats["corporatiebezit"]["per_corporatie"] if c["corporatie"] == "Domijn")
+def _holding(stats: dict[str, Any], name: str) -> dict[str, Any] | None:
+    return next((c for c in stats["corporatiebezit"]["per_corporatie"] if c["corporatie"] == name), None)
 
 
 def _bowtie() -> dict[str, Any]:

@@ -62,6 +62,27 @@ def test_criteria_without_data_are_left_out_and_listed() -> None:
     assert "er zijn geen gegevens voor de potentie-criteria (GM9999)" in done.output["melding"]
 
 
+def test_a_criterion_with_values_only_in_buurten_not_ranked_is_left_out() -> None:
+    """Why: a share the disclosure rule suppresses wherever one corporation's confidential records
+    are kept its values only in buurten that another criterion ('uitsluiten') keeps out of the
+    ranking, and every score of the public was a 400 'nothing to impute from'."""
+    profile = make_profile({"u1": 1, "gedeeld": 1}, {"p1": 1})
+    data = profile.model_dump()
+    for c in data["criteria"]:
+        c["missing"] = "uitsluiten" if c["id"] == "u1" else "mediaan"
+    profile = type(profile).model_validate(data)
+    table = _table(["u1", "gedeeld", "p1"])
+    table.loc[table.index[:10], "u1"] = np.nan  # not ranked
+    table.loc[table.index[10:], "gedeeld"] = np.nan  # values only where u1 is missing
+    done = run(table, profile)
+    assert [(c["id"], c["reden"]) for c in done.left_out] == [
+        ("gedeeld", "geen waarde voor de buurten die gerangschikt worden")
+    ]
+    assert done.profile.ids() == ["u1", "p1"]
+    ranked = [b for b in done.output["buurten"] if b["rang"] is not None]
+    assert {b["buurtcode"] for b in ranked} == set(table.index[10:])
+
+
 def test_nothing_left_is_a_dutch_error_offering_only_the_given_profiles() -> None:
     profile = make_profile({"leeg": 1}, {})
     table = _table(["leeg"])

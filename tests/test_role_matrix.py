@@ -403,8 +403,18 @@ def _check_partner_layer(name: str, body: Any) -> None:
 
 
 def _check_area(name: str, body: Any) -> None:
-    domijn = next(c for c in body["corporatiebezit"]["per_corporatie"] if c["corporatie"] == "Domijn")
-    assert domijn["onderdrukt"] is not reads_eigen(name)
+    """Domijn's one `eigen` dwelling: for who may read it, in Domijn's own row; for the others only
+    as the hidden part of its buurt's figure (apportioned by the buurt's share in the square), in a
+    row that names no corporation, suppressed."""
+    rows = body["corporatiebezit"]["per_corporatie"]
+    domijn = next(c for c in rows if c["corporatie"] == "Domijn")
+    assert domijn["onderdrukt"] is False  # Domijn's records this viewer reads (the demo's)
+    rest = [c for c in rows if c["buurtcijfers"]]
+    if reads_eigen(name):
+        assert rest == []
+    else:
+        assert len(rest) == 1 and rest[0]["onderdrukt"] is True, rest
+        assert 0 < rest[0]["woningen"] <= 1  # the one dwelling times its buurt's share in the area
     assert any(m for m in body["meldingen"] if "Geheim concept" in m) is signed_in(name)
 
 

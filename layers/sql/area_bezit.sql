@@ -1,8 +1,13 @@
--- Corporation holdings at the address points inside an area (EPSG:28992) that the viewer may read,
--- from the deliveries :ids (the period's view of the layer bezit, layers.periods), counted where they
--- lie, per corporation. Row-level security already limits the application role to these records; the
--- predicate sia_mag_lezen (the same rule, migration 0008) is stated as well so that these points and
--- the rest, which sia_gebied_bezit returns per buurt, add up exactly on any connection.
+-- Corporation holdings of an area (EPSG:28992), from the deliveries :ids (the period's view of the
+-- layer bezit, layers.periods), per corporation:
+--   * 'punt': the address points inside the area that the viewer may read, counted where they lie.
+--     Row-level security already limits the application role to these records; the predicate
+--     sia_mag_lezen (the same rule, migration 0008) is stated as well so that any connection counts
+--     the same points;
+--   * 'buurt': the rest in the touched buurten :codes, per buurt (sia_gebied_bezit, migration 0008):
+--     records the viewer may read that have no location, per corporation, and the hidden part of
+--     the buurt as one whole (corporatie NULL) under the disclosure rule. layers.areas apportions
+--     them by the buurt's share in the area.
 WITH a AS (
     SELECT ST_GeomFromWKB(:wkb, 28992) AS g
 ),

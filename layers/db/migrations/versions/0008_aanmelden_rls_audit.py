@@ -52,9 +52,12 @@ the name of its own organisation; a commitment by a planner for its own organisa
 beheerder for any organisation of the gemeente. Nothing of a proposal is ever changed or deleted
 (the triggers of 0007).
 
-Aggregates: the figures per buurt and of a drawn area count every record, also those the viewer
-may not read, under the written disclosure rule; the SECURITY DEFINER functions that do so are in
-``0008_openbaarmaking.sql`` beside this file (their comments state the rule).
+Aggregates: the figures per buurt count every record, also those the viewer may not read, under
+the written disclosure rule (a figure over hidden records must still meet its threshold after any
+one organisation's records are left out); a drawn area gets the hidden part of its buurten only as
+those buurt figures, apportioned. The SECURITY DEFINER functions that do so are in
+``0008_openbaarmaking.sql`` beside this file (their comments state the rule; ``layers.disclosure``
+in words).
 
 The API connects as ``sia_app``: a role that owns nothing, is no superuser and has no BYPASSRLS
 (``layers.db.roles``). This migration creates it without LOGIN when it does not exist yet and
@@ -229,18 +232,31 @@ _FUNCTIONS = [
     "$$ SELECT nullif(current_setting('sia.rol', true), '') $$",
     "CREATE FUNCTION sia_gemeente() RETURNS text LANGUAGE sql STABLE PARALLEL SAFE AS "
     "$$ SELECT nullif(current_setting('sia.gemeente', true), '') $$",
-    # who may read a row of class `klasse`, delivered by `organisatie` for `gemeente`
+    # whether a principal (`rol` NULL: anonymous) of organisation `mijn_organisatie` in
+    # `mijn_gemeente` may read a row of class `klasse`, delivered by `organisatie` for `gemeente`
+    # (the disclosure functions also ask it for "any signed-in partner of the gemeente")
+    """
+    CREATE FUNCTION sia_mag_lezen_als(klasse text, synthetisch boolean, via text, organisatie bigint,
+                                      gemeente text, rol text, mijn_organisatie bigint,
+                                      mijn_gemeente text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+        SELECT coalesce(
+            klasse = 'openbaar'
+            OR (synthetisch AND via = 'beheer')
+            OR (rol IS NOT NULL AND (
+                    organisatie = mijn_organisatie
+                    OR (gemeente = mijn_gemeente AND (klasse = 'partners' OR rol = 'beheerder')))),
+            false)
+    $$
+    """,
+    # who may read a row of class `klasse`, delivered by `organisatie` for `gemeente`: the
+    # principal of the transaction
     """
     CREATE FUNCTION sia_mag_lezen(klasse text, synthetisch boolean, via text, organisatie bigint,
                                   gemeente text) RETURNS boolean
     LANGUAGE sql STABLE PARALLEL SAFE AS $$
-        SELECT coalesce(
-            klasse = 'openbaar'
-            OR (synthetisch AND via = 'beheer')
-            OR (sia_rol() IS NOT NULL AND (
-                    organisatie = sia_organisatie()
-                    OR (gemeente = sia_gemeente() AND (klasse = 'partners' OR sia_rol() = 'beheerder')))),
-            false)
+        SELECT sia_mag_lezen_als(klasse, synthetisch, via, organisatie, gemeente,
+                                 sia_rol(), sia_organisatie(), sia_gemeente())
     $$
     """,
     # who may deliver (or deactivate a version) for `organisatie` in `gemeente`
@@ -295,9 +311,18 @@ _DEFINER_FUNCTIONS = (
     "sia_verborgen(bigint[], bigint[], bigint[])",
 )
 """SECURITY DEFINER: executable by the app role only (not by PUBLIC)."""
+_OWNER_FUNCTIONS = (
+    "sia_bezit_buurtcijfers(text, integer, bigint[], text[])",
+    "sia_bezit_in_buurten(text, integer, bigint[], text[])",
+)
+"""Helpers of the disclosure functions that return raw figures of hidden records: executed by
+those functions as the owner; not executable by the app role (EXECUTE revoked from PUBLIC)."""
 _HELPER_FUNCTIONS = (
-    "sia_regel_som(bigint, double precision, double precision)",
-    "sia_regel_aandeel(numeric)",
+    "sia_regel_som(bigint[], double precision[], double precision[], bigint[], double precision[], "
+    "double precision[])",
+    "sia_regel_som_deel(bigint[], double precision[], double precision[])",
+    "sia_regel_aandeel(numeric[], numeric[])",
+    "sia_regel_aandeel_deel(numeric[])",
     "sia_openbaarmakingsregel()",
 )
 
@@ -461,7 +486,7 @@ _GRANTS = [
     f"GRANT SELECT, INSERT, UPDATE, DELETE ON sessies TO {APP_ROLE}",
     f"GRANT SELECT, INSERT ON audit TO {APP_ROLE}",
     f"GRANT SELECT, INSERT ON {', '.join(_PROPOSAL_TABLES)} TO {APP_ROLE}",
-    *(f"REVOKE ALL ON FUNCTION {f} FROM PUBLIC" for f in _DEFINER_FUNCTIONS),
+    *(f"REVOKE ALL ON FUNCTION {f} FROM PUBLIC" for f in (*_DEFINER_FUNCTIONS, *_OWNER_FUNCTIONS)),
     *(f"GRANT EXECUTE ON FUNCTION {f} TO {APP_ROLE}" for f in _DEFINER_FUNCTIONS),
     f"GRANT USAGE ON SEQUENCE {', '.join(_DATA_SEQUENCES + _ACCOUNT_SEQUENCES)} TO {APP_ROLE}",
     # every column of a delivery except the contact person (personal data)
@@ -499,7 +524,7 @@ def downgrade() -> None:
             op.execute(f"DROP POLICY IF EXISTS {policy} ON {table}")
         op.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
         op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
-    for function in (*_DEFINER_FUNCTIONS, *_HELPER_FUNCTIONS):
+    for function in (*_DEFINER_FUNCTIONS, *_OWNER_FUNCTIONS, *_HELPER_FUNCTIONS):
         op.execute(f"DROP FUNCTION {function}")
     for table in _PROPOSAL_TABLES:
         op.execute(f"ALTER TABLE {table} DROP COLUMN organisatie_id, DROP COLUMN gebruiker_id")
@@ -513,6 +538,7 @@ def downgrade() -> None:
     for function in (
         "sia_mag_schrijven(bigint, text)",
         "sia_mag_lezen(text, boolean, text, bigint, text)",
+        "sia_mag_lezen_als(text, boolean, text, bigint, text, text, bigint, text)",
         "sia_gemeente()",
         "sia_rol()",
         "sia_organisatie()",
