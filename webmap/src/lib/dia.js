@@ -137,8 +137,8 @@ export function areaText(ha, formatNumber) {
 
 /**
  * The weighting a proposal version was saved with, in words: the profile's and the method's labels
- * and the data it read ("SIA standaardprofiel · gewogen som · buurten 2021, Leefbaarometer 2024,
- * partnerdata 2026-najaar"). The labels come from the version's own statistics (the profile label
+ * and the data it read ("SIA standaardprofiel · <method label> · buurten 2021, Leefbaarometer
+ * 2024, partnerdata 2026-najaar"). The labels come from the version's own statistics (the profile label
  * as scored), the profiles of the gemeente (GET /api/scores/profiles) and the methods of GET
  * /api/meta; an unknown name is shown as it is rather than left out.
  */
