@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 import pytest
@@ -16,7 +16,7 @@ from api.settings import Settings
 from tests.dutch import assert_dutch_body
 
 
-class _Kleur(str, Enum):
+class _Kleur(StrEnum):
     rood = "rood"
     groen = "groen"
     blauw = "blauw"
