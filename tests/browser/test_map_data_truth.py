@@ -335,7 +335,8 @@ def test_the_new_period_shows_the_others_carried_forward_with_their_age(open_map
 
 def test_period_labels_fit_their_select_on_desktop_and_phone(open_map: Opener, mostly_real: str) -> None:
     """Why: the period select showed "2027-voorjaar (onvolledig: 5 van 6" cut off at 1440 px. Every
-    option's text (in the select's own font) fits inside the select, with room for its arrow."""
+    option's text (in the select's own font) fits inside the select, with room for its arrow; the
+    same for the compare modes ("Twee perioden van een indicator (sch" was cut off too)."""
     for viewport in (DESKTOP, PHONE):
         mp = open_map(viewport=viewport, base=mostly_real)
         pg = mp.page
@@ -343,15 +344,18 @@ def test_period_labels_fit_their_select_on_desktop_and_phone(open_map: Opener, m
             pg.click("#open-instellingen")
         texts = pg.locator("#periode option").all_inner_texts()
         assert f"{NEW} (5 van 6 geleverd)" in texts and f"{OLD} (volledig, standaard)" in texts
-        room, widths = pg.evaluate(
-            """() => { const s = document.getElementById('periode'); const cs = getComputedStyle(s);
-                const c = document.createElement('canvas').getContext('2d'); c.font = cs.font;
-                const room = s.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 24;
-                return [room, [...s.options].map(o => [o.text, c.measureText(o.text).width])]; }"""
-        )
-        too_wide = [(t, round(w)) for t, w in widths if w > room]
-        assert not too_wide, (viewport, round(room), too_wide)
-        assert pg.locator("#periode").is_visible()
+        for select in ("periode", "compare-mode"):
+            room, widths = pg.evaluate(
+                """(id) => { const s = document.getElementById(id); const cs = getComputedStyle(s);
+                    const c = document.createElement('canvas').getContext('2d'); c.font = cs.font;
+                    const pad = parseFloat(cs.paddingLeft) + parseFloat(cs.paddingRight);
+                    const room = s.clientWidth - pad - 24;  // 24: the arrow
+                    return [room, [...s.options].map(o => [o.text, c.measureText(o.text).width])]; }""",
+                select,
+            )
+            too_wide = [(t, round(w)) for t, w in widths if w > room]
+            assert len(widths) > 1 and not too_wide, (viewport, select, round(room), too_wide)
+            assert pg.locator(f"#{select}").is_visible()
         assert not mp.problems, mp.problems
 
 

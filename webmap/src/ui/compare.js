@@ -14,9 +14,9 @@ import { syntheticBasis } from "../lib/datatruth.js";
 export const MODES = [
   { id: "uit", label: "Niet vergelijken (één kaart)" },
   { id: "indicatoren", label: "Twee indicatoren (schuifkaart)" },
-  { id: "perioden", label: "Twee perioden van een indicator (schuifkaart)" },
+  { id: "perioden", label: "Twee perioden (schuifkaart)" }, // labels short enough for the select
   { id: "scenarios", label: "Twee scenario's (schuifkaart)" },
-  { id: "verschil", label: "Verschil tussen twee perioden (één kaart)" },
+  { id: "verschil", label: "Verschilkaart van twee perioden" },
 ];
 
 const tables = new Map(); //    periode → table (rows Map)
