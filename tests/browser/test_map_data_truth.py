@@ -400,6 +400,18 @@ def test_the_legend_names_exactly_the_synthetic_criteria(open_map: Opener, mostl
             assert badge.count() == 0, _text(pg, "#legend")
         else:
             assert expected in badge.inner_text()
+    # two periods side by side: each side says what its own period stands on
+    pg.select_option("#compare-mode", "perioden")
+    pg.select_option("#compare-indicator", "bezit_woningen")
+    pg.wait_for_function("window.siaMap.store.get('compareData') && window.siaMap.rightLayer")
+    assert pg.input_value("#compare-periode-a") == OLD and pg.input_value("#compare-periode-b") == NEW
+    left, right = pg.locator("#legend .legend-side").all()
+    assert "Corporatiewoningen" in left.locator(".synthetic-badge").inner_text()  # synthetic demo data
+    assert right.locator(".synthetic-badge").count() == 0  # the real uploads
+    assert (
+        f"({NEW})" in right.locator(".basis").inner_text()
+        and f"({OLD})" in left.locator(".basis").inner_text()
+    )
     assert not mp.problems, mp.problems
 
 

@@ -39,7 +39,7 @@ export function forgetTables() { tables.clear(); }
 function ofTable(ind, table) {
   const columns = table?.kolommen;
   const column = columns instanceof Map ? columns.get(ind.id) : (columns || []).find((k) => k.id === ind.id);
-  return column ? { ...ind, synthetic: Boolean(column.synthetisch) } : ind;
+  return column ? { ...ind, synthetic: Boolean(column.synthetisch), column } : ind; // column: the legend's source line
 }
 
 async function scenario(id) {

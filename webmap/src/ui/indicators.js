@@ -59,7 +59,7 @@ export function indicatorBasis(ind, s = store) {
     const result = s.get("scores")?.result;
     return result ? `Gebaseerd op: ${scoreBasis(result).join(" · ")}` : "";
   }
-  const col = s.get("table")?.kolommen?.get(ind.id);
+  const col = ind.column || s.get("table")?.kolommen?.get(ind.id); // a compared period's own column
   if (!col) return ind.source ? `Bron: ${ind.source}` : "";
   const periods = col.laag === "raster" && col.perioden.length ? `, ${col.perioden.join(", ")}` : "";
   return `Bron: ${col.bron}${periods}`;
