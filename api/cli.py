@@ -667,9 +667,69 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         cmd_load(ns, settings)
     if settings.gemeente == "GM0153":
         _load_synthetic(settings)
+    for line in _sign_in_lines(settings):
+        _say(line)
     if args.no_serve:
         return 0
     return cmd_serve(args, settings)
+
+
+def _program() -> str:
+    """How the user called `sia` (``.venv/bin/sia`` under `make demo`), for a line to copy."""
+    called = Path(sys.argv[0])
+    return str(called) if called.name == "sia" else "sia"
+
+
+def _sign_in_lines(settings: Settings) -> list[str]:
+    """The demo's closing text: without a user the map is the public view and every save is
+    refused, so a gemeente without an active beheerder gets the exact `sia user add` line that
+    makes the first one (its organisation of kind 'gemeente'); otherwise where to sign in."""
+    from layers import auth
+
+    gemeente = settings.gemeente
+    engine = _engine(settings, migrate=False)  # the demo has just migrated
+    try:
+        with engine.connect() as conn:
+            users = auth.list_users(conn, gemeente=gemeente)
+            organisations = auth.organisations(conn, gemeente=gemeente)
+    finally:
+        engine.dispose()
+    active = [u for u in users if u["actief"]]
+    beheerders = [u for u in active if u["rol"] == "beheerder"]
+    where = "met 'Inloggen' rechtsboven op de kaart"
+
+    def users_of(listed: list[Any], what: str) -> str:
+        return (
+            f"{len(listed)} {what}{'' if len(listed) == 1 else 's'} voor {gemeente}; `sia user list` toont ze"
+        )
+
+    if beheerders:
+        return [
+            f"Meld u aan {where} ({users_of(active, 'actieve gebruiker')}). "
+            "Zonder aanmelden toont de kaart de openbare weergave."
+        ]
+    own = next((o for o in organisations if o["soort"] == "gemeente"), None)
+    org = own["slug"] if own else "KORTE-NAAM"
+    first = (
+        f"Nog geen gebruikers voor {gemeente}"
+        if not users
+        else f"Nog geen actieve beheerder ({users_of(users, 'gebruiker')})"
+    )
+    return [
+        f"{first}: zonder aanmelden toont de kaart alleen de openbare weergave en wordt opslaan "
+        "(voorstellen, scenario's, leveringen) geweigerd.",
+        "Maak eerst een beheerder (vervang e-mailadres en naam; het wachtwoord wordt gevraagd):",
+        f'  {_program()} user add naam@voorbeeld.nl --naam "Voornaam Achternaam" --organisatie {org} '
+        f"--gemeente {gemeente} --rol beheerder",
+        *(
+            []
+            if own
+            else [
+                f"  (KORTE-NAAM: de korte naam van een organisatie uit `sia org list --gemeente {gemeente}`)"
+            ]
+        ),
+        f"Meld u daarna aan {where}; onder 'Beheer' maakt u de andere gebruikers.",
+    ]
 
 
 # -- parser ------------------------------------------------------------------------------------

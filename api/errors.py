@@ -152,6 +152,15 @@ _PATTERNS: dict[str, str] = {
 }
 
 
+def _choices(expected: str) -> str:
+    """pydantic's list of valid values joined in Dutch: ``'a', 'b' or 'c'`` (literals, enums) and
+    ``'a', 'b', 'c'`` (union tags) become ``'a', 'b' of 'c'``."""
+    head, sep, last = expected.rpartition(" or ")
+    if not sep:
+        head, sep, last = expected.rpartition(", ")
+    return f"{head} of {last}" if sep else expected
+
+
 def _dutch(error: dict[str, Any]) -> dict[str, Any]:
     kind = str(error.get("type", ""))
     loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "form")]
@@ -167,6 +176,9 @@ def _dutch(error: dict[str, Any]) -> dict[str, Any]:
     ctx = {k: v for k, v in (error.get("ctx") or {}).items() if k != "error"}
     if "pattern" in ctx:
         ctx["pattern"] = _PATTERNS.get(str(ctx["pattern"]), f"'{ctx['pattern']}'")
+    for key in ("expected", "expected_tags"):
+        if key in ctx:
+            ctx[key] = _choices(str(ctx[key]))
     if kind in ("value_error", "assertion_error"):
         # our own validators (e.g. unknown method, control characters) say what is valid in Dutch
         text = str(error.get("msg", kind)).removeprefix("Value error, ").removeprefix("Assertion failed, ")

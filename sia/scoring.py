@@ -213,8 +213,10 @@ def prepare(table: pd.DataFrame, profile: Profile) -> Prepared:
         isna = np.isnan(normalised)
         drop_cols = np.array([c.missing == "uitsluiten" for c in criteria], dtype=bool)
         drop_rows = (isna & drop_cols[None, :]).any(axis=1)
+        # the reason a user reads names the criteria by their labels ("; ": labels hold commas)
+        labels = np.array([c.label for c in criteria], dtype=object)
         reasons = [
-            "ontbrekende waarde voor " + ", ".join(np.array(ids)[isna[i] & drop_cols])
+            "ontbrekende waarde voor " + "; ".join(labels[isna[i] & drop_cols])
             for i in np.flatnonzero(drop_rows)
         ]
         if drop_rows.all():

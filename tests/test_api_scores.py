@@ -38,6 +38,11 @@ def test_default_profile_ranks_buurten(client: TestClient) -> None:
     excluded = [b for b in body["buurten"] if b["rang"] is None]
     assert len(ranked) + len(excluded) == 70
     assert all(b["reden"] for b in excluded)  # every buurt left out says why
+    # ... in the labels the user sees (the buurten without a Leefbaarometer score), not column ids
+    labels = {c["id"]: c["label"] for c in body["criteria"]}
+    assert excluded and all(b["reden"].startswith("ontbrekende waarde voor Leefbaarometer") for b in excluded)
+    assert not any(cid in b["reden"] for b in excluded for cid in labels)
+    assert labels["lbm_score"] in excluded[0]["reden"]
     assert [b["rang"] for b in ranked] == sorted(b["rang"] for b in ranked)
     scores = [b["gecombineerd"] for b in ranked]
     assert scores == sorted(scores, reverse=True)

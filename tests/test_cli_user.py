@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import io
+import shlex
 import sys
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from api.cli import main
+from api.cli import _sign_in_lines, main
 from api.main import create_app
 from api.settings import Settings
 from layers.db.engine import make_engine
@@ -89,3 +91,49 @@ def test_tokens_from_the_cli_work_until_the_user_is_disabled(
         actions = [r[0] for r in conn.execute(text("SELECT actie FROM audit ORDER BY id"))]
     engine.dispose()
     assert actions == ["gebruiker.toegevoegd", "token.aangemaakt", "gebruiker.gewijzigd", "token.ingetrokken"]
+
+
+def test_sia_demo_ends_with_the_line_that_makes_the_first_beheerder(
+    env: str,
+    data_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Why: after `sia demo` a new user's first save failed with nothing saying why. The demo ends
+    by saying that there is no user yet and prints the `sia user add` line; that very line, run
+    with the password on stdin, makes a beheerder of the gemeente. Once there is one, the demo says
+    where to sign in instead; a disabled beheerder does not count."""
+    monkeypatch.setenv("SIA_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("SIA_HOME", str(tmp_path))
+    assert main(["demo", "--no-serve"]) == 0, capsys.readouterr().err
+    said = capsys.readouterr().out.splitlines()
+    assert any(line.startswith("Nog geen gebruikers voor GM0153: ") for line in said), said
+    lines = [line.strip() for line in said if line.strip().startswith("sia user add ")]
+    assert len(lines) == 1, said
+    args = shlex.split(lines[0])
+    assert args[-2:] == ["--rol", "beheerder"] and "--wachtwoord" not in lines[0]
+    address = args[args.index("add") + 1]
+    _stdin(monkeypatch, PASSWORD + "\n")
+    assert main([*args[1:], "--wachtwoord-stdin"]) == 0, capsys.readouterr().err
+    engine = make_engine(env)
+    with engine.connect() as conn:
+        user = conn.execute(
+            text(
+                "SELECT g.rol, o.soort, o.gemeente FROM gebruikers g JOIN organisaties o "
+                "ON o.id = g.organisatie_id WHERE g.email = :e"
+            ),
+            {"e": address},
+        ).one()
+    engine.dispose()
+    assert tuple(user) == ("beheerder", "gemeente", "GM0153")
+    settings = Settings()
+    assert _sign_in_lines(settings) == [
+        "Meld u aan met 'Inloggen' rechtsboven op de kaart (1 actieve gebruiker voor GM0153; "
+        "`sia user list` toont ze). Zonder aanmelden toont de kaart de openbare weergave."
+    ]
+    assert main(["user", "disable", address]) == 0
+    capsys.readouterr()
+    after = _sign_in_lines(settings)
+    assert after[0].startswith("Nog geen actieve beheerder (1 gebruiker voor GM0153; ")
+    assert any(line.strip().startswith("sia user add ") for line in after)

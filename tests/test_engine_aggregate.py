@@ -96,12 +96,13 @@ def test_missing_value_policies() -> None:
             "criteria": [
                 crit["u"].model_copy(update={"missing": "mediaan"}),
                 crit["low"].model_copy(update={"missing": "slechtste"}),
-                crit["p"],  # uitsluiten
+                crit["p"].model_copy(update={"label": "Plannen van partners"}),  # uitsluiten
             ]
         }
     )
     result = score(table, profile)
-    assert result.excluded.to_dict() == {"reden": {"A": "ontbrekende waarde voor p"}}
+    # the reason names the criterion by its label, the text a user sees, not by its column id
+    assert result.excluded.to_dict() == {"reden": {"A": "ontbrekende waarde voor Plannen van partners"}}
     assert list(result.rank.index) == ["B", "C", "D"]
     assert result.imputed.to_dict() == {
         "u": {"B": True, "C": False, "D": False},
@@ -113,6 +114,26 @@ def test_missing_value_policies() -> None:
     # low (lager is urgenter): worst = lowest observed among B, D (20) → most urgent = 1
     assert result.normalised.loc["C", "low"] == pytest.approx(1.0)
     assert np.isnan(result.raw.loc["C", "low"])
+
+
+def test_the_reason_lists_every_missing_criterion_by_label() -> None:
+    """Labels may hold commas ("E, F of G"), so the labels of a reason are joined with "; "."""
+    table = pd.DataFrame(
+        {"u1": [np.nan, 1.0, 2.0], "u2": [np.nan, 3.0, 4.0], "p": [1.0, np.nan, 3.0]}, index=["A", "B", "C"]
+    )
+    base = make_profile({"u1": 1, "u2": 1}, {"p": 1})
+    labels = {
+        "u1": "Aandeel label E, F of G",
+        "u2": "Leefbaarometer: woningvoorraad",
+        "p": "Geplande woningen",
+    }
+    profile = base.model_copy(
+        update={"criteria": [c.model_copy(update={"label": labels[c.id]}) for c in base.criteria]}
+    )
+    assert score(table, profile).excluded["reden"].to_dict() == {
+        "A": "ontbrekende waarde voor Aandeel label E, F of G; Leefbaarometer: woningvoorraad",
+        "B": "ontbrekende waarde voor Geplande woningen",
+    }
 
 
 def test_weight_overrides_change_the_result() -> None:

@@ -103,7 +103,9 @@ def test_explain_buurt(method: str) -> None:
             assert part["aandeel"].sum() == pytest.approx(1.0, abs=1e-12)
     if method == "topsis":  # the shares of a TOPSIS score do not add up to 1
         assert frame[frame["as"] == "urgentie"]["aandeel"].sum() != pytest.approx(1.0, abs=1e-6)
-    with pytest.raises(NotFound, match="BU01530004 is not ranked: ontbrekende waarde voor lbm_soc"):
+    with pytest.raises(
+        NotFound, match="BU01530004 is not ranked: ontbrekende waarde voor Leefbaarometer: sociale samenhang"
+    ):
         explain_buurt(result, "BU01530004")
     with pytest.raises(NotFound, match="BU99999999 is not in the score table"):
         explain_buurt(result, "BU99999999")

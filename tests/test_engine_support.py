@@ -111,11 +111,15 @@ def reference(
     signs = [1 if c["direction"].startswith("hoger") else -1 for c in criteria]
     raw_all = np.column_stack([_column(table, cid) for cid in ids])
     missing = [
-        [c["id"] for j, c in enumerate(criteria) if np.isnan(raw_all[i, j]) and c["missing"] == "uitsluiten"]
+        [
+            c["label"]
+            for j, c in enumerate(criteria)
+            if np.isnan(raw_all[i, j]) and c["missing"] == "uitsluiten"
+        ]
         for i in range(len(table))
     ]
     dropped = [i for i in range(len(table)) if missing[i]]
-    reasons = ["ontbrekende waarde voor " + ", ".join(missing[i]) for i in dropped]
+    reasons = ["ontbrekende waarde voor " + "; ".join(missing[i]) for i in dropped]
     keep = [i for i in range(len(table)) if i not in dropped]
     raw = raw_all[keep]
     imputed = np.isnan(raw)

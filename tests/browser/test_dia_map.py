@@ -830,6 +830,13 @@ def test_drawing_and_proposal_panel_on_phone_and_desktop(open_map: Opener, viewp
         "xpath=following-sibling::dd[1]"
     )
     assert made_by.inner_text().startswith(f"{user['naam']}, ")
+    # the weighting by the labels of profile and method, not their ids ("default · gewogen_som")
+    weging = pg.locator(".dia-fields dt", has_text="Weging").locator("xpath=following-sibling::dd[1]")
+    profile = pg.evaluate(
+        "(() => { const s = window.siaMap.store;"
+        " return s.get('profiles').find(p => p.naam === s.get('profile')).label; })()"
+    )
+    assert weging.inner_text().startswith(f"{profile} · gewogen som · buurten 2021, Leefbaarometer 2024")
     if phone:
         assert pg.evaluate("document.body.dataset.drawer") == "resultaten"
     shot(pg, f"voorstelpaneel-{'telefoon' if phone else 'desktop'}")

@@ -10,6 +10,7 @@ from playwright.sync_api import Browser, Page
 
 from api.settings import Settings
 from tests.browser.conftest import DESKTOP, PHONE, TABLET, Opener, attach, screen_point, serve
+from tests.signin import add_user, token_for
 
 pytestmark = pytest.mark.browser
 
@@ -209,7 +210,7 @@ def test_basemap_with_opacity(server: str, browser_url: str, chromium: Browser) 
 
 
 def test_labels_from_uploads_are_shown_as_text(
-    server: str, page: tuple[Page, list[str]], enschede_buurten: Path, tmp_path: Path
+    server: str, browser_url: str, page: tuple[Page, list[str]], enschede_buurten: Path, tmp_path: Path
 ) -> None:
     """A raster label with HTML in it is shown as text, never run as a script."""
     from layers.partners.synthetic import load_buurten, write_heat_raster
@@ -225,7 +226,13 @@ def test_labels_from_uploads_are_shown_as_text(
         "eenheid": "<b>u</b>",
     }
     upload = {"name": "x.tif", "mimeType": "image/tiff", "buffer": tif.read_bytes()}
-    res = pg.request.post(f"{server}/api/partners/rasters", multipart={**form, "bestand": upload})
+    # uploading needs a planner or beheerder (issue 10): a script's API token of the gemeente
+    token = token_for(browser_url, add_user(browser_url, rol="beheerder")["id"])
+    res = pg.request.post(
+        f"{server}/api/partners/rasters",
+        multipart={**form, "bestand": upload},
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert res.status == 201, res.text()
     pg.reload()
     pg.wait_for_selector("body[data-scored]", state="attached")

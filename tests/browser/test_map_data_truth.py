@@ -35,6 +35,7 @@ from layers.partners.synthetic import generate, load_buurten
 from layers.partners.template import write_filled
 from tests.browser.conftest import DESKTOP, PHONE, Opener, run_axe, serve
 from tests.conftest import _create_db
+from tests.signin import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -65,6 +66,7 @@ def browser_url(
         synthetic=True,
     )
     with TestClient(create_app(Settings(database_url=url, gemeente="GM0153"))) as c, path.open("rb") as fh:
+        sign_in(c, url, slug="domijn")  # a planner of Domijn delivers for Domijn (uploads need sign-in)
         res = c.post("/api/partners/uploads", files={"bestand": (path.name, fh)})
     assert res.status_code == 201, res.text
     return url
@@ -102,6 +104,28 @@ def two_years(
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SIA_DATABASE_URL", url)
         assert main(["load", "buurten", str(path)]) == 0
+    with serve(Settings(database_url=url, gemeente="GM0153", basemap_url="")) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def mostly_real(
+    cluster: LocalCluster, demo_url: str, enschede_buurten: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The demo plus real (not synthetic) deliveries of the five corporations for 2027-voorjaar,
+    loaded with `sia load partner`: Gemeente Enschede's projects and the heat raster are carried
+    forward from the synthetic 2026-najaar; everything else the map shows for 2027-voorjaar is real."""
+    url = _create_db(cluster, "sia_br_mostly_real", template="sia_demo")
+    folder = tmp_path_factory.mktemp("echt")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SIA_DATABASE_URL", url)
+        for partner, d in generate(load_buurten(enschede_buurten), seed=77, period=NEW).items():
+            if partner == "Gemeente Enschede":
+                continue
+            path = write_filled(
+                folder / f"{d.source}", d.frames(), partner=partner, period=NEW, synthetic=False
+            )
+            assert main(["load", "partner", str(path)]) == 0
     with serve(Settings(database_url=url, gemeente="GM0153", basemap_url="")) as base:
         yield base
 
@@ -244,7 +268,7 @@ def test_enschede_opens_on_the_complete_period_and_names_who_is_missing(open_map
         )
     )
     assert labels[OLD] == f"{OLD} (volledig, standaard)"
-    assert labels[NEW] == f"{NEW} (onvolledig: 1 van 6)"
+    assert labels[NEW] == f"{NEW} (1 van 6 geleverd)"
     warning = _text(pg, "#data-warnings")
     assert f"Periode {NEW} is nog onvolledig" in warning and "Domijn" in warning
     assert all(name in warning for name in OTHERS), warning
@@ -306,6 +330,88 @@ def test_the_new_period_shows_the_others_carried_forward_with_their_age(open_map
     pg.wait_for_selector("body[data-scored]", state="attached", timeout=20_000)
     _wait_scored_on(pg, NEW)
     assert pg.input_value("#periode") == NEW
+    assert not mp.problems, mp.problems
+
+
+def test_period_labels_fit_their_select_on_desktop_and_phone(open_map: Opener, mostly_real: str) -> None:
+    """Why: the period select showed "2027-voorjaar (onvolledig: 5 van 6" cut off at 1440 px. Every
+    option's text (in the select's own font) fits inside the select, with room for its arrow; the
+    same for the compare modes ("Twee perioden van een indicator (sch" was cut off too)."""
+    for viewport in (DESKTOP, PHONE):
+        mp = open_map(viewport=viewport, base=mostly_real)
+        pg = mp.page
+        if viewport is PHONE:
+            pg.click("#open-instellingen")
+        texts = pg.locator("#periode option").all_inner_texts()
+        assert f"{NEW} (5 van 6 geleverd)" in texts and f"{OLD} (volledig, standaard)" in texts
+        for select in ("periode", "compare-mode"):
+            room, widths = pg.evaluate(
+                """(id) => { const s = document.getElementById(id); const cs = getComputedStyle(s);
+                    const c = document.createElement('canvas').getContext('2d'); c.font = cs.font;
+                    const pad = parseFloat(cs.paddingLeft) + parseFloat(cs.paddingRight);
+                    const room = s.clientWidth - pad - 24;  // 24: the arrow
+                    return [room, [...s.options].map(o => [o.text, c.measureText(o.text).width])]; }""",
+                select,
+            )
+            too_wide = [(t, round(w)) for t, w in widths if w > room]
+            assert len(widths) > 1 and not too_wide, (viewport, select, round(room), too_wide)
+            assert pg.locator(f"#{select}").is_visible()
+        assert not mp.problems, mp.problems
+
+
+def test_the_legend_names_exactly_the_synthetic_criteria(open_map: Opener, mostly_real: str) -> None:
+    """Why: the legend said "geen echte gegevens van de partners" although most partner data were
+    real uploads. With five real deliveries it names the criteria that rest on synthetic data (the
+    carried-forward municipal projects), and a real or public indicator has no banner at all."""
+    mp = open_map(base=mostly_real, hash=f"#periode={NEW}")
+    pg = mp.page
+    _wait_scored_on(pg, NEW)
+    pg.select_option("#indicator", "sia_gecombineerd")
+    result = pg.evaluate("window.siaMap.store.get('scores').result")
+    weighed = [c for c in result["criteria"] if c["gewicht"] > 0]
+    synthetic = [c["label"] for c in weighed if c["synthetisch"]]
+    real = [c["label"] for c in weighed if not c["synthetisch"]]
+    # the API's own columns agree on what is synthetic in this period
+    columns = pg.evaluate(
+        f"""async () => (await (await fetch('/api/indicators/table?gemeente=GM0153&periode={NEW}')).json())
+            .kolommen.filter(k => k.synthetisch).map(k => k.id)"""
+    )
+    assert {c["id"] for c in weighed if c["synthetisch"]} <= set(columns)
+    assert synthetic and len(real) > len(synthetic)  # mostly real
+    banner = _text(pg, "#synthetic-badge")
+    assert banner.startswith(f"Synthetische demonstratiedata (geen echte gegevens) in {len(synthetic)} van ")
+    assert all(label in banner for label in synthetic), banner
+    assert not any(label in banner for label in real), banner
+    assert "geen echte gegevens van de partners" not in _text(pg, "#legend")
+    pg.click("#indicator-help-toggle")  # the help of the indicator says the same
+    assert banner in _text(pg, "#indicator-help")
+    # a real partner column and a public one: no banner; the synthetic raster: named
+    for indicator, expected in (
+        ("bezit_woningen", None),
+        ("lbm_score", None),
+        ("hittestress", "Hittestress"),
+    ):
+        pg.select_option("#indicator", indicator)
+        pg.wait_for_function(
+            "(id) => document.querySelector('#legend .title')?.dataset.indicator === id", arg=indicator
+        )
+        badge = pg.locator("#legend .synthetic-badge")
+        if expected is None:
+            assert badge.count() == 0, _text(pg, "#legend")
+        else:
+            assert expected in badge.inner_text()
+    # two periods side by side: each side says what its own period stands on
+    pg.select_option("#compare-mode", "perioden")
+    pg.select_option("#compare-indicator", "bezit_woningen")
+    pg.wait_for_function("window.siaMap.store.get('compareData') && window.siaMap.rightLayer")
+    assert pg.input_value("#compare-periode-a") == OLD and pg.input_value("#compare-periode-b") == NEW
+    left, right = pg.locator("#legend .legend-side").all()
+    assert "Corporatiewoningen" in left.locator(".synthetic-badge").inner_text()  # synthetic demo data
+    assert right.locator(".synthetic-badge").count() == 0  # the real uploads
+    assert (
+        f"({NEW})" in right.locator(".basis").inner_text()
+        and f"({OLD})" in left.locator(".basis").inner_text()
+    )
     assert not mp.problems, mp.problems
 
 

@@ -288,7 +288,9 @@ def test_scenarios_saved_compared_and_mapped_with_a_diverging_ramp(open_map: Ope
         return { up: [...out.up], down: [...out.down], same: [...out.same] }; }""")
     assert fills["same"] in ([], ["#f7f7f7"])
     assert fills["up"] and fills["down"] and not set(fills["up"]) & set(fills["down"])
-    assert pg.evaluate("localStorage.getItem('sia-auteur')") == "Team Wonen"
+    # the author is the signed-in user (issue 10), no longer a typed name
+    user = pg.evaluate("window.siaMap.store.get('user').naam")
+    assert user.startswith("Planner") and pg.evaluate("localStorage.getItem('sia-auteur')") == user
     assert not problems
 
 

@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import {
   ageText, periodOptions, completenessAge, isCarriedForwardWarning, carriedForward, carriedForwardText, combinationCoverage,
   yearOptions, editionOptions, codeChangeSummary, knownAxes, singleAxis, formatAxis, isSynthetic,
-  syntheticCriteria, leftOutText, scoreBasis, candidateParameters, listNames, UNKNOWN,
+  syntheticCriteria, leftOutText, scoreBasis, candidateParameters, listNames, UNKNOWN, syntheticBasis, syntheticNote,
+  syntheticPartnersNote,
 } from "../src/lib/datatruth.js";
 
 // the shapes of the API's answers for Enschede after Domijn delivered for 2027-voorjaar alone
@@ -40,8 +41,12 @@ test("the age of a carried-forward delivery counts half years", () => {
 test("period options say which period is complete and which is the default", () => {
   const options = periodOptions(PERIODS);
   assert.deepEqual(options.map((o) => o.value), ["2027-voorjaar", "2026-najaar"]);
-  assert.equal(options[0].label, "2027-voorjaar (onvolledig: 1 van 4)");
+  assert.equal(options[0].label, "2027-voorjaar (1 van 4 geleverd)");
   assert.equal(options[1].label, "2026-najaar (volledig, standaard)");
+  // no complete period: the newest is the default, and says how many delivered
+  const none = periodOptions({ standaard: "2027-voorjaar", perioden: [{ ...PERIODS.perioden[0] }, { ...PERIODS.perioden[1], volledig: false, actueel: ["Domijn"], ontbrekend: ["SJHT"] }] });
+  assert.deepEqual(none.map((o) => o.label), ["2027-voorjaar (1 van 4, standaard)", "2026-najaar (1 van 2 geleverd)"]);
+  assert.equal(periodOptions({ standaard: null, perioden: [{ ...PERIODS.perioden[1] }] })[0].label, "2026-najaar (volledig)");
   assert.deepEqual(periodOptions(null), []);
 });
 
@@ -138,6 +143,41 @@ test("synthetic only where a weighed criterion is synthetic", () => {
   assert.equal(isSynthetic(WITH_PARTNERS, "urgentie"), false); // the synthetic urgency criterion weighs 0
   assert.equal(isSynthetic(WITH_PARTNERS, "potentie"), true);
   assert.deepEqual(syntheticCriteria(WITH_PARTNERS).map((c) => c.id), ["geplande_investering"]);
+});
+
+test("the legend's synthetic banner names exactly the synthetic criteria, and is absent without them", () => {
+  // mostly real data: two real criteria weighed, one synthetic (the raster), one synthetic weighing 0
+  const mixed = { ...WITH_PARTNERS, criteria: [...WITH_PARTNERS.criteria,
+    { id: "bezit_woningen", label: "Aantal corporatiewoningen", as: "potentie", gewicht: 1, synthetisch: false, laag: "partnerdata" },
+    { id: "hittestress", label: "Hittestress, gevoelstemperatuur", as: "urgentie", gewicht: 0.5, synthetisch: true, laag: "raster" }] };
+  assert.deepEqual(syntheticBasis(mixed), { weighed: 4, syntheticIn: ["Investering", "Hittestress, gevoelstemperatuur"] });
+  assert.deepEqual(syntheticBasis(mixed, "urgentie"), { weighed: 2, syntheticIn: ["Hittestress, gevoelstemperatuur"] });
+  const combined = syntheticNote({ id: "sia_gecombineerd", label: "SIA: gecombineerde score", synthetic: true, ...syntheticBasis(mixed) });
+  assert.equal(combined, "Synthetische demonstratiedata (geen echte gegevens) in 2 van 4 gewogen criteria: Investering; Hittestress, gevoelstemperatuur.");
+  assert.doesNotMatch(combined, /Energielabel|Aantal corporatiewoningen|Leefbaarometer/); // real or weighing 0: not named
+  assert.equal(syntheticNote({ label: "SIA: urgentie", synthetic: true, ...syntheticBasis(mixed, "urgentie") }),
+    "Synthetische demonstratiedata (geen echte gegevens) in 1 van 2 gewogen criteria: Hittestress, gevoelstemperatuur.");
+  assert.equal(syntheticNote({ label: "SIA: potentie", ...syntheticBasis(WITH_PARTNERS, "potentie") }),
+    "Synthetische demonstratiedata (geen echte gegevens) in 1 van 1 gewogen criterium: Investering.");
+  // nothing synthetic weighed: no banner, whatever the flag says
+  assert.equal(syntheticNote({ label: "SIA: gecombineerde score", synthetic: true, ...syntheticBasis(URGENCY_ONLY) }), null);
+  assert.equal(syntheticNote({ label: "SIA: urgentie", ...syntheticBasis(WITH_PARTNERS, "urgentie") }), null);
+  // a column of the table names itself
+  assert.equal(syntheticNote({ id: "hittestress", label: "Hittestress (gevoelstemperatuur)", synthetic: true }),
+    "Synthetische demonstratiedata (geen echte gegevens) in: Hittestress (gevoelstemperatuur).");
+  assert.equal(syntheticNote({ id: "bezit_woningen", label: "Aantal corporatiewoningen", synthetic: false }), null);
+  assert.equal(syntheticNote(null), null);
+});
+
+test("the partner layers' banner names the layers and partners whose shown points are synthetic", () => {
+  const f = (partner, synthetisch) => ({ type: "Feature", properties: { partner, synthetisch } });
+  const shown = [
+    { title: "Corporatiebezit", features: [f("Ons Huis", false), f("Domijn", false)] },
+    { title: "Geplande projecten", features: [f("Ons Huis", false), f("Gemeente Enschede", true), f("De Veste", true), f("Gemeente Enschede", true)] },
+  ];
+  assert.equal(syntheticPartnersNote(shown), "Synthetische demonstratiedata (geen echte gegevens): Geplande projecten van De Veste en Gemeente Enschede.");
+  assert.equal(syntheticPartnersNote(shown.slice(0, 1)), null); // only real deliveries shown: no banner
+  assert.equal(syntheticPartnersNote([{ title: "Geplande verkoop", features: [] }]), null);
 });
 
 test("left-out criteria with their reason", () => {

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import {
   STATUS_COLORS, proposalStyle, statusInfo, nextStatuses, filterProposals, partnerList, agendaTable,
   areaBuurten, toggled, debounce, newest, fileName, isoDate, areaText, proposalRights, commitmentPartners,
+  weightingText,
 } from "../src/lib/dia.js";
 import { formatNumber } from "../src/lib/format.js";
 
@@ -142,4 +143,22 @@ test("a planner commits for its own organisation only, a beheerder for any of th
     ["Gemeente Enschede", "Domijn", "Ons Huis"]);
   assert.deepEqual(commitmentPartners({ rol: "lezer", organisatie: "Domijn" }, orgs), []);
   assert.deepEqual(commitmentPartners(null, orgs), []);
+});
+
+test("the weighting of a version names the profile and method by their labels, never their ids", () => {
+  const methods = [{ id: "gewogen_som", label: "gewogen som" }, { id: "topsis", label: "TOPSIS (afstand tot ideaal)" }];
+  const profiles = [{ naam: "default", label: "SIA standaardprofiel" }, { naam: "domijn", label: "Domijn (voorbeeldgewichten)" }];
+  const data = { jaar: 2021, editie: 2024, periode: "2026-najaar" };
+  // the profile's method (no methode in the request): the one the version was scored with
+  const saved = { weging: { profiel: "default", ...data }, statistieken: { scores: { profiel: "default", profiel_label: "SIA standaardprofiel", methode: "gewogen_som" } } };
+  assert.equal(weightingText(saved, { profiles, methods }), "SIA standaardprofiel · gewogen som · buurten 2021, Leefbaarometer 2024, partnerdata 2026-najaar");
+  // a method asked for; the label from the profiles of the gemeente when the statistics lack it
+  const topsis = { weging: { profiel: "domijn", methode: "topsis", ...data } };
+  assert.equal(weightingText(topsis, { profiles, methods }), "Domijn (voorbeeldgewichten) · TOPSIS (afstand tot ideaal) · buurten 2021, Leefbaarometer 2024, partnerdata 2026-najaar");
+  // no profile in the request: the default profile, by its label
+  assert.match(weightingText({ weging: { jaar: 2021 } }, { profiles, methods }), /^SIA standaardprofiel · buurten 2021, Leefbaarometer –, partnerdata geen$/);
+  // an unknown profile or method is shown as it is, not dropped; no empty "· ·"
+  const unknown = weightingText({ weging: { profiel: "eigen", methode: "nieuw", ...data } }, { profiles, methods });
+  assert.equal(unknown, "eigen · nieuw · buurten 2021, Leefbaarometer 2024, partnerdata 2026-najaar");
+  assert.doesNotMatch(weightingText(saved, { profiles, methods }), /gewogen_som|default/);
 });

@@ -24,15 +24,18 @@ export function ageText(periods) {
 
 /**
  * The options of the period selector from GET /api/periods: which period is complete, which is
- * the default, and for an incomplete one who delivered.
+ * the default, and for an incomplete one how many partners delivered: "2026-najaar (volledig,
+ * standaard)", "2027-voorjaar (5 van 6 geleverd)", "2027-voorjaar (5 van 6, standaard)". Short
+ * enough for the select of the settings panel (a browser test measures them); the note under the
+ * select names who delivered.
  */
 export function periodOptions(periods) {
   if (!periods) return [];
   return periods.perioden.map((p) => {
-    const total = p.actueel.length + p.ontbrekend.length;
-    const state = p.volledig ? "volledig" : `onvolledig: ${p.actueel.length} van ${formatInteger(total)}`;
-    const standard = p.periode === periods.standaard ? ", standaard" : "";
-    return { value: p.periode, label: `${p.periode} (${state}${standard})` };
+    const standard = p.periode === periods.standaard;
+    const count = `${formatInteger(p.actueel.length)} van ${formatInteger(p.actueel.length + p.ontbrekend.length)}`;
+    const state = p.volledig ? "volledig" : standard ? count : `${count} geleverd`;
+    return { value: p.periode, label: `${p.periode} (${state}${standard ? ", standaard" : ""})` };
   });
 }
 
@@ -156,6 +159,44 @@ export function syntheticCriteria(result, axis = null) {
 /** Whether a score figure is synthetic: the combined score (axis null), or one axis. */
 export function isSynthetic(result, axis = null) {
   return syntheticCriteria(result, axis).length > 0;
+}
+
+/**
+ * What a score (of one axis, or the combined score) weighs, and which of it is synthetic:
+ * { weighed: the number of weighed criteria, syntheticIn: the labels of the synthetic ones }.
+ */
+export function syntheticBasis(result, axis = null) {
+  const used = weighed(result).filter((c) => !axis || c.as === axis);
+  return { weighed: used.length, syntheticIn: used.filter((c) => c.synthetisch).map((c) => c.label) };
+}
+
+/**
+ * The banner over a legend (and in the help of an indicator): exactly what of the shown figures
+ * rests on synthetic data, or null when nothing does. A score names its weighed criteria that are
+ * synthetic (`syntheticIn`, `weighed`: syntheticBasis), a column of the table names itself.
+ */
+export function syntheticNote(indicator) {
+  if (!indicator) return null;
+  const head = "Synthetische demonstratiedata (geen echte gegevens) in";
+  if (Array.isArray(indicator.syntheticIn)) {
+    const parts = indicator.syntheticIn;
+    if (!parts.length) return null;
+    return `${head} ${formatInteger(parts.length)} van ${plural(indicator.weighed, "gewogen criterium", "gewogen criteria")}: ${parts.join("; ")}.`;
+  }
+  return indicator.synthetic ? `${head}: ${indicator.label}.` : null;
+}
+
+/**
+ * The banner of the partner layers on the map: which shown layer holds synthetic points of which
+ * partners, or null when no shown point is synthetic. `shown`: [{ title, features }] with the
+ * features' properties `partner` and `synthetisch` (GET /api/partners/features, /sales-check).
+ */
+export function syntheticPartnersNote(shown) {
+  const parts = shown.map(({ title, features }) => {
+    const partners = [...new Set((features || []).filter((f) => f.properties?.synthetisch).map((f) => f.properties.partner))];
+    return partners.length ? `${title} van ${listNames(partners.sort((a, b) => a.localeCompare(b, "nl")))}` : null;
+  }).filter(Boolean);
+  return parts.length ? `Synthetische demonstratiedata (geen echte gegevens): ${parts.join("; ")}.` : null;
 }
 
 /** criterion id → synthetic, from a result's criteria (only what the result used). */

@@ -135,6 +135,24 @@ export function areaText(ha, formatNumber) {
   return `${formatNumber(ha)} ha`;
 }
 
+/**
+ * The weighting a proposal version was saved with, in words: the profile's and the method's labels
+ * and the data it read ("SIA standaardprofiel · <method label> · buurten 2021, Leefbaarometer
+ * 2024, partnerdata 2026-najaar"). The labels come from the version's own statistics (the profile label
+ * as scored), the profiles of the gemeente (GET /api/scores/profiles) and the methods of GET
+ * /api/meta; an unknown name is shown as it is rather than left out.
+ */
+export function weightingText(version, { profiles = [], methods = [] } = {}) {
+  const w = version?.weging || {};
+  const scored = version?.statistieken?.scores || {};
+  const name = w.profiel || scored.profiel || "default";
+  const profile = (scored.profiel === name && scored.profiel_label) || profiles.find((p) => p.naam === name)?.label || name;
+  const methodId = w.methode || (scored.profiel === name ? scored.methode : null);
+  const method = methodId ? methods.find((m) => m.id === methodId)?.label || methodId : null;
+  const data = `buurten ${w.jaar ?? "–"}, Leefbaarometer ${w.editie ?? "–"}, partnerdata ${w.periode ?? "geen"}`;
+  return [profile, method, data].filter(Boolean).join(" · ");
+}
+
 /** Today as YYYY-MM-DD in local time (the default BO date). */
 export function isoDate(d) {
   const pad = (n) => String(n).padStart(2, "0");

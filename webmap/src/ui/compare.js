@@ -9,13 +9,14 @@ import { getJSON, qs } from "./api.js";
 import { allIndicators, findIndicator, isPeriodic, valuesFor } from "./indicators.js";
 import { scenarioLabel } from "./scenarios.js";
 import { dataQuery } from "./periods.js";
+import { syntheticBasis } from "../lib/datatruth.js";
 
 export const MODES = [
   { id: "uit", label: "Niet vergelijken (één kaart)" },
   { id: "indicatoren", label: "Twee indicatoren (schuifkaart)" },
-  { id: "perioden", label: "Twee perioden van een indicator (schuifkaart)" },
+  { id: "perioden", label: "Twee perioden (schuifkaart)" }, // labels short enough for the select
   { id: "scenarios", label: "Twee scenario's (schuifkaart)" },
-  { id: "verschil", label: "Verschil tussen twee perioden (één kaart)" },
+  { id: "verschil", label: "Verschilkaart van twee perioden" },
 ];
 
 const tables = new Map(); //    periode → table (rows Map)
@@ -33,6 +34,13 @@ export async function tableFor(periode) {
 
 /** Forget fetched tables (after an upload the data of a period can change). */
 export function forgetTables() { tables.clear(); }
+
+/** An indicator as a period's table has it: synthetic or not in that period (kolommen: a Map or the API's list). */
+function ofTable(ind, table) {
+  const columns = table?.kolommen;
+  const column = columns instanceof Map ? columns.get(ind.id) : (columns || []).find((k) => k.id === ind.id);
+  return column ? { ...ind, synthetic: Boolean(column.synthetisch), column } : ind; // column: the legend's source line
+}
 
 async function scenario(id) {
   if (!scenarios.has(id)) scenarios.set(id, await getJSON(`/api/scenarios/${encodeURIComponent(id)}`));
@@ -137,17 +145,21 @@ async function build(c) {
         const va = a.get(code); const vb = b.get(code);
         diff.set(code, typeof va === "number" && typeof vb === "number" ? vb - va : null);
       }
-      return { diff: true, left: { indicator: { ...ind, id: `${ind.id}_verschil` }, values: diff, label: `Verschil: ${ind.label}`, sub: `${c.periodeB} − ${c.periodeA}` } };
+      const synthetic = Boolean(ofTable(ind, ta).synthetic || ofTable(ind, tb).synthetic); // either period
+      return { diff: true, left: { indicator: { ...ind, id: `${ind.id}_verschil`, synthetic }, values: diff, label: `Verschil: ${ind.label}`, sub: `${c.periodeB} − ${c.periodeA}` } };
     }
-    return { shared: true, left: { indicator: ind, values: a, label: ind.label, sub: c.periodeA },
-      right: { indicator: ind, values: b, label: ind.label, sub: c.periodeB } };
+    return { shared: true, left: { indicator: ofTable(ind, ta), values: a, label: ind.label, sub: c.periodeA },
+      right: { indicator: ofTable(ind, tb), values: b, label: ind.label, sub: c.periodeB } };
   }
   if (c.mode === "scenarios") {
     if (!c.scenarioA || !c.scenarioB || c.scenarioA === c.scenarioB) return null;
     const [a, b] = await Promise.all([scenario(c.scenarioA), scenario(c.scenarioB)]);
     const ind = { ...(findIndicator("sia_gecombineerd") || { id: "sia_gecombineerd", label: "SIA: gecombineerde score", unit: "score 0–1" }), schaal: "score", layer: "sia" };
     const values = (sc) => new Map(sc.resultaat.buurten.map((r) => [r.buurtcode, r.gecombineerd ?? null]));
-    const side = (sc) => ({ indicator: { ...ind, synthetic: Boolean(sc.resultaat.synthetisch) }, values: values(sc), label: `Scenario #${sc.id} '${sc.naam}'`, sub: ind.label });
+    const side = (sc) => {
+      const basis = syntheticBasis(sc.resultaat); // the scenario's own criteria, not the shown weighting's
+      return { indicator: { ...ind, ...basis, synthetic: basis.syntheticIn.length > 0 }, values: values(sc), label: `Scenario #${sc.id} '${sc.naam}'`, sub: ind.label };
+    };
     return { shared: true, left: side(a), right: side(b) };
   }
   return null;

@@ -5,6 +5,7 @@ import { store } from "./state.js";
 import { h, fill, fillSelect, byId } from "./dom.js";
 import { allIndicators, findIndicator, currentView } from "./indicators.js";
 import { CLASSIFICATIONS, CLASS_COUNTS } from "../lib/classes.js";
+import { syntheticNote } from "../lib/datatruth.js";
 
 const SIA_GROUP = "SIA-score (met de weging van het scorepaneel)";
 
@@ -56,7 +57,7 @@ function renderHelp(ind) {
     ["Editie", editionOf(ind, s)],
     ["Richting", directionOf(ind, s)],
     ["Eenheid", ind.unit || "geen (een klasse of categorie)"],
-    ind.synthetic ? ["Let op", "Synthetische demonstratiedata, geen echte gegevens van de partners"] : null,
+    ["Let op", syntheticNote(ind)], // which criteria rest on synthetic data, by name (none: no row)
   ].filter((r) => r && r[1]);
   fill("indicator-help", h("dl", {}, rows.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])));
 }

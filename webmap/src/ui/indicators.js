@@ -5,7 +5,7 @@
 import { store } from "./state.js";
 import { schemeFor } from "../lib/classes.js";
 import { QUADRANT_COLORS } from "../lib/colors.js";
-import { isSynthetic, knownAxes, scoreBasis, singleAxis } from "../lib/datatruth.js";
+import { knownAxes, scoreBasis, singleAxis, syntheticBasis } from "../lib/datatruth.js";
 
 const PERIODIC_LAYERS = new Set(["partnerdata", "raster"]);
 
@@ -26,7 +26,10 @@ function scoreIndicators(s) {
   const axisOf = { sia_urgentie: "urgentie", sia_potentie: "potentie" };
   return meta.score_indicatoren
     .filter((i) => (!i.nodig || have[i.nodig]) && !absent.has(i.id))
-    .map((i) => ({ ...i, layer: "sia", synthetic: isSynthetic(scores.result, axisOf[i.id] || null) }));
+    .map((i) => {
+      const basis = syntheticBasis(scores.result, axisOf[i.id] || null); // which criteria, for the legend
+      return { ...i, layer: "sia", synthetic: basis.syntheticIn.length > 0, ...basis };
+    });
 }
 
 let memoCatalogue = { catalogue: null, columns: null, out: null };
@@ -56,7 +59,7 @@ export function indicatorBasis(ind, s = store) {
     const result = s.get("scores")?.result;
     return result ? `Gebaseerd op: ${scoreBasis(result).join(" · ")}` : "";
   }
-  const col = s.get("table")?.kolommen?.get(ind.id);
+  const col = ind.column || s.get("table")?.kolommen?.get(ind.id); // a compared period's own column
   if (!col) return ind.source ? `Bron: ${ind.source}` : "";
   const periods = col.laag === "raster" && col.perioden.length ? `, ${col.perioden.join(", ")}` : "";
   return `Bron: ${col.bron}${periods}`;

@@ -5,8 +5,7 @@ import { h, fill, byId } from "./dom.js";
 import { currentView, indicatorBasis } from "./indicators.js";
 import { classCounts, CLASSIFICATIONS } from "../lib/classes.js";
 import { formatLegendValue, formatNumber, formatSigned, plural } from "../lib/format.js";
-
-const SYNTHETIC = "Synthetische demonstratiedata — geen echte gegevens van de partners";
+import { syntheticNote } from "../lib/datatruth.js";
 
 function rowLabel(scheme, c, unit) {
   if (c.label) return c.label;
@@ -46,7 +45,7 @@ function legendFor(side, title) {
   const stale = indicator.id?.startsWith("sia_") && store.get("scoreStatus") === "verouderd";
   return h("div", { class: "legend-side" },
     title ? h("div", { class: "side" }, title) : null,
-    indicator.synthetic ? h("div", { class: "synthetic synthetic-badge" }, SYNTHETIC) : null,
+    syntheticNote(indicator) ? h("div", { class: "synthetic synthetic-badge" }, syntheticNote(indicator)) : null, // which criteria, by name
     h("div", { class: "title", dataset: { indicator: indicator.id || "" } }, side.label),
     side.sub ? h("div", { class: "hint sub" }, side.sub) : null,
     h("div", { class: "hint" }, hint(side)),

@@ -9,6 +9,7 @@ import { getMap } from "./map.js";
 import { showMessage } from "./status.js";
 import { LABEL_COLORS, PROJECT_COLORS } from "../lib/colors.js";
 import { formatInteger, formatMoney, plural } from "../lib/format.js";
+import { syntheticPartnersNote } from "../lib/datatruth.js";
 
 const L = window.L;
 // layer: the id of the layer in the catalogue (GET /api/layers), which gives its title
@@ -106,8 +107,9 @@ function renderLegend() {
   if (shown.includes("verkoop")) {
     parts.push(h("div", { class: "title" }, "Verkoop (afspraak 4.1)"), chip("#e31a1c", "strijdig", { border: "2px solid #7f0000" }), chip("#fdd0a2", "akkoord"));
   }
-  const synthetic = shown.some((k) => data[k]?.synthetisch);
-  fill("partner-legend", synthetic ? h("div", { class: "synthetic", id: "partner-synthetic" }, "Synthetische demonstratiedata — geen echte gegevens van de partners") : null, parts);
+  // which layers and partners are synthetic, by name; none: no banner (real deliveries are not "demonstratiedata")
+  const synthetic = syntheticPartnersNote(shown.map((k) => ({ title: titleOf(k), features: data[k]?.features })));
+  fill("partner-legend", synthetic ? h("div", { class: "synthetic", id: "partner-synthetic" }, synthetic) : null, parts);
   byId("partner-note").textContent = shown.map((k) => {
     const d = data[k];
     const extra = [d.verborgen ? `${formatInteger(d.verborgen)} vertrouwelijk (alleen per buurt getoond)` : "",

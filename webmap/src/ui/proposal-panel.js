@@ -16,7 +16,7 @@ import { statsView } from "./dia-stats.js";
 import { fitOptions } from "./dia-draw.js";
 import { loadProposals } from "./proposals.js";
 import { rights, signedInAs, signInInstead } from "./proposal-signer.js";
-import { DIFF_COLORS, STATUS_COLORS, agendaTable, areaText, commitmentPartners, isoDate, nextStatuses, partnerList, statusInfo } from "../lib/dia.js";
+import { DIFF_COLORS, STATUS_COLORS, agendaTable, areaText, commitmentPartners, isoDate, nextStatuses, partnerList, statusInfo, weightingText } from "../lib/dia.js";
 import { MISSING, formatDate, formatDateTime, formatFixed, formatMoney, formatNumber, formatSigned } from "../lib/format.js";
 
 const L = window.L;
@@ -116,7 +116,7 @@ function header(d, v) {
       field("Contact", v.contact),
       field("Versie gemaakt door", `${v.auteur}, ${formatDateTime(v.aangemaakt)}${v.wijziging ? ` (${v.wijziging})` : ""}`),
       v.bo_datum ? field("Besluit BO", `${formatDate(v.bo_datum)}, ${v.besluitreferentie || ""}`) : null,
-      field("Weging", `${[v.weging?.profiel || "default", v.weging?.methode].filter(Boolean).join(" · ")} · buurten ${v.weging?.jaar ?? "–"}, Leefbaarometer ${v.weging?.editie ?? "–"}, partnerdata ${v.weging?.periode ?? "geen"}`)),
+      field("Weging", weightingText(v, { profiles: store.get("profiles"), methods: store.get("meta")?.methoden }))),
   ];
 }
 

@@ -32,6 +32,7 @@ function update() {
   const view = currentView();
   const on = view.sides.length === 2;
   box.hidden = !on;
+  labels[1].hidden = !on;
   if (on) {
     // the same indicator on both sides (two periods): the periods say what differs
     const same = view.sides[0].label === view.sides[1].label && view.sides[0].sub;
@@ -48,9 +49,12 @@ export function mountSwipe() {
     "aria-label": "Schuif de scheiding tussen de linker- en de rechterkaart",
   });
   divider = h("div", { class: "swipe-divider", "aria-hidden": "true" });
-  labels = [h("div", { class: "swipe-label left" }), h("div", { class: "swipe-label right" })];
-  box = h("div", { class: "swipe", id: "swipe", hidden: true }, divider, labels, range);
+  labels = [h("div", { class: "swipe-label left" }), h("div", { class: "swipe-label right leaflet-control", hidden: true })];
+  box = h("div", { class: "swipe", id: "swipe", hidden: true }, divider, labels[0], range);
   map.getContainer().append(box);
+  // the right label heads the map's top-right controls, so the drawing toolbar (ui/dia.js) stacks
+  // below it instead of covering it, whatever the label's length or the screen's width
+  map.getContainer().querySelector(".leaflet-top.leaflet-right").prepend(labels[1]);
   for (const type of ["mousedown", "touchstart", "pointerdown", "dblclick", "wheel", "click"]) {
     range.addEventListener(type, (e) => e.stopPropagation());
   }
