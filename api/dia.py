@@ -28,7 +28,7 @@ import shapely
 from pydantic import ConfigDict, Field
 from sqlalchemy import Connection
 
-from api.dutch import plural
+from api.dutch import number, plural
 from api.scoring import (
     DataRequest,
     IndicatorCache,
@@ -315,7 +315,8 @@ def area_report(
     for o in overlap:
         notices.append(
             f"Het gebied overlapt met {o['soort']} {o['id']} '{o['naam']}' ({o['status']}): "
-            f"{o['overlap_ha']:.2f} ha, {100 * (o['aandeel_van_gebied'] or 0):.0f} % van dit gebied."
+            f"{number(o['overlap_ha'], 2)} ha, "
+            f"{number(100 * (o['aandeel_van_gebied'] or 0))} % van dit gebied."
         )
     hidden = {k: v for k, v in (stats.get("verborgen") or {}).items() if v and k in _HIDDEN_NOUNS}
     if hidden:

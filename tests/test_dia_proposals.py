@@ -242,7 +242,9 @@ def test_the_whole_way_to_vastgesteld(client: TestClient, buurten: gpd.GeoDataFr
     assert overlap[vid]["soort"] == "vastgestelde DIA" and overlap[vid][
         "aandeel_van_gebied"
     ] == pytest.approx(1.0, rel=1e-6)
-    assert any(f"vastgestelde DIA {vid}" in m for m in stats["meldingen"])
+    notice = next(m for m in stats["meldingen"] if f"vastgestelde DIA {vid}" in m)
+    ha = f"{overlap[vid]['overlap_ha']:.2f}".replace(".", ",")  # Dutch decimals, as everywhere else
+    assert f": {ha} ha, 100 % van dit gebied." in notice, notice
 
 
 @pytest.mark.parametrize(

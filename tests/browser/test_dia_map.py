@@ -266,6 +266,9 @@ def test_draw_a_polygon_and_see_the_statistics_of_the_api(open_map: Opener, serv
         assert touched[code]["buurtnaam"] in row.inner_text()
         assert row.locator("td").nth(1).inner_text() == nl_percent(touched[code]["aandeel"])
     assert figure(pg, "inwoners") == nl(expected["inwoners"], 0)
+    # the weighting the area was scored with, by its labels (not "(gewogen_som)")
+    basis = pg.locator("#dia-area-stats").inner_text()
+    assert f"{expected['scores']['profiel_label']} (gewogen som)" in basis and "gewogen_som" not in basis
     assert figure(pg, "huishoudens") == nl(expected["huishoudens"], 0)
     assert figure(pg, "oppervlakte_ha") == nl(expected["oppervlakte_ha"], 1) + " ha"
     assert figure(pg, "corporatiewoningen") == nl(expected["corporatiebezit"]["woningen"], 0)

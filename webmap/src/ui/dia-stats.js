@@ -7,9 +7,13 @@
 // potential "onbekend": never NaN.
 
 import { h } from "./dom.js";
+import { store } from "./state.js";
 import { areaBuurten } from "../lib/dia.js";
 import { QUADRANT_COLORS } from "../lib/colors.js";
 import { MISSING, formatFixed, formatInteger, formatMoney, formatNumber, formatPercent, plural } from "../lib/format.js";
+
+/** A method's Dutch label (GET /api/meta), its id when unknown. */
+const methodLabel = (id) => store.get("meta")?.methoden?.find((m) => m.id === id)?.label || id;
 
 const share = (v) => (typeof v === "number" && Number.isFinite(v) ? formatPercent(100 * v) : MISSING);
 const tag = (on) => (on ? [" ", h("span", { class: "tag" }, "synthetisch")] : null);
@@ -80,7 +84,7 @@ function scores(d) {
   if (!s) return null;
   const quadrant = s.kwadrant ? (s.kwadranten?.[s.kwadrant] || s.kwadrant) : MISSING;
   return section("Score van het gebied",
-    `${s.profiel_label} (${s.methode}); ${s.weging_gebied}. ${plural(s.aantal_gerangschikt, "buurt", "buurten")} gerangschikt; buurten ${s.jaar}, Leefbaarometer ${s.editie ?? "–"}, partnerdata ${s.periode ?? "geen"}.`,
+    `${s.profiel_label} (${methodLabel(s.methode)}); ${s.weging_gebied}. ${plural(s.aantal_gerangschikt, "buurt", "buurten")} gerangschikt; buurten ${s.jaar}, Leefbaarometer ${s.editie ?? "–"}, partnerdata ${s.periode ?? "geen"}.`,
     s.synthetisch ? h("div", { class: "synthetic" }, "Deze score weegt synthetische partnerdata mee — geen echte gegevens") : null,
     table("Scores van het gebied", null, [
       row("Urgentie", unknownScore(s.urgentie), "urgentie"),
