@@ -12,16 +12,15 @@ import contextlib
 import shutil
 import socket
 import tempfile
-import threading
 import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import text
@@ -33,6 +32,7 @@ from api.settings import Settings
 from layers.db.cluster import LocalCluster
 from layers.db.engine import make_engine, migrate
 from layers.partners.template import write_filled, write_template
+from tests.browser.conftest import serve
 from tests.conftest import _create_db, free_port
 from tests.dutch import assert_dutch, assert_dutch_body
 from tests.signin import add_user, sign_in, token_for
@@ -58,31 +58,10 @@ def writer_token(url: str) -> str:
     return token_for(url, add_user(url, rol="beheerder")["id"])
 
 
-@contextlib.contextmanager
-def _serve(settings: Settings) -> Iterator[int]:
-    """The real app under uvicorn in a thread; yields its port."""
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="error")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the web server did not start")
-        time.sleep(0.05)
-    try:
-        yield port
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def live(url: str) -> Iterator[int]:
-    with _serve(Settings(database_url=url, gemeente="GM0153")) as port:
-        yield port
+    with serve(Settings(database_url=url, gemeente="GM0153")) as base:
+        yield int(urlsplit(base).port or 0)
 
 
 def _response(sock: socket.socket, timeout: float = 10) -> tuple[int, bytes]:
