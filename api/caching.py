@@ -137,13 +137,12 @@ def cached_json(
     ``partners=False`` for responses that read no partner data (buurten, Leefbaarometer). The body
     must not depend on anything else (the clock, settings that change without a restart).
     """
-    version = data_version(
-        conn, gemeente, periode, partners=partners
-    )  # first: what is read next is at least as new
+    # first: what is read next is at least as new
+    version = data_version(conn, gemeente, periode, partners=partners)
     parts: tuple[Hashable, ...] = (
         request.method,
         request.url.path,
-        str(request.url.query),
+        tuple(sorted(request.query_params.multi_items())),  # the same question however it is spelled
         key,
         view_key(view_of(conn)),
         version,

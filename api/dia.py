@@ -305,7 +305,7 @@ def area_report(
         )
     clipped = bool(notices)  # the only notices so far: the part outside the gemeente
     stats = areas.area_statistics(conn, area, table)
-    profiles = catalogue(conn, gemeente)
+    profiles = catalogue(conn, table)
     profile = build_profile(request, profiles, table)
     scored = (
         _MEMO.run(table, profile, request, profiles) if memo else _score(table, profile, request, profiles)

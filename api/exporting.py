@@ -79,7 +79,7 @@ def ranking_export(
     from api.dia import table_for
 
     table = table_for(conn, request, settings, cache)
-    profiles = catalogue(conn, table.gemeente)
+    profiles = catalogue(conn, table)
     profile = build_profile(request, profiles, table)
     scored = score_table(
         table,

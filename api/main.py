@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -31,6 +32,7 @@ from api.routers.exports import router as exports_router  # DIA (issue 9)
 from api.routers.gebieden import router as gebieden_router  # DIA (issue 9)
 from api.routers.voorstellen import router as voorstellen_router  # DIA (issue 9)
 from api.settings import Settings
+from api.warmup import fill_pool, warm_up
 from sia.errors import SetupError
 
 # npm packages served to the browser (never a CDN): URL prefix → folder in webmap/node_modules
@@ -59,16 +61,29 @@ class SiaApp(FastAPI):
 def app_from_environment() -> FastAPI:
     """The application with the settings of the environment: what each worker process of
     ``sia serve`` runs (``uvicorn api.main:app_from_environment --factory``)."""
-    return create_app(Settings())
+    # Threads that wait for PostgreSQL must get the interpreter back soon after the answer is in:
+    # with the default 5 ms, a request of ten short queries (area statistics) waits up to 50 ms
+    # behind one CPU-bound score in the same worker (benchmarks/bench_load.py, p95 under load).
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
+    return create_app(Settings(), warm=True)
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+SWITCH_INTERVAL_S = 0.001
+"""How long a thread of a ``sia serve`` worker may hold the interpreter while others wait."""
+
+
+def create_app(settings: Settings | None = None, *, warm: bool = False) -> FastAPI:
+    """The application. ``warm``: before taking requests, ask itself what the map asks when it
+    opens (``api.warmup``; what each worker of ``sia serve`` does)."""
     settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # the only engine of the web application: the role sia_app, under row-level security
         app.state.app_engine = security.open_app_engine(settings)
+        if warm:
+            fill_pool(app.state.app_engine, settings.db_pool)
+            app.state.warmed = await warm_up(app, settings.gemeente)
         try:
             yield
         finally:

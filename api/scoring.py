@@ -93,9 +93,10 @@ class ScoreRequest(DataRequest):
         return Analyses.model_validate(self.model_dump(include=set(Analyses.model_fields)))
 
 
-def catalogue(conn: Connection, gemeente: str) -> ProfileCatalogue:
-    """The profiles of the gemeente: the standard ones and those of its organisations."""
-    return profile_catalogue(organisation_profiles(conn, gemeente))
+def catalogue(conn: Connection, table: IndicatorTable) -> ProfileCatalogue:
+    """The profiles of the table's gemeente: the standard ones and those of its organisations (as
+    the table's data version has them: read once per table)."""
+    return table.memoised("catalogue", lambda: profile_catalogue(organisation_profiles(conn, table.gemeente)))
 
 
 def recommended(profiles: ProfileCatalogue, table: IndicatorTable) -> str:

@@ -199,7 +199,6 @@ def _holdings(
         "gm": table.gemeente,
         "jaar": table.jaar,
         "ids": table.view.ids("bezit"),
-        "codes": list(shares),
     }
     keys = ("woningen", "efg", "gelabeld", "conditie_som", "conditie_n")
     readable: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(keys, 0.0))
@@ -207,7 +206,9 @@ def _holdings(
     has_rest = rest_synthetic = False
     synthetic: set[str] = set()
     suppressed: list[dict[str, str]] = []  # per buurt: which value of its hidden part, and why
-    for r in conn.execute(text(_sql("area_bezit")), params).mappings():
+    points = [dict(r) for r in conn.execute(text(_sql("area_bezit")), params).mappings()]
+    in_buurten = [r for r in _buurt_holdings(conn, table) if r["buurtcode"] in shares]
+    for r in [*points, *in_buurten]:
         factor = 1.0 if r["bron"] == "punt" else shares.get(r["buurtcode"], 0.0)
         if factor <= 0:
             continue
@@ -251,6 +252,17 @@ def _holdings(
         "synthetisch": bool(synthetic) or rest_synthetic,
         "methode": METHOD_HOLDINGS,
     }
+
+
+def _buurt_holdings(conn: Connection, table: IndicatorTable) -> list[dict[str, Any]]:
+    """Per buurt of the table what an area counts by the buurt's share (area_bezit_buurten.sql),
+    ordered by buurtcode and corporatie (the hidden part last); read once per table."""
+
+    def read() -> list[dict[str, Any]]:
+        params = {"gm": table.gemeente, "jaar": table.jaar, "ids": table.view.ids("bezit")}
+        return [dict(r) for r in conn.execute(text(_sql("area_bezit_buurten")), params).mappings()]
+
+    return table.memoised("gebied_bezit", read)
 
 
 def planned_projects(conn: Connection, area: shapely.Geometry, ids: list[int]) -> dict[str, Any]:
@@ -356,7 +368,11 @@ _DWELLINGS_SQL = "coalesce(" + ", ".join(f"(kerncijfers->>'{k}')::float8" for k 
 
 def _gemeente_totals(conn: Connection, table: IndicatorTable) -> dict[str, float | None]:
     """Inhabitants and households of the gemeente (the table's) and its dwellings (when the buurten
-    file has them)."""
+    file has them); once per table."""
+    return table.memoised("gemeente_totalen", lambda: _read_gemeente_totals(conn, table))
+
+
+def _read_gemeente_totals(conn: Connection, table: IndicatorTable) -> dict[str, float | None]:
     row = (
         conn.execute(
             text(
@@ -382,8 +398,8 @@ def _gemeente_totals(conn: Connection, table: IndicatorTable) -> dict[str, float
 
 def hidden_counts(conn: Connection, table: IndicatorTable) -> dict[str, int]:
     """Records of the table's period view the viewer may not see, per partner layer (the count the
-    map shows too)."""
-    return _hidden_counts(conn, {k: table.view.ids(k) for k in _KINDS})
+    map shows too); once per table (a table is read for one view)."""
+    return table.memoised("verborgen", lambda: _hidden_counts(conn, {k: table.view.ids(k) for k in _KINDS}))
 
 
 def area_statistics(conn: Connection, area: shapely.MultiPolygon, table: IndicatorTable) -> dict[str, Any]:

@@ -24,9 +24,9 @@ Choices are explicit (DESIGN.md, "Years and editions are chosen explicitly"):
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, cast
 
 import geopandas as gpd
 import pandas as pd
@@ -48,7 +48,7 @@ from layers.periods import Completeness, PeriodView, default_period, delivery_pe
 from sia.candidates import CandidateOutcome, propose
 from sia.criteria import Profile
 from sia.errors import SiaError
-from sia.profile import ProfileCatalogue
+from sia.profile import ProfileCatalogue, profiles_version
 from sia.run import Analyses, Run, run
 
 __all__ = [
@@ -390,6 +390,9 @@ class ColumnSource:
         }
 
 
+T = TypeVar("T")
+
+
 @dataclass(frozen=True)
 class IndicatorTable:
     """The indicator table of one gemeente, buurten year, Leefbaarometer edition and period."""
@@ -409,6 +412,16 @@ class IndicatorTable:
     onderdrukte_cellen: list[dict[str, str]]
     """Per suppressed value: buurtcode, veld, reden, toelichting."""
     waarschuwingen: list[str]
+    _memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def memoised(self, name: str, compute: Callable[[], T]) -> T:
+        """``compute()`` once per table: for what follows from the table alone (or from what its
+        data version covers, e.g. the gemeente's organisations); tables are immutable and cached
+        per view and data version (``api.scoring.IndicatorCache``). Two threads may both compute
+        it once; the first stored value is kept."""
+        if name not in self._memo:
+            self._memo.setdefault(name, compute())
+        return cast("T", self._memo[name])
 
     @property
     def jaar(self) -> int:
@@ -671,6 +684,11 @@ def read_table(
 def usable_profiles(table: IndicatorTable, profiles: ProfileCatalogue) -> list[str]:
     """The profiles of the catalogue with at least one criterion that has data in ``table``: what
     an error message may offer instead."""
+    key = f"usable_profiles {profiles.names()} {profiles_version()}"
+    return table.memoised(key, lambda: _usable_profiles(table, profiles))
+
+
+def _usable_profiles(table: IndicatorTable, profiles: ProfileCatalogue) -> list[str]:
     out = []
     for name in profiles.names():
         try:

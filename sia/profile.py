@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import functools
 import json
+import os
+import threading
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -136,8 +138,38 @@ def profile_from_toml(text: str, *, source: str = "profile") -> Profile:
 
 
 def _packaged_texts() -> tuple[tuple[str, str], ...]:
-    """(name, TOML text) of every packaged profile file: the key of the profile cache."""
+    """(name, TOML text) of every packaged profile file: the key of the profile cache.
+
+    Read again only when a file's size or modification time changed (or a file came or went):
+    every score request asks, and reading a dozen files each time cost a fifth of a score
+    (``benchmarks/bench_load.py``)."""
     folder = resources.files("sia") / "profiles"
+    if not isinstance(folder, Path):  # not a plain folder (e.g. a zip): read every time
+        return _read_texts(folder)
+    try:
+        signature = tuple(
+            sorted(
+                (e.name, e.stat().st_mtime_ns, e.stat().st_size)
+                for e in os.scandir(folder)
+                if e.name.endswith(".toml")
+            )
+        )
+    except OSError:
+        return _read_texts(folder)
+    with _TEXTS_LOCK:
+        if _TEXTS_CACHE and _TEXTS_CACHE[0] == signature:
+            return _TEXTS_CACHE[1]
+    texts = _read_texts(folder)
+    with _TEXTS_LOCK:
+        _TEXTS_CACHE[:] = [signature, texts]
+    return texts
+
+
+_TEXTS_CACHE: list[Any] = []  # [signature, texts] of the last read
+_TEXTS_LOCK = threading.Lock()
+
+
+def _read_texts(folder: Any) -> tuple[tuple[str, str], ...]:
     return tuple(
         sorted(
             (p.name[: -len(".toml")], p.read_text(encoding="utf-8"))
@@ -154,9 +186,14 @@ def list_profiles() -> list[str]:
 
 def profiles_version() -> str:
     """A digest of the packaged profile files: changes when one is edited (for caches of scores)."""
+    return _digest(_packaged_texts())
+
+
+@functools.lru_cache(maxsize=8)
+def _digest(texts: tuple[tuple[str, str], ...]) -> str:
     import hashlib
 
-    return hashlib.sha256(repr(_packaged_texts()).encode()).hexdigest()[:16]
+    return hashlib.sha256(repr(texts).encode()).hexdigest()[:16]
 
 
 def _load_packaged(name: str, *, seen: tuple[str, ...] = ()) -> Profile:

@@ -130,17 +130,21 @@ def without_empty_criteria(
     InvalidInput
         No criterion of the profile has any value (the message lists them and what to load).
     """
-    present = {c.id for c in profile.criteria if c.id in frame.columns and frame[c.id].notna().any()}
-    excluding = [c.id for c in profile.criteria if c.id in present and c.missing == "uitsluiten"]
-    ranked = frame[excluding].notna().all(axis=1) if excluding else pd.Series(True, index=frame.index)
+    # one boolean matrix (buurten × criteria present in the frame) instead of a lookup per cell
+    in_frame = list(dict.fromkeys(c.id for c in profile.criteria if c.id in frame.columns))
+    known = frame[in_frame].notna().to_numpy() if in_frame else np.zeros((len(frame), 0), dtype=bool)
+    column = {cid: j for j, cid in enumerate(in_frame)}
+    present = {cid for cid, j in column.items() if known[:, j].any()}
+    excluding = [column[c.id] for c in profile.criteria if c.id in present and c.missing == "uitsluiten"]
+    ranked = known[:, excluding].all(axis=1) if excluding else np.ones(len(frame), dtype=bool)
     if not ranked.any():  # nothing to rank at all: the engine says so
-        ranked = pd.Series(True, index=frame.index)
+        ranked = np.ones(len(frame), dtype=bool)
     reasons = {
         c.id: "geen waarde voor enige buurt"
         if c.id not in present
         else "geen waarde voor de buurten die gerangschikt worden"
         for c in profile.criteria
-        if c.id not in present or frame.loc[ranked, c.id].isna().all()
+        if c.id not in present or not known[ranked, column[c.id]].any()
     }
     empty = [c for c in profile.criteria if c.id in reasons]
     if not empty:
@@ -211,12 +215,23 @@ def score_profile(frame: pd.DataFrame, profile: Profile) -> ScoreResult:
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as JSON-able dicts (index as a column; NaN/NA → None; numpy scalars → Python)."""
-    out = frame.reset_index().astype(object).where(frame.reset_index().notna(), None)
-    return [
-        {str(k): (v.item() if hasattr(v, "item") else v) for k, v in r.items()}
-        for r in out.to_dict("records")
-    ]
+    """Rows as JSON-able dicts (index as a column; NaN/NA → None; numpy scalars → Python).
+
+    Column by column (``tolist`` gives Python scalars), not cell by cell: a score answer turns a
+    few thousand cells into JSON on every new weighting (``benchmarks/bench_load.py``)."""
+    flat = frame.reset_index()
+    names = [str(c) for c in flat.columns]
+    columns = []
+    for j in range(flat.shape[1]):
+        col = flat.iloc[:, j]
+        values = col.tolist()
+        missing = col.isna().to_numpy()
+        if missing.any():
+            values = [None if m else v for v, m in zip(values, missing, strict=True)]
+        if col.dtype == object:  # numpy scalars kept inside an object column
+            values = [v.item() if isinstance(v, np.generic) else v for v in values]
+        columns.append(values)
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
 def _number(value: float) -> float | None:

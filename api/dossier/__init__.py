@@ -137,7 +137,7 @@ def gather(conn: Connection, voorstel_id: int, versie: int | None = None) -> Dos
     weging = stored.model_copy(
         update={
             "monte_carlo": stored.monte_carlo or MonteCarlo(),
-            "partnerprofielen": bool(catalogue(conn, table.gemeente).partners),
+            "partnerprofielen": bool(catalogue(conn, table).partners),
         }
     )
     area = proposals.version_geometry(conn, voorstel_id, version["versie"])

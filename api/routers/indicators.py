@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
 from api.caching import cached_json
 from api.deps import ConnDep, SettingsDep
@@ -49,6 +49,7 @@ PeriodeQ = Annotated[Periode | None, Query(description="partner period; default:
 
 @router.get("", response_model=list[IndicatorOut], summary="Indicators offered on the map")
 def list_indicators(
+    request: Request,
     conn: ConnDep,
     settings: SettingsDep,
     cache: CacheDep,
@@ -56,30 +57,39 @@ def list_indicators(
     jaar: JaarQ = None,
     editie: EditieQ = None,
     periode: PeriodeQ = None,
-) -> list[IndicatorOut]:
+) -> Response:
     """Every indicator of the gemeente's table; `synthetic` per indicator (from its data)."""
-    table = cache.get(conn, **data_choice(settings, _data(gemeente, jaar, editie, periode)))
-    fields = {
-        f.id: (layer, f) for layer, f in queries.all_indicator_fields(conn, table.periode, table.gemeente)
-    }
-    out = []
-    for cid, col in table.kolommen.items():
-        layer, f = fields.get(cid, (None, None))
-        if layer is None or f is None:
-            continue
-        out.append(
-            IndicatorOut(
-                id=cid,
-                label=col.label,
-                unit=col.eenheid,
-                description=f.description,
-                layer=layer.id,
-                source=layer.source,
-                attribution=layer.attribution,
-                synthetic=col.synthetisch,
+    choice = data_choice(settings, _data(gemeente, jaar, editie, periode))
+
+    def compute() -> Any:
+        table = cache.get(conn, **choice)
+        fields = {
+            f.id: (layer, f) for layer, f in queries.all_indicator_fields(conn, table.periode, table.gemeente)
+        }
+        out = []
+        for cid, col in table.kolommen.items():
+            layer, f = fields.get(cid, (None, None))
+            if layer is None or f is None:
+                continue
+            out.append(
+                IndicatorOut(
+                    id=cid,
+                    label=col.label,
+                    unit=col.eenheid,
+                    description=f.description,
+                    layer=layer.id,
+                    source=layer.source,
+                    attribution=layer.attribution,
+                    synthetic=col.synthetisch,
+                )
             )
-        )
-    return out
+        return _INDICATOR_LIST.dump_python(out, mode="json")
+
+    # what the map asks every time it opens: cached per view and data version (api.caching)
+    return cached_json(request, conn, compute, gemeente=choice["gemeente"], periode=periode)
+
+
+_INDICATOR_LIST = TypeAdapter(list[IndicatorOut])
 
 
 def table_out(table: IndicatorTable) -> dict[str, Any]:

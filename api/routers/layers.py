@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 from sqlalchemy import Connection
 
 from api.caching import cached_json
@@ -56,9 +56,16 @@ def _layer_out(layer: Layer, conn: Connection) -> LayerOut:
     )
 
 
+_LAYER_LIST = TypeAdapter(list[LayerOut])
+
+
 @router.get("", response_model=list[LayerOut], summary="Catalogue of map layers")
-def list_layers(conn: ConnDep) -> list[LayerOut]:
-    return [_layer_out(layer, conn) for layer in LAYERS.values()]
+def list_layers(request: Request, conn: ConnDep) -> Response:
+    # what the map asks first, every time it opens: cached per view and data version (api.caching)
+    def compute() -> Any:
+        return _LAYER_LIST.dump_python([_layer_out(layer, conn) for layer in LAYERS.values()], mode="json")
+
+    return cached_json(request, conn, compute, gemeente=None)
 
 
 @router.get("/{layer_id}", response_model=LayerOut, summary="One layer's description")

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 
+from api.caching import cached_json
 from api.deps import ConnDep, SettingsDep
 from api.models import CompletenessOut, PeriodsOut
 from api.types import Gemeente, Periode
@@ -40,17 +41,26 @@ def completeness_out(
     "which only some partners delivered is listed with `volledig: false` and a warning.",
 )
 def periods(
-    conn: ConnDep, settings: SettingsDep, gemeente: Annotated[Gemeente | None, Query()] = None
-) -> dict[str, Any]:
+    request: Request,
+    conn: ConnDep,
+    settings: SettingsDep,
+    gemeente: Annotated[Gemeente | None, Query()] = None,
+) -> Response:
     gm = gemeente or settings.gemeente
-    default, warnings = default_period(conn, gm)
-    out = []
-    for p in delivery_periods(conn, gm):
-        c = period_view(conn, gm, p).completeness
-        out.append(
-            {"periode": p, "volledig": not c.ontbrekend, "actueel": c.actueel, "ontbrekend": c.ontbrekend}
-        )
-    return {"gemeente": gm, "standaard": default, "perioden": out, "waarschuwingen": warnings}
+
+    def compute() -> Any:
+        default, warnings = default_period(conn, gm)
+        out = []
+        for p in delivery_periods(conn, gm):
+            c = period_view(conn, gm, p).completeness
+            out.append(
+                {"periode": p, "volledig": not c.ontbrekend, "actueel": c.actueel, "ontbrekend": c.ontbrekend}
+            )
+        body = {"gemeente": gm, "standaard": default, "perioden": out, "waarschuwingen": warnings}
+        return PeriodsOut.model_validate(body).model_dump(mode="json")
+
+    # what the map asks every time it opens: cached per view and data version (api.caching)
+    return cached_json(request, conn, compute, gemeente=gm)
 
 
 @router.get(

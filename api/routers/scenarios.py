@@ -112,7 +112,7 @@ def create(
         with acting_as(db, audience(principal, body.vertrouwelijkheid)):
             with timings.measure("db"):
                 table = read_table(db, **choice)
-                profiles = catalogue(db, table.gemeente)
+                profiles = catalogue(db, table)
             profile = build_profile(body, profiles, table)
             sources = score_inputs(table)
             scored = score_table(
@@ -327,7 +327,7 @@ def rerun(scenario_id: Annotated[Id, Path()], db: ConnDep, response: Response) -
                 editie=stored["lbm_editie"],
                 periode=stored["periode"],
             )
-            profiles = catalogue(db, table.gemeente)
+            profiles = catalogue(db, table)
             sources = score_inputs(table)
     scored = score_table(table, profile, analyses, partner_labels=profiles.partners, timings=timings)
     fresh = as_stored(scored.output)

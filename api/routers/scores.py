@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, TypeAdapter
 
 from api.caching import cached_json
 from api.deps import ConnDep, SettingsDep
@@ -89,19 +89,29 @@ def _profile_out(
     "`synthetisch`. Pass `naam` as `profiel` to POST /api/scores.",
 )
 def profiles(
+    request: Request,
     conn: ConnDep,
     settings: SettingsDep,
     cache: CacheDep,
     gemeente: Annotated[Gemeente | None, Query(description="default: SIA_GEMEENTE")] = None,
-) -> list[dict[str, Any]]:
+) -> Response:
     choice = data_choice(settings, DataRequest(gemeente=gemeente))
-    table = cache.get(conn, **choice)
-    available = catalogue(conn, table.gemeente)
-    first = recommended(available, table)
-    out = [_profile_out(name, available.load(name), available, table, first) for name in available.names()]
-    return sorted(
-        out, key=lambda p: (not p["aanbevolen"], {"standaard": 0, "consensus": 1, "partner": 2}[p["soort"]])
-    )
+
+    def compute() -> Any:
+        table = cache.get(conn, **choice)
+        available = catalogue(conn, table)
+        first = recommended(available, table)
+        out = [_profile_out(n, available.load(n), available, table, first) for n in available.names()]
+        out.sort(
+            key=lambda p: (not p["aanbevolen"], {"standaard": 0, "consensus": 1, "partner": 2}[p["soort"]])
+        )
+        return _PROFILE_LIST.dump_python(_PROFILE_LIST.validate_python(out), mode="json", by_alias=True)
+
+    # what the map asks every time it opens: cached per view and data version (api.caching)
+    return cached_json(request, conn, compute, gemeente=choice["gemeente"], key=profiles_version())
+
+
+_PROFILE_LIST = TypeAdapter(list[ProfileOut])
 
 
 @router.post(
@@ -131,7 +141,7 @@ def post_scores(
     def compute() -> Any:
         with timings.measure("db"):
             table = cache.get(conn, **choice)
-            available = catalogue(conn, table.gemeente)
+            available = catalogue(conn, table)
         profile = build_profile(body, available, table)
         scored = score_table(
             table,
@@ -224,7 +234,7 @@ def post_candidates(
 
     def compute() -> Any:
         table = cache.get(conn, **choice)
-        out = _candidates(body, table, catalogue(conn, table.gemeente))
+        out = _candidates(body, table, catalogue(conn, table))
         return CandidateCollection.model_validate(out).model_dump(mode="json", by_alias=True)
 
     return cached_json(
@@ -270,4 +280,4 @@ def candidates(
         }
     )
     table = cache.get(conn, **data_choice(settings, body))
-    return _candidates(body, table, catalogue(conn, table.gemeente))
+    return _candidates(body, table, catalogue(conn, table))

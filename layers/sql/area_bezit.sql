@@ -4,10 +4,9 @@
 --     Row-level security already limits the application role to these records; the predicate
 --     sia_mag_lezen (the same rule, migration 0008) is stated as well so that any connection counts
 --     the same points;
---   * 'buurt': the rest in the touched buurten :codes, per buurt (sia_gebied_bezit, migration 0008):
---     records the viewer may read that have no location, per corporation, and the hidden part of
---     the buurt as one whole (corporatie NULL) under the disclosure rule. layers.areas apportions
---     them by the buurt's share in the area.
+--   * the rest of the touched buurten (records the viewer may read that have no location, and the
+--     hidden part of each buurt under the disclosure rule) does not depend on the area:
+--     area_bezit_buurten.sql reads it for all buurten once per indicator table (layers.areas).
 WITH a AS (
     SELECT ST_GeomFromWKB(:wkb, 28992) AS g
 ),
@@ -27,7 +26,3 @@ FROM bezit x JOIN l ON l.id = x.levering_id CROSS JOIN a
 WHERE x.geom IS NOT NULL AND ST_Intersects(a.g, x.geom)
   AND sia_mag_lezen(x.vertrouwelijkheid, x.synthetisch, l.via, l.organisatie_id, l.gemeente)
 GROUP BY x.corporatie
-UNION ALL
-SELECT 'buurt', buurtcode, corporatie, woningen, efg, gelabeld, conditie_som, conditie_n, synthetisch,
-       onderdrukt
-FROM sia_gebied_bezit(:gm, :jaar, CAST(:ids AS bigint[]), CAST(:codes AS text[]))
