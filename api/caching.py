@@ -142,7 +142,9 @@ def cached_json(
     parts: tuple[Hashable, ...] = (
         request.method,
         request.url.path,
-        tuple(sorted(request.query_params.multi_items())),  # the same question however it is spelled
+        # the same question however it is spelled (order of the parameters, percent-encoding);
+        # repeated values of one parameter keep their order (a route may read the last one)
+        tuple(sorted(request.query_params.multi_items(), key=lambda kv: kv[0])),
         key,
         view_key(view_of(conn)),
         version,

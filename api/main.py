@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -32,7 +34,7 @@ from api.routers.exports import router as exports_router  # DIA (issue 9)
 from api.routers.gebieden import router as gebieden_router  # DIA (issue 9)
 from api.routers.voorstellen import router as voorstellen_router  # DIA (issue 9)
 from api.settings import Settings
-from api.warmup import fill_pool, warm_up
+from api.warmup import WARM_UP_SECONDS, fill_pool, warm_up
 from sia.errors import SetupError
 
 # npm packages served to the browser (never a CDN): URL prefix → folder in webmap/node_modules
@@ -81,10 +83,18 @@ def create_app(settings: Settings | None = None, *, warm: bool = False) -> FastA
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # the only engine of the web application: the role sia_app, under row-level security
         app.state.app_engine = security.open_app_engine(settings)
-        if warm:
-            fill_pool(app.state.app_engine, settings.db_pool)
-            app.state.warmed = await warm_up(app, settings.gemeente)
         try:
+            # without the database (fill_pool fails) there is nothing to warm: /api/health says why
+            if warm and fill_pool(app.state.app_engine, settings.db_pool):
+                try:
+                    app.state.warmed = await asyncio.wait_for(
+                        warm_up(app, settings.gemeente), timeout=WARM_UP_SECONDS
+                    )
+                except TimeoutError:
+                    logging.getLogger("uvicorn.error").warning(
+                        "Opwarmen duurde langer dan %.0f s; de server neemt nu verzoeken aan.",
+                        WARM_UP_SECONDS,
+                    )
             yield
         finally:
             app.state.app_engine.dispose()

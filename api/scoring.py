@@ -33,6 +33,7 @@ from sia.profile import (
     profile_catalogue,
     profile_from_dict,
     profile_to_dict,
+    profiles_version,
     with_overrides,
 )
 from sia.run import Analyses
@@ -96,7 +97,8 @@ class ScoreRequest(DataRequest):
 def catalogue(conn: Connection, table: IndicatorTable) -> ProfileCatalogue:
     """The profiles of the table's gemeente: the standard ones and those of its organisations (as
     the table's data version has them: read once per table)."""
-    return table.memoised("catalogue", lambda: profile_catalogue(organisation_profiles(conn, table.gemeente)))
+    key = f"catalogue {profiles_version()}"  # which profiles are packaged decides what is missing
+    return table.memoised(key, lambda: profile_catalogue(organisation_profiles(conn, table.gemeente)))
 
 
 def recommended(profiles: ProfileCatalogue, table: IndicatorTable) -> str:

@@ -29,28 +29,33 @@ from urllib.parse import urlencode
 from sqlalchemy import Connection, Engine
 from starlette.types import ASGIApp, Message
 
-__all__ = ["WARM_CLIENT", "fill_pool", "warm_up"]
+__all__ = ["WARM_CLIENT", "WARM_UP_SECONDS", "fill_pool", "warm_up"]
 
 log = logging.getLogger("uvicorn.error")  # printed with the server's own messages
+
+WARM_UP_SECONDS = 60.0
+"""At most this long; then the worker takes requests, warm or not (``api.main``)."""
 
 WARM_CLIENT = ("0.0.0.0", 0)
 """The client address of the warm-up requests (no browser has it)."""
 
 
-def fill_pool(engine: Engine, size: int) -> None:
+def fill_pool(engine: Engine, size: int) -> bool:
     """Open ``size`` connections of ``engine`` at once and return them to its pool: the first
     burst of requests then finds them open instead of each opening its own (a sign-in to
-    PostgreSQL costs milliseconds). Never raises: a database that is down is reported by
-    /api/health, not by a server that does not start."""
+    PostgreSQL costs milliseconds). Whether that worked; never raises: a database that is down is
+    reported by /api/health, not by a server that does not start."""
     opened: list[Connection] = []
     try:
         for _ in range(size):
             opened.append(engine.connect())
     except Exception:
         log.warning("Opwarmen: de databaseverbindingen konden niet worden geopend", exc_info=True)
+        return False
     finally:
         for conn in opened:
             conn.close()
+    return True
 
 
 async def _call(app: ASGIApp, method: str, url: str, body: Any = None) -> tuple[int, bytes]:
@@ -103,20 +108,22 @@ async def warm_up(app: ASGIApp, gemeente: str) -> dict[str, int]:
     done: dict[str, int] = {}
     start = time.perf_counter()
 
-    async def ask(method: str, url: str, body: Any = None) -> Any:
+    async def ask(method: str, url: str, body: Any = None) -> dict[str, Any]:
+        """The JSON object of the answer; {} for anything else (never raises)."""
         try:
             status, content = await _call(app, method, url, body)
+            value = json.loads(content) if status == 200 and content else None
         except Exception:  # warming must never stop a server from starting
             log.warning("Opwarmen: %s %s mislukt", method, url, exc_info=True)
-            status, content = 0, b""
+            status, value = 0, None
         done[f"{method} {url}"] = status
-        return json.loads(content) if status == 200 and content else None
+        return value if isinstance(value, dict) else {}
 
     gm = {"gemeente": gemeente}
     # in the order and with the parameters of webmap/src/app.js (the cache keys are the questions)
     for url in ("/api/config", "/api/meta", "/api/auth/ik"):
         await ask("GET", url)
-    table = await ask("GET", f"/api/indicators/table?{urlencode(gm)}") or {}
+    table = await ask("GET", f"/api/indicators/table?{urlencode(gm)}")
     year = {k: table[k] for k in ("jaar", "editie") if table.get(k) is not None}
     features = {**gm, **year, "properties": "buurtcode,buurtnaam,wijkcode,gemeentenaam"}
     wijken = {**gm, **{k: v for k, v in year.items() if k == "jaar"}}
@@ -128,8 +135,10 @@ async def warm_up(app: ASGIApp, gemeente: str) -> dict[str, int]:
         "/api/scores/profiles",  # as webmap/src/ui/weights.js asks
     ):
         await ask("GET", url)
-    periods = await ask("GET", f"/api/periods?{urlencode(gm)}") or {}
-    if periods.get("standaard"):  # the partner layers of the default period (webmap/src/ui/partners.js)
+    periods = await ask("GET", f"/api/periods?{urlencode(gm)}")
+    if isinstance(
+        periods.get("standaard"), str
+    ):  # the partner layers of the default period (webmap/src/ui/partners.js)
         q = urlencode({"periode": periods["standaard"]})
         for url in (
             f"/api/partners/features?laag=bezit&{q}",

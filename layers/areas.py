@@ -48,6 +48,7 @@ import shapely
 from sqlalchemy import Connection, text
 
 from layers import disclosure
+from layers.access import view_key, view_of
 from layers.catalogue import LBM_FIELDS
 from layers.partner_store import hidden_counts as _hidden_counts
 from layers.partners.sales_check import check_sales
@@ -262,7 +263,9 @@ def _buurt_holdings(conn: Connection, table: IndicatorTable) -> list[dict[str, A
         params = {"gm": table.gemeente, "jaar": table.jaar, "ids": table.view.ids("bezit")}
         return [dict(r) for r in conn.execute(text(_sql("area_bezit_buurten")), params).mappings()]
 
-    return table.memoised("gebied_bezit", read)
+    # what the viewer may read: per view, also when the connection acts for another principal
+    # than the one the table was read for (acting_as, e.g. the dossier's public check)
+    return table.memoised(f"gebied_bezit {view_key(view_of(conn))}", read)
 
 
 def planned_projects(conn: Connection, area: shapely.Geometry, ids: list[int]) -> dict[str, Any]:
@@ -369,7 +372,7 @@ _DWELLINGS_SQL = "coalesce(" + ", ".join(f"(kerncijfers->>'{k}')::float8" for k 
 def _gemeente_totals(conn: Connection, table: IndicatorTable) -> dict[str, float | None]:
     """Inhabitants and households of the gemeente (the table's) and its dwellings (when the buurten
     file has them); once per table."""
-    return table.memoised("gemeente_totalen", lambda: _read_gemeente_totals(conn, table))
+    return dict(table.memoised("gemeente_totalen", lambda: _read_gemeente_totals(conn, table)))
 
 
 def _read_gemeente_totals(conn: Connection, table: IndicatorTable) -> dict[str, float | None]:
@@ -398,8 +401,13 @@ def _read_gemeente_totals(conn: Connection, table: IndicatorTable) -> dict[str, 
 
 def hidden_counts(conn: Connection, table: IndicatorTable) -> dict[str, int]:
     """Records of the table's period view the viewer may not see, per partner layer (the count the
-    map shows too); once per table (a table is read for one view)."""
-    return table.memoised("verborgen", lambda: _hidden_counts(conn, {k: table.view.ids(k) for k in _KINDS}))
+    map shows too); once per table and viewer."""
+    return dict(  # per view (see _buurt_holdings): the dossier asks the public's counts too
+        table.memoised(
+            f"verborgen {view_key(view_of(conn))}",
+            lambda: _hidden_counts(conn, {k: table.view.ids(k) for k in _KINDS}),
+        )
+    )
 
 
 def area_statistics(conn: Connection, area: shapely.MultiPolygon, table: IndicatorTable) -> dict[str, Any]:

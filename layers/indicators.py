@@ -685,7 +685,7 @@ def usable_profiles(table: IndicatorTable, profiles: ProfileCatalogue) -> list[s
     """The profiles of the catalogue with at least one criterion that has data in ``table``: what
     an error message may offer instead."""
     key = f"usable_profiles {profiles.names()} {profiles_version()}"
-    return table.memoised(key, lambda: _usable_profiles(table, profiles))
+    return list(table.memoised(key, lambda: _usable_profiles(table, profiles)))
 
 
 def _usable_profiles(table: IndicatorTable, profiles: ProfileCatalogue) -> list[str]:

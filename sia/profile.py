@@ -147,13 +147,8 @@ def _packaged_texts() -> tuple[tuple[str, str], ...]:
     if not isinstance(folder, Path):  # not a plain folder (e.g. a zip): read every time
         return _read_texts(folder)
     try:
-        signature = tuple(
-            sorted(
-                (e.name, e.stat().st_mtime_ns, e.stat().st_size)
-                for e in os.scandir(folder)
-                if e.name.endswith(".toml")
-            )
-        )
+        stats = [(e.name, e.stat()) for e in os.scandir(folder) if e.name.endswith(".toml")]
+        signature = tuple(sorted((name, st.st_mtime_ns, st.st_size, st.st_ino) for name, st in stats))
     except OSError:
         return _read_texts(folder)
     with _TEXTS_LOCK:

@@ -130,6 +130,9 @@ def without_empty_criteria(
     InvalidInput
         No criterion of the profile has any value (the message lists them and what to load).
     """
+    if not frame.columns.is_unique:
+        twice = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})
+        raise InvalidInput(f"De tabel heeft kolommen die twee keer voorkomen: {', '.join(twice)}.")
     # one boolean matrix (buurten × criteria present in the frame) instead of a lookup per cell
     in_frame = list(dict.fromkeys(c.id for c in profile.criteria if c.id in frame.columns))
     known = frame[in_frame].notna().to_numpy() if in_frame else np.zeros((len(frame), 0), dtype=bool)

@@ -92,3 +92,10 @@ def test_one_question_is_one_cache_entry_however_its_query_is_spelled(demo_url: 
         c = client.get("/api/indicators/table?gemeente=GM0153")
     assert (a.status_code, b.status_code, c.status_code) == (200, 200, 200)
     assert a.headers["etag"] == b.headers["etag"] and a.content == b.content
+    # one parameter given twice is read as its last value: another order is another question
+    with TestClient(create_app(Settings(database_url=demo_url, gemeente="GM0153"))) as client:
+        first = client.get(f"/api/partners/features?laag=bezit&laag=projecten&periode={PERIODE}")
+        second = client.get(f"/api/partners/features?laag=projecten&laag=bezit&periode={PERIODE}")
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert (first.json()["laag"], second.json()["laag"]) == ("projecten", "bezit")
+    assert first.headers["etag"] != second.headers["etag"]
