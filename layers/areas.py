@@ -156,10 +156,12 @@ def _buurten(conn: Connection, wkb: bytes, table: IndicatorTable) -> list[dict[s
         },
     ).mappings()
     frame = table.frame
+    totals = _address_totals(conn, table)
     out = []
     for r in rows:
         code = r["buurtcode"]
-        share, method = apportion(r["opp"], r["opp_binnen"], r["adres_totaal"], r["adres_binnen"])
+        adres_totaal = totals.get(code, 0) if r["deels"] else 0  # only partial buurten are apportioned
+        share, method = apportion(r["opp"], r["opp_binnen"], adres_totaal, r["adres_binnen"])
         inw, hh = _value(frame, code, "aantal_inwoners"), _value(frame, code, "aantal_huishoudens")
         woningen = _dwellings(r["kerncijfers"])
         out.append(
@@ -170,7 +172,7 @@ def _buurten(conn: Connection, wkb: bytes, table: IndicatorTable) -> list[dict[s
                 "oppervlakte_ha": r["opp"] / 10_000,
                 "oppervlakte_binnen_ha": r["opp_binnen"] / 10_000,
                 "aandeel_oppervlakte": min(1.0, r["opp_binnen"] / r["opp"]) if r["opp"] else 0.0,
-                "adrespunten": {"woningen": int(r["adres_totaal"]), "binnen": int(r["adres_binnen"])},
+                "adrespunten": {"woningen": int(adres_totaal), "binnen": int(r["adres_binnen"])},
                 "aandeel": share,
                 "methode": method,
                 "inwoners_buurt": inw,
@@ -183,6 +185,17 @@ def _buurten(conn: Connection, wkb: bytes, table: IndicatorTable) -> list[dict[s
             }
         )
     return out
+
+
+def _address_totals(conn: Connection, table: IndicatorTable) -> dict[str, Any]:
+    """Per buurt the dwellings at the address points the viewer may see (area_adressen.sql); once
+    per table and viewer."""
+
+    def read() -> dict[str, Any]:
+        params = {"gm": table.gemeente, "jaar": table.jaar, "bezit_ids": table.view.ids("bezit")}
+        return {r[0]: r[1] for r in conn.execute(text(_sql("area_adressen")), params)}
+
+    return table.memoised(f"adressen {view_key(view_of(conn))}", read)
 
 
 def _ratio(num: float, den: float, scale: float = 1.0) -> float | None:

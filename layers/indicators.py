@@ -24,6 +24,7 @@ Choices are explicit (DESIGN.md, "Years and editions are chosen explicitly"):
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar, cast
@@ -391,6 +392,7 @@ class ColumnSource:
 
 
 T = TypeVar("T")
+_MEMO_GUARD = threading.Lock()  # guards the creation of the per-name locks of IndicatorTable.memoised
 
 
 @dataclass(frozen=True)
@@ -413,14 +415,23 @@ class IndicatorTable:
     """Per suppressed value: buurtcode, veld, reden, toelichting."""
     waarschuwingen: list[str]
     _memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _memo_locks: dict[str, threading.RLock] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def memoised(self, name: str, compute: Callable[[], T]) -> T:
         """``compute()`` once per table: for what follows from the table alone (or from what its
         data version covers, e.g. the gemeente's organisations); tables are immutable and cached
-        per view and data version (``api.scoring.IndicatorCache``). Two threads may both compute
-        it once; the first stored value is kept."""
-        if name not in self._memo:
-            self._memo.setdefault(name, compute())
+        per view and data version (``api.scoring.IndicatorCache``). Threads that ask for the same
+        ``name`` meanwhile wait for the first instead of computing it too (after a new delivery
+        every open map asks at once)."""
+        if name in self._memo:
+            return cast("T", self._memo[name])
+        with _MEMO_GUARD:
+            lock = self._memo_locks.setdefault(name, threading.RLock())
+        with lock:
+            if name not in self._memo:
+                self._memo[name] = compute()
         return cast("T", self._memo[name])
 
     @property
