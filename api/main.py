@@ -33,6 +33,7 @@ from api.routers import (
 from api.routers.exports import router as exports_router  # DIA (issue 9)
 from api.routers.gebieden import router as gebieden_router  # DIA (issue 9)
 from api.routers.voorstellen import router as voorstellen_router  # DIA (issue 9)
+from api.scoring import IndicatorCache
 from api.settings import Settings
 from api.warmup import WARM_UP_SECONDS, fill_pool, warm_up
 from sia.errors import SetupError
@@ -109,6 +110,8 @@ def create_app(settings: Settings | None = None, *, warm: bool = False) -> FastA
         max_body_size=JSON_BODY_LIMIT,  # Starlette's streaming limit; uploads set their own
     )
     app.state.settings = settings
+    if warm:  # a server's worker: new tables have their area figures read ahead (api.scoring)
+        app.state.indicator_cache = IndicatorCache(read_ahead=True)
     install_error_handlers(app)
     for module in (health, layers, buurten, indicators, periods, organisations, partners, scores):
         app.include_router(module.router)

@@ -11,17 +11,20 @@ SQL or decides how to score.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from pydantic import Field, field_validator
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
 from api.settings import Settings
 from api.types import Editie, Gemeente, Jaar, Periode, Weight
-from layers.access import view_key, view_of
+from layers import areas
+from layers.access import Principal, connect_as, enforces_rls, view_key, view_of
 from layers.indicators import IndicatorTable, read_table
 from layers.organisations import partner_profiles as organisation_profiles
 from layers.provenance import data_version
@@ -172,8 +175,9 @@ class IndicatorCache:
     busy map misses at once; ``benchmarks/bench_load.py``).
     """
 
-    def __init__(self, size: int = 32) -> None:
+    def __init__(self, size: int = 32, *, read_ahead: bool = False) -> None:
         self.size = size
+        self.read_ahead = read_ahead  # the server's workers (api.main): see _read_ahead
         self.hits = 0
         self.misses = 0
         self._items: OrderedDict[tuple[Any, ...], tuple[Any, IndicatorTable]] = OrderedDict()
@@ -218,6 +222,8 @@ class IndicatorCache:
                     self._items.move_to_end(key)
                     while len(self._items) > self.size:
                         self._items.popitem(last=False)
+                if self.read_ahead and enforces_rls(conn.engine):
+                    _READ_AHEAD.submit(_read_ahead, conn.engine, view_of(conn), table)
             finally:
                 with self._lock:
                     self._reading.pop((key, version), None)
@@ -231,6 +237,20 @@ class IndicatorCache:
                 self.hits += 1
                 return hit[1]
             return None
+
+
+_READ_AHEAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sia-vooruit")
+"""One thread per process that reads ahead what a new table's area statistics will ask."""
+
+
+def _read_ahead(engine: Engine, principal: Principal, table: IndicatorTable) -> None:
+    """``layers.areas.read_ahead`` on a connection of its own for the same principal (row-level
+    security as the request that read the table). A failure only means the first area computes it."""
+    try:
+        with connect_as(engine, principal) as conn:
+            areas.read_ahead(conn, table)
+    except Exception:
+        logging.getLogger("uvicorn.error").warning("Vooruit lezen mislukt", exc_info=True)
 
 
 def indicator_cache(request: Request) -> IndicatorCache:

@@ -34,6 +34,7 @@ __all__ = [
     "acting_as",
     "audience",
     "connect_as",
+    "enforces_rls",
     "install_rls_context",
     "rls_settings",
     "set_principal",
@@ -122,6 +123,12 @@ def install_rls_context(engine: Engine) -> None:
     if event.contains(engine, "begin", _on_begin):
         return
     event.listen(engine, "begin", _on_begin)
+
+
+def enforces_rls(engine: Engine) -> bool:
+    """Whether every transaction of ``engine`` runs for its connection's principal
+    (:func:`install_rls_context`): only then may another connection of it read for a principal."""
+    return event.contains(engine, "begin", _on_begin)
 
 
 def _on_begin(conn: Connection) -> None:

@@ -187,6 +187,19 @@ def _buurten(conn: Connection, wkb: bytes, table: IndicatorTable) -> list[dict[s
     return out
 
 
+def read_ahead(conn: Connection, table: IndicatorTable) -> None:
+    """Read what the area statistics of ``table`` read once per table and viewer (the viewer of
+    ``conn``): the holdings of every buurt, the dwellings at each buurt's address points and the
+    hidden-record counts. Done in the background when a table is read anew
+    (``api.scoring.IndicatorCache``): after a new delivery the first drawn area then does not wait
+    for them as well as for the table."""
+    if table.periode is None:
+        return
+    _buurt_holdings(conn, table)
+    _address_totals(conn, table)
+    hidden_counts(conn, table)
+
+
 def _address_totals(conn: Connection, table: IndicatorTable) -> dict[str, Any]:
     """Per buurt the dwellings at the address points the viewer may see (area_adressen.sql); once
     per table and viewer."""
