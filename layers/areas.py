@@ -39,9 +39,10 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 import shapely
@@ -53,6 +54,8 @@ from layers.catalogue import LBM_FIELDS
 from layers.partner_store import hidden_counts as _hidden_counts
 from layers.partners.sales_check import check_sales
 from layers.readers import to_python
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -208,7 +211,7 @@ def _address_totals(conn: Connection, table: IndicatorTable) -> dict[str, Any]:
         params = {"gm": table.gemeente, "jaar": table.jaar, "bezit_ids": table.view.ids("bezit")}
         return {r[0]: r[1] for r in conn.execute(text(_sql("area_adressen")), params)}
 
-    return table.memoised(f"adressen {view_key(view_of(conn))}", read)
+    return _per_viewer(conn, table, "adressen", read)
 
 
 def _ratio(num: float, den: float, scale: float = 1.0) -> float | None:
@@ -289,9 +292,14 @@ def _buurt_holdings(conn: Connection, table: IndicatorTable) -> list[dict[str, A
         params = {"gm": table.gemeente, "jaar": table.jaar, "ids": table.view.ids("bezit")}
         return [dict(r) for r in conn.execute(text(_sql("area_bezit_buurten")), params).mappings()]
 
-    # what the viewer may read: per view, also when the connection acts for another principal
-    # than the one the table was read for (acting_as, e.g. the dossier's public check)
-    return table.memoised(f"gebied_bezit {view_key(view_of(conn))}", read)
+    return _per_viewer(conn, table, "gebied_bezit", read)
+
+
+def _per_viewer(conn: Connection, table: IndicatorTable, name: str, read: Callable[[], T]) -> T:
+    """``table.memoised`` for what depends on who reads (row-level security, the disclosure rule):
+    one value per table and viewer of ``conn``, also when the connection acts for another principal
+    than the one the table was read for (``acting_as``: the dossier's check of the public view)."""
+    return table.memoised(f"{name} {view_key(view_of(conn))}", read)
 
 
 def planned_projects(conn: Connection, area: shapely.Geometry, ids: list[int]) -> dict[str, Any]:
@@ -428,10 +436,9 @@ def _read_gemeente_totals(conn: Connection, table: IndicatorTable) -> dict[str, 
 def hidden_counts(conn: Connection, table: IndicatorTable) -> dict[str, int]:
     """Records of the table's period view the viewer may not see, per partner layer (the count the
     map shows too); once per table and viewer."""
-    return dict(  # per view (see _buurt_holdings): the dossier asks the public's counts too
-        table.memoised(
-            f"verborgen {view_key(view_of(conn))}",
-            lambda: _hidden_counts(conn, {k: table.view.ids(k) for k in _KINDS}),
+    return dict(
+        _per_viewer(
+            conn, table, "verborgen", lambda: _hidden_counts(conn, {k: table.view.ids(k) for k in _KINDS})
         )
     )
 
